@@ -1,0 +1,281 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { Emitter } from '../docker/emitter';
+import type { ProxyConfig, ServerBlockConfig, ServerConfig } from './config';
+import { errorPage } from './error-page';
+import { ProxyExchange } from './exchange';
+import { HealthChecker } from './health-check';
+import { compileServer, matchLocation, type LocationRoute, type ServerRoute } from './location';
+import type { AdminState, Peer, PeerAddress } from './peer';
+import type { RequestRecord } from './record';
+import { RecordBatcher, type RecordListener } from './record-batcher';
+import { resolveWithDns, type ServerResolver } from './resolve';
+import { snapshotPeer, type PeerSnapshot, type UpstreamSnapshot } from './snapshot';
+import { Upstream, type ResolvedServer } from './upstream';
+import { proxyUpgrade } from './upgrade';
+import { normalizedPath } from './variables';
+
+export interface BalancerOptions {
+  /** How `server` lines become addresses; DNS by default (replica names map to containers in a lab). */
+  resolve?: ServerResolver;
+  /** How often request records are handed to subscribers. */
+  recordIntervalMs?: number;
+}
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export interface BalancerEvents {
+  /** A peer was added, removed, drained, re-weighted or changed health. */
+  peers: { upstream: string; peers: PeerSnapshot[]; reason: string };
+  health: { upstream: string; peer: string; healthy: boolean; detail: string };
+}
+
+/**
+ * The reverse proxy: nginx's upstream semantics behind Node's HTTP server, plus active health
+ * checks, slow start and live control of peers.
+ */
+export class Balancer {
+  readonly events = new Emitter<BalancerEvents>();
+  private readonly upstreams = new Map<string, Upstream>();
+  private readonly checkers = new Map<string, HealthChecker>();
+  private readonly servers: Server[] = [];
+  private readonly records: RecordBatcher;
+  private readonly resolve: ServerResolver;
+
+  constructor(
+    readonly config: ProxyConfig,
+    options: BalancerOptions = {},
+  ) {
+    this.resolve = options.resolve ?? resolveWithDns;
+    this.records = new RecordBatcher(options.recordIntervalMs);
+  }
+
+  /** Resolves the upstream servers, then listens where the server blocks say. */
+  async listen(): Promise<ListenAddress[]> {
+    await this.buildUpstreams();
+    const byAddress = new Map<string, { host: string; port: number; blocks: ServerBlockConfig[] }>();
+    for (const block of this.config.servers) {
+      for (const listen of block.listen) {
+        const key = `${listen.host}:${listen.port}`;
+        const entry = byAddress.get(key) ?? { host: listen.host, port: listen.port, blocks: [] };
+        if (listen.defaultServer) entry.blocks.unshift(block);
+        else entry.blocks.push(block);
+        byAddress.set(key, entry);
+      }
+    }
+    const addresses: ListenAddress[] = [];
+    for (const { host, port, blocks } of byAddress.values()) {
+      const routes = blocks.map((block) => compileServer(block, this.upstreams));
+      addresses.push(await this.serve(host, port, routes));
+    }
+    return addresses;
+  }
+
+  private async buildUpstreams(): Promise<void> {
+    for (const config of this.config.upstreams) {
+      const servers: ResolvedServer[] = [];
+      for (const server of config.servers) servers.push({ config: server, ...(await this.resolve(server)) });
+      const upstream = new Upstream(config, servers);
+      this.upstreams.set(config.name, upstream);
+      if (config.healthCheck) {
+        const checker = new HealthChecker(upstream, config.healthCheck, (peer, healthy, result) => {
+          this.events.emit('health', { upstream: upstream.name, peer: peer.name, healthy, detail: result.detail });
+          this.emitPeers(upstream, healthy ? 'healthy' : 'unhealthy');
+        });
+        this.checkers.set(config.name, checker);
+        checker.sync();
+      }
+    }
+  }
+
+  private serve(host: string, port: number, routes: ServerRoute[]): Promise<ListenAddress> {
+    const first = routes[0]!.config;
+    const server = createServer({
+      keepAliveTimeout: first.keepaliveTimeoutMs,
+      headersTimeout: first.clientHeaderTimeoutMs,
+      requestTimeout: 0,
+      noDelay: true,
+    });
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.handle(routes, port, req, res));
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+      this.handleUpgrade(routes, port, req, socket, head),
+    );
+    server.on('clientError', (_error, socket: Socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+    this.servers.push(server);
+    return new Promise((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        const where = `${host}:${port}`;
+        if (error.code === 'EADDRINUSE') reject(new Error(`${where} is already in use: another program listens there`));
+        else if (error.code === 'EACCES') reject(new Error(`no permission to listen on ${where} (ports below 1024 need root)`));
+        else reject(new Error(`cannot listen on ${where}: ${error.message}`));
+      });
+      server.listen({ host, port }, () => {
+        const address = server.address();
+        resolve({ host, port: typeof address === 'object' && address ? address.port : port });
+      });
+    });
+  }
+
+  private route(routes: ServerRoute[], req: IncomingMessage): { server: ServerRoute; location?: LocationRoute } {
+    const server = pickServer(routes, req.headers.host);
+    return { server, location: matchLocation(server, routePath(req.url ?? '/')) };
+  }
+
+  private handle(routes: ServerRoute[], port: number, req: IncomingMessage, res: ServerResponse): void {
+    const { server, location } = this.route(routes, req);
+    if (location?.proxy) {
+      new ProxyExchange(req, res, location.proxy, location, server.serverName, port, this.records).start();
+      return;
+    }
+    const ret = location?.config.return;
+    const status = ret ? ret.status : 404;
+    const body = ret ? Buffer.from(ret.body ?? '') : errorPage(404);
+    res.writeHead(status, { Server: 'upstream-lab', 'Content-Type': ret ? 'text/plain' : 'text/html' });
+    res.end(body);
+  }
+
+  private handleUpgrade(routes: ServerRoute[], port: number, req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const { server, location } = this.route(routes, req);
+    if (!location?.proxy) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    proxyUpgrade(req, socket, head, location.proxy, location, server.serverName, port, (r) => this.records.push(r));
+  }
+
+  /** Subscribes to request records, delivered in batches. */
+  subscribe(listener: RecordListener): () => void {
+    return this.records.subscribe(listener);
+  }
+
+  upstream(name: string): Upstream {
+    const upstream = this.upstreams.get(name);
+    if (!upstream) throw new Error(`no upstream "${name}"`);
+    return upstream;
+  }
+
+  get upstreamNames(): string[] {
+    return [...this.upstreams.keys()];
+  }
+
+  snapshot(): UpstreamSnapshot[] {
+    const nowMs = Date.now();
+    return [...this.upstreams.values()].map((u) => ({
+      name: u.name,
+      method: u.method.kind,
+      peers: u.peers.map((p) => snapshotPeer(p, nowMs)),
+    }));
+  }
+
+  private peer(upstreamName: string, key: string | number): { upstream: Upstream; peer: Peer } {
+    const upstream = this.upstream(upstreamName);
+    const peer = upstream.findPeer(key);
+    if (!peer) throw new Error(`no peer "${key}" in upstream "${upstreamName}"`);
+    return { upstream, peer };
+  }
+
+  setPeerAdmin(upstreamName: string, key: string | number, admin: AdminState): void {
+    const { upstream, peer } = this.peer(upstreamName, key);
+    upstream.setAdmin(peer, admin);
+    this.emitPeers(upstream, admin);
+  }
+
+  setPeerWeight(upstreamName: string, key: string | number, weight: number): void {
+    if (!Number.isInteger(weight) || weight < 1) throw new Error(`invalid weight "${weight}": must be 1 or more`);
+    const { upstream, peer } = this.peer(upstreamName, key);
+    upstream.setWeight(peer, weight);
+    this.emitPeers(upstream, 'weight');
+  }
+
+  /** Moves a peer to a new address (a restarted container's new host port). */
+  setPeerAddress(upstreamName: string, key: string | number, address: PeerAddress): void {
+    const { upstream, peer } = this.peer(upstreamName, key);
+    upstream.pool.drop(peer);
+    peer.setAddress(address);
+    this.emitPeers(upstream, 'address');
+  }
+
+  /** Marks a peer healthy or not from outside (a container's readiness probe or death). */
+  setPeerHealthy(upstreamName: string, key: string | number, healthy: boolean): void {
+    const { upstream, peer } = this.peer(upstreamName, key);
+    if (peer.healthy === healthy) return;
+    upstream.setHealthy(peer, healthy);
+    this.emitPeers(upstream, healthy ? 'healthy' : 'unhealthy');
+  }
+
+  addPeer(upstreamName: string, server: ServerConfig, address: PeerAddress, name?: string): PeerSnapshot {
+    const upstream = this.upstream(upstreamName);
+    const [peer] = upstream.addPeer({ config: server, addresses: [address], name });
+    this.checkers.get(upstreamName)?.sync();
+    this.emitPeers(upstream, 'added');
+    return snapshotPeer(peer!, Date.now());
+  }
+
+  /** Removes a peer; requests already on it finish. */
+  removePeer(upstreamName: string, key: string | number): void {
+    const { upstream, peer } = this.peer(upstreamName, key);
+    upstream.removePeer(peer);
+    this.checkers.get(upstreamName)?.sync();
+    this.emitPeers(upstream, 'removed');
+  }
+
+  private emitPeers(upstream: Upstream, reason: string): void {
+    const nowMs = Date.now();
+    this.events.emit('peers', { upstream: upstream.name, peers: upstream.peers.map((p) => snapshotPeer(p, nowMs)), reason });
+  }
+
+  /** Stops listening, lets requests in flight finish for up to `graceMs`, then closes everything. */
+  async close(graceMs = 2000): Promise<void> {
+    for (const checker of this.checkers.values()) checker.stop();
+    await Promise.all(
+      this.servers.map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            const force = setTimeout(() => server.closeAllConnections(), graceMs);
+            force.unref();
+            server.close(() => {
+              clearTimeout(force);
+              resolve();
+            });
+            server.closeIdleConnections();
+          }),
+      ),
+    );
+    for (const upstream of this.upstreams.values()) upstream.close();
+    this.records.close();
+  }
+}
+
+/** The server block for a Host header: exact name, then `*.suffix`, then the default (first) one. */
+function pickServer(routes: ServerRoute[], hostHeader: string | undefined): ServerRoute {
+  if (routes.length > 1 && hostHeader) {
+    const host = hostHeader.toLowerCase().replace(/:\d+$/, '');
+    const exact = routes.find((r) => r.config.serverNames.includes(host));
+    if (exact) return exact;
+    const wildcard = routes.find((r) =>
+      r.config.serverNames.some((n) => n.startsWith('*.') && host.endsWith(n.slice(1))),
+    );
+    if (wildcard) return wildcard;
+  }
+  return routes[0]!;
+}
+
+/** The path nginx matches locations against: the normalised `$uri` (cheap when already clean). */
+function routePath(url: string): string {
+  let path = url;
+  if (!path.startsWith('/')) {
+    const slash = path.indexOf('/', path.indexOf('//') + 2);
+    path = slash === -1 ? '/' : path.slice(slash);
+  }
+  const q = path.indexOf('?');
+  if (q !== -1) path = path.slice(0, q);
+  return /%|\/\.|\/\//.test(path) ? normalizedPath(path) : path;
+}
+
+export type { RequestRecord };

@@ -1,0 +1,151 @@
+/**
+ * The balancer's configuration model. The nginx parser produces it, the balancer runs it and the
+ * nginx writer prints it back. Times are in milliseconds unless the name says otherwise.
+ */
+
+export type BalanceMethod =
+  | { kind: 'round_robin' }
+  | { kind: 'least_conn' }
+  | { kind: 'ip_hash' }
+  | { kind: 'hash'; key: string; consistent: boolean }
+  | { kind: 'random'; two: boolean; leastConn: boolean };
+
+export interface ServerConfig {
+  /** The address as written in the config (`backend1:8000`, `127.0.0.1:19001`, `unix:/x.sock`). */
+  address: string;
+  weight: number;
+  maxFails: number;
+  /** nginx keeps fail_timeout in whole seconds. */
+  failTimeoutSec: number;
+  /** 0 = unlimited. */
+  maxConns: number;
+  backup: boolean;
+  down: boolean;
+  /** Beyond nginx OSS: ramp the weight up over this many seconds after the peer (re)joins. 0 = off. */
+  slowStartSec: number;
+}
+
+export interface HealthCheckConfig {
+  path: string;
+  intervalMs: number;
+  timeoutMs: number;
+  /** Consecutive passes that make an unhealthy peer healthy. */
+  rise: number;
+  /** Consecutive failures that make a healthy peer unhealthy. */
+  fall: number;
+  /** Status codes that count as a pass; default 200-399. */
+  expectStatus?: [number, number];
+}
+
+export interface UpstreamConfig {
+  name: string;
+  method: BalanceMethod;
+  servers: ServerConfig[];
+  /** Idle keep-alive connections cached per upstream (nginx `keepalive N`); 0 = none. */
+  keepalive: number;
+  /** Created from `proxy_pass http://host:port` without an upstream block. */
+  implicit: boolean;
+  healthCheck?: HealthCheckConfig;
+}
+
+export const NEXT_UPSTREAM_CONDITIONS = [
+  'error',
+  'timeout',
+  'invalid_header',
+  'non_idempotent',
+  'http_500',
+  'http_502',
+  'http_503',
+  'http_504',
+  'http_403',
+  'http_404',
+  'http_429',
+] as const;
+export type NextUpstreamCondition = (typeof NEXT_UPSTREAM_CONDITIONS)[number];
+
+export interface HeaderDirective {
+  name: string;
+  /** Unevaluated value with nginx variables, e.g. `$proxy_add_x_forwarded_for`. */
+  value: string;
+}
+
+export interface AddHeaderDirective extends HeaderDirective {
+  always: boolean;
+}
+
+export interface ProxySettings {
+  /** Name of the upstream block (or implicit upstream) this location proxies to. */
+  upstream: string;
+  /** URI part of proxy_pass, if any (`proxy_pass http://backend/api/` → `/api/`). */
+  uri?: string;
+  setHeaders: HeaderDirective[];
+  /** Empty array means `proxy_next_upstream off`. */
+  nextUpstream: NextUpstreamCondition[];
+  nextUpstreamTries: number;
+  nextUpstreamTimeoutMs: number;
+  connectTimeoutMs: number;
+  readTimeoutMs: number;
+  sendTimeoutMs: number;
+  httpVersion: '1.0' | '1.1';
+}
+
+export interface LocationConfig {
+  /** `=` exact, `^~` prefix without regex, `` plain prefix. Regex locations are not supported. */
+  modifier: '' | '=' | '^~';
+  path: string;
+  /** Absent when the location does not proxy (it then answers 404, as nginx would with no root). */
+  proxy?: ProxySettings;
+  addHeaders: AddHeaderDirective[];
+  /** `return CODE [text]` inside the location. */
+  return?: { status: number; body?: string };
+}
+
+export interface ListenConfig {
+  host: string;
+  port: number;
+  defaultServer: boolean;
+}
+
+export interface ServerBlockConfig {
+  listen: ListenConfig[];
+  serverNames: string[];
+  locations: LocationConfig[];
+  /** Client side limits, mirroring nginx's client_* directives. */
+  clientHeaderTimeoutMs: number;
+  clientBodyTimeoutMs: number;
+  keepaliveTimeoutMs: number;
+  clientMaxBodySize: number;
+}
+
+export interface ProxyConfig {
+  upstreams: UpstreamConfig[];
+  servers: ServerBlockConfig[];
+}
+
+export const SERVER_DEFAULTS: Omit<ServerConfig, 'address'> = {
+  weight: 1,
+  maxFails: 1,
+  failTimeoutSec: 10,
+  maxConns: 0,
+  backup: false,
+  down: false,
+  slowStartSec: 0,
+};
+
+export const PROXY_DEFAULTS: Omit<ProxySettings, 'upstream'> = {
+  setHeaders: [],
+  nextUpstream: ['error', 'timeout'],
+  nextUpstreamTries: 0,
+  nextUpstreamTimeoutMs: 0,
+  connectTimeoutMs: 60_000,
+  readTimeoutMs: 60_000,
+  sendTimeoutMs: 60_000,
+  httpVersion: '1.0',
+};
+
+export const SERVER_BLOCK_DEFAULTS: Omit<ServerBlockConfig, 'listen' | 'serverNames' | 'locations'> = {
+  clientHeaderTimeoutMs: 60_000,
+  clientBodyTimeoutMs: 60_000,
+  keepaliveTimeoutMs: 75_000,
+  clientMaxBodySize: 1024 * 1024,
+};

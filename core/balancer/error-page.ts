@@ -1,0 +1,23 @@
+import { STATUS_CODES } from 'node:http';
+
+const REASONS: Record<number, string> = { 504: 'Gateway Time-out' };
+
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? STATUS_CODES[status] ?? 'Unknown';
+}
+
+const cache = new Map<number, Buffer>();
+
+/** nginx's own error page layout, signed with our name instead of nginx's. */
+export function errorPage(status: number): Buffer {
+  let page = cache.get(status);
+  if (!page) {
+    const title = `${status} ${reasonPhrase(status)}`;
+    page = Buffer.from(
+      `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n` +
+        `<hr><center>upstream-lab</center>\r\n</body>\r\n</html>\r\n`,
+    );
+    cache.set(status, page);
+  }
+  return page;
+}

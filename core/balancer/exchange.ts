@@ -1,0 +1,435 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { errorPage } from './error-page';
+import type { LocationRoute, ProxyRoute } from './location';
+import { FT, isNonIdempotent, RETRYABLE_STATUS, statusFor } from './next-upstream';
+import type { Peer } from './peer';
+import type { PickState } from './pick-state';
+import type { AttemptRecord, RequestRecord } from './record';
+import { RequestBody } from './request-body';
+import { buildRequestHead } from './request-head';
+import { filterResponseHeaders, applyAddHeaders } from './response-headers';
+import { ResponseParser, type ParseFailure, type ResponseHead } from './response-parser';
+import { ipHashKey } from './methods/ip-hash';
+import { requestHost, type VariableContext } from './variables';
+
+/** nginx's proxy_buffer_size on x86-64: the upstream's status line and headers must fit. */
+const HEAD_LIMIT = 4096;
+/** A chunked client body up to this size is sent with a Content-Length, as nginx always does. */
+const CHUNKED_BUFFER_LIMIT = 64 * 1024;
+/** Request bodies up to this size are kept so that a retry can resend them. */
+const REPLAY_LIMIT = 1024 * 1024;
+
+function ignore(): void {}
+
+/** Where finished requests' records go (the balancer's batcher). */
+export interface RecordSink {
+  push(record: RequestRecord): void;
+}
+
+/** One upstream attempt: its socket and parser. Events of a superseded attempt are ignored. */
+interface Attempt {
+  peer: Peer;
+  socket: Socket;
+  parser: ResponseParser;
+  startMs: number;
+  /** The connection came from the keep-alive cache (nginx `pc->cached`). */
+  reused: boolean;
+  head: ResponseHead | null;
+  /** Writing the request began (nginx `request_sent`): POST, PATCH and LOCK can't be retried after. */
+  started: boolean;
+  /** The whole request (head and body) has been written. */
+  sent: boolean;
+  record: AttemptRecord | null;
+}
+
+/**
+ * One client request moving through the upstream: nginx's `ngx_http_upstream_connect` /
+ * `ngx_http_upstream_next` / `ngx_http_upstream_finalize_request` loop, with the response streamed.
+ */
+export class ProxyExchange {
+  private readonly state: PickState;
+  private readonly ctx: VariableContext;
+  private readonly attempts: AttemptRecord[] = [];
+  private readonly startMs = Date.now();
+  private body: RequestBody | null = null;
+  /** Content-Length for the upstream request; -1 when there is none. */
+  private bodyLength = -1;
+  private attempt: Attempt | null = null;
+  private requestHeadText: string | null = null;
+  private connectTimer: NodeJS.Timeout | null = null;
+  /** The response (headers or HTTP/0.9 bytes) has started towards the client. */
+  private responding = false;
+  private raw09 = false;
+  private done = false;
+  private bytesSent = 0;
+  private status = 0;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly route: ProxyRoute,
+    private readonly location: LocationRoute,
+    serverName: string,
+    serverPort: number,
+    private readonly records: RecordSink,
+  ) {
+    this.ctx = {
+      req,
+      serverName,
+      serverPort,
+      proxyHost: route.proxyHost,
+      startMs: this.startMs,
+      attempts: this.attempts,
+      status: 0,
+    };
+    this.state = route.upstream.begin(route.settings.nextUpstreamTries);
+    const kind = route.upstream.method.kind;
+    if (kind === 'ip_hash') this.state.clientKey = ipHashKey(req.socket.remoteAddress);
+    else if (route.hashKey) this.state.key = route.hashKey(this.ctx);
+  }
+
+  start(): void {
+    this.res.on('close', this.onClientClose);
+    const { headers } = this.req;
+    if (headers['transfer-encoding'] !== undefined) {
+      const body = new RequestBody(this.req, REPLAY_LIMIT);
+      this.body = body;
+      void body.bufferUpTo(CHUNKED_BUFFER_LIMIT).then((complete) => {
+        if (complete) this.bodyLength = body.bufferedLength;
+        else body.chunked = true;
+        if (!this.done) this.connect();
+      });
+      return;
+    }
+    const length = headers['content-length'];
+    if (length !== undefined) {
+      this.bodyLength = Number(length);
+      if (this.bodyLength > 0) this.body = new RequestBody(this.req, REPLAY_LIMIT);
+    }
+    this.connect();
+  }
+
+  private connect(): void {
+    const { upstream } = this.route;
+    const now = Date.now();
+    const peer = upstream.get(this.state, now);
+    if (peer === null) {
+      // "no live upstreams": listed under the group name, always ends the request with 502.
+      this.attempts.push({ peer: upstream.name, addr: upstream.name, status: 502, ms: 0 });
+      this.fail(502);
+      return;
+    }
+    const pooled = this.route.keepalive ? upstream.pool.take(peer) : null;
+    const socket = pooled ?? connect({ host: peer.host, port: peer.port, noDelay: true });
+    const attempt: Attempt = {
+      peer,
+      socket,
+      parser: null as unknown as ResponseParser,
+      startMs: now,
+      reused: pooled !== null,
+      head: null,
+      started: false,
+      sent: false,
+      record: null,
+    };
+    attempt.parser = new ResponseParser(
+      {
+        onHead: (head) => this.onHead(attempt, head),
+        onBody: (chunk) => this.onBody(attempt, chunk),
+        onEnd: () => this.onResponseEnd(attempt),
+      },
+      HEAD_LIMIT,
+      this.req.method === 'HEAD',
+    );
+    this.attempt = attempt;
+    socket.on('data', (chunk: Buffer) => this.onData(attempt, chunk));
+    socket.on('end', () => this.onUpstreamEnd(attempt));
+    socket.on('error', () => this.onUpstreamError(attempt));
+    socket.on('close', () => this.onUpstreamError(attempt));
+    socket.on('timeout', () => this.onUpstreamTimeout(attempt));
+    if (pooled) {
+      this.send(attempt);
+      return;
+    }
+    this.connectTimer = setTimeout(() => {
+      if (attempt === this.attempt) this.next(FT.timeout);
+    }, this.route.settings.connectTimeoutMs);
+    socket.once('connect', () => this.send(attempt));
+  }
+
+  private send(attempt: Attempt): void {
+    if (attempt !== this.attempt) return;
+    this.clearConnectTimer();
+    const { socket } = attempt;
+    const { settings } = this.route;
+    socket.setTimeout(settings.sendTimeoutMs);
+    attempt.started = true;
+    socket.write(this.requestHead(), 'latin1');
+    const sent = (): void => {
+      attempt.sent = true;
+      if (attempt === this.attempt && !attempt.head) socket.setTimeout(settings.readTimeoutMs);
+    };
+    if (this.body) this.body.pipeTo(socket, sent);
+    else sent();
+  }
+
+  private requestHead(): string {
+    this.requestHeadText ??= buildRequestHead(this.req, this.route, this.location, this.ctx, {
+      bodyLength: this.bodyLength,
+      chunked: this.body?.chunked === true,
+      upgrade: false,
+    });
+    return this.requestHeadText;
+  }
+
+  private onData(attempt: Attempt, chunk: Buffer): void {
+    if (attempt !== this.attempt) return;
+    const failure = attempt.parser.execute(chunk);
+    if (failure !== null && attempt === this.attempt) this.onParseFailure(attempt, failure);
+  }
+
+  private onParseFailure(attempt: Attempt, failure: ParseFailure): void {
+    if (attempt.head === null) this.next(FT.invalid_header);
+    else this.abort(attempt, failure);
+  }
+
+  private onHead(attempt: Attempt, head: ResponseHead): void {
+    if (attempt !== this.attempt) return;
+    attempt.head = head;
+    attempt.socket.setTimeout(this.route.settings.readTimeoutMs);
+    const ft = RETRYABLE_STATUS.get(head.status);
+    if (ft !== undefined && this.mayRetryStatus(attempt, ft)) {
+      this.recordAttempt(attempt, head.status);
+      this.next(ft);
+      return;
+    }
+    this.recordAttempt(attempt, head.status === 200 && head.version === 9 ? 9 : head.status);
+    this.respond(head);
+  }
+
+  /** `ngx_http_upstream_test_next`: retry on this status only with tries left and the mask allowing it. */
+  private mayRetryStatus(attempt: Attempt, ft: number): boolean {
+    let mask = ft;
+    if (attempt.started && isNonIdempotent(this.req.method)) mask |= FT.non_idempotent;
+    return (
+      this.state.tries > 1 &&
+      (this.route.mask & mask) === mask &&
+      !this.bodyNotReplayable() &&
+      !this.retryTimeUp(Date.now())
+    );
+  }
+
+  private respond(head: ResponseHead): void {
+    this.responding = true;
+    this.status = head.status;
+    if (head.version === 9) {
+      this.raw09 = true;
+      return;
+    }
+    this.ctx.status = head.status;
+    const headers = filterResponseHeaders(head.headers);
+    applyAddHeaders(headers, this.location.addHeaders, head.status, this.ctx);
+    try {
+      this.res.writeHead(head.status, head.reason || undefined, headers);
+    } catch {
+      // A header Node refuses to send (illegal characters) makes the response unusable.
+      this.responding = false;
+      this.next(FT.invalid_header);
+    }
+  }
+
+  private onBody(attempt: Attempt, chunk: Buffer): void {
+    if (attempt !== this.attempt) return;
+    this.bytesSent += chunk.length;
+    const target = this.raw09 ? this.req.socket : this.res;
+    if (!target.write(chunk)) {
+      attempt.socket.pause();
+      target.once('drain', () => attempt.socket.resume());
+    }
+  }
+
+  private onResponseEnd(attempt: Attempt): void {
+    if (attempt !== this.attempt || !this.responding) return;
+    this.attempt = null;
+    const now = Date.now();
+    if (attempt.record) attempt.record.ms = now - attempt.startMs;
+    this.route.upstream.free(this.state, attempt.peer, 'ok', now);
+    this.release(attempt);
+    if (this.raw09) this.req.socket.end();
+    else this.res.end();
+    this.finish(this.status);
+  }
+
+  /** Returns a cleanly finished connection to the keep-alive cache, or closes it. */
+  private release(attempt: Attempt): void {
+    const { socket } = attempt;
+    socket.removeAllListeners('data');
+    socket.removeAllListeners('end');
+    socket.removeAllListeners('error');
+    socket.removeAllListeners('close');
+    socket.removeAllListeners('timeout');
+    socket.setTimeout(0);
+    const reusable =
+      this.route.keepalive && attempt.sent && attempt.head !== null && !attempt.head.close && attempt.parser.done;
+    if (reusable) {
+      this.route.upstream.pool.put(attempt.peer, socket);
+    } else {
+      socket.on('error', ignore);
+      socket.destroy();
+    }
+  }
+
+  private onUpstreamEnd(attempt: Attempt): void {
+    if (attempt !== this.attempt) return;
+    if (attempt.parser.finish()) return;
+    if (attempt.head === null) this.next(FT.error);
+    else this.abort(attempt, 'upstream prematurely closed connection');
+  }
+
+  private onUpstreamError(attempt: Attempt): void {
+    if (attempt !== this.attempt) return;
+    if (attempt.head === null) this.next(FT.error);
+    else this.abort(attempt, 'upstream connection error');
+  }
+
+  private onUpstreamTimeout(attempt: Attempt): void {
+    if (attempt !== this.attempt) return;
+    if (attempt.head === null) this.next(FT.timeout);
+    else this.abort(attempt, 'upstream timed out');
+  }
+
+  /** `ngx_http_upstream_next`: count the failure, then retry or give the client nginx's error. */
+  private next(ftIn: number): void {
+    const attempt = this.attempt;
+    if (attempt === null) return;
+    this.attempt = null;
+    this.clearConnectTimer();
+    this.body?.detach();
+    attempt.socket.destroy();
+    const now = Date.now();
+    const passive = ftIn === FT.http_403 || ftIn === FT.http_404;
+    this.route.upstream.free(this.state, attempt.peer, passive ? 'next' : 'failed', now);
+    // nginx gives the try back when a cached keep-alive connection turns out to be dead.
+    if (attempt.reused && ftIn === FT.error) this.state.tries++;
+    const status = statusFor(ftIn);
+    if (attempt.record) attempt.record.ms = now - attempt.startMs;
+    else this.recordAttempt(attempt, status);
+    let ft = ftIn;
+    if (attempt.started && isNonIdempotent(this.req.method)) ft |= FT.non_idempotent;
+    if (
+      this.state.tries === 0 ||
+      (this.route.mask & ft) !== ft ||
+      (attempt.started && this.bodyNotReplayable()) ||
+      this.retryTimeUp(now)
+    ) {
+      this.fail(status);
+      return;
+    }
+    if (this.done) return;
+    this.connect();
+  }
+
+  private bodyNotReplayable(): boolean {
+    return this.body !== null && !this.body.replayable;
+  }
+
+  private retryTimeUp(now: number): boolean {
+    const limit = this.route.settings.nextUpstreamTimeoutMs;
+    return limit > 0 && now - this.startMs >= limit;
+  }
+
+  private recordAttempt(attempt: Attempt, status: number): void {
+    const record = {
+      peer: attempt.peer.name,
+      addr: attempt.peer.addr,
+      status,
+      ms: Date.now() - attempt.startMs,
+    };
+    attempt.record = record;
+    this.attempts.push(record);
+  }
+
+  /** Answers with nginx's own error page (502, 504, ...). */
+  private fail(status: number): void {
+    if (this.done) return;
+    this.status = status;
+    this.ctx.status = status;
+    if (this.res.headersSent || this.res.destroyed) {
+      this.res.destroy();
+      this.finish(status);
+      return;
+    }
+    const page = errorPage(status);
+    const headers = ['Server', 'upstream-lab', 'Content-Type', 'text/html', 'Content-Length', String(page.length)];
+    applyAddHeaders(headers, this.location.addHeaders, status, this.ctx);
+    this.res.writeHead(status, headers);
+    this.res.end(page);
+    this.finish(status);
+  }
+
+  /**
+   * The response broke after its header was sent: nothing can be retried, the client sees a
+   * truncated response (nginx closes the connection), and the peer is freed as a success.
+   */
+  private abort(attempt: Attempt, _reason: string): void {
+    this.attempt = null;
+    this.clearConnectTimer();
+    this.body?.detach();
+    attempt.socket.destroy();
+    const now = Date.now();
+    if (attempt.record) attempt.record.ms = now - attempt.startMs;
+    this.route.upstream.free(this.state, attempt.peer, 'ok', now);
+    if (this.raw09) this.req.socket.destroy();
+    else this.res.destroy();
+    this.finish(this.status);
+  }
+
+  private readonly onClientClose = (): void => {
+    if (this.done) return;
+    // The client went away first (nginx logs 499 and frees the peer as a success).
+    const attempt = this.attempt;
+    this.attempt = null;
+    this.clearConnectTimer();
+    this.body?.detach();
+    if (attempt) {
+      attempt.socket.destroy();
+      const now = Date.now();
+      if (attempt.record) attempt.record.ms = now - attempt.startMs;
+      else this.recordAttempt(attempt, 499);
+      this.route.upstream.free(this.state, attempt.peer, 'ok', now);
+    }
+    this.finish(499);
+  };
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer !== null) {
+      clearTimeout(this.connectTimer);
+      this.connectTimer = null;
+    }
+  }
+
+  private finish(status: number): void {
+    if (this.done) return;
+    this.done = true;
+    const { req } = this;
+    const last = this.attempts[this.attempts.length - 1];
+    this.records.push({
+      time: this.startMs,
+      method: req.method ?? '',
+      uri: req.url ?? '',
+      httpVersion: req.httpVersion,
+      host: requestHost(req, this.ctx.serverName),
+      clientAddr: req.socket.remoteAddress ?? '',
+      userAgent: req.headers['user-agent'] ?? '',
+      referer: req.headers.referer ?? '',
+      upstream: this.route.upstream.name,
+      attempts: this.attempts,
+      status,
+      upstreamMs: last ? last.ms : 0,
+      requestMs: Date.now() - this.startMs,
+      bytesSent: this.bytesSent,
+      bytesReceived: this.body ? this.body.received : 0,
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import type { LocationConfig, ProxySettings, ServerBlockConfig } from './config';
+import { maskOf } from './next-upstream';
+import type { Upstream } from './upstream';
+import { compileTemplate, type Template } from './variables';
+
+export interface CompiledHeader {
+  name: string;
+  value: Template;
+}
+
+export interface CompiledAddHeader extends CompiledHeader {
+  always: boolean;
+}
+
+/** nginx's default upstream request headers, in the order it adds them when not overridden. */
+const DEFAULT_HEADER_NAMES = ['host', 'connection', 'content-length', 'transfer-encoding'] as const;
+/** Client headers nginx never copies (they default to empty and so are dropped). */
+const ALWAYS_DROPPED = ['te', 'keep-alive', 'expect', 'upgrade'];
+
+/** A proxying location with everything per-request work needs precomputed. */
+export interface ProxyRoute {
+  settings: ProxySettings;
+  upstream: Upstream;
+  setHeaders: CompiledHeader[];
+  /** Lower-case names of client headers not copied: overridden, or defaults nginx regenerates. */
+  notCopied: Set<string>;
+  /** Which nginx defaults still apply (not overridden by proxy_set_header). */
+  sendHost: boolean;
+  sendConnectionClose: boolean;
+  sendContentLength: boolean;
+  sendTransferEncoding: boolean;
+  /** `$proxy_host`: the upstream name, or host:port of an implicit upstream (port 80 omitted). */
+  proxyHost: string;
+  mask: number;
+  hashKey: Template | null;
+  /** Idle connections may be reused: nginx needs HTTP/1.1 and no `Connection: close` for that. */
+  keepalive: boolean;
+}
+
+export interface LocationRoute {
+  config: LocationConfig;
+  proxy: ProxyRoute | null;
+  addHeaders: CompiledAddHeader[];
+}
+
+export interface ServerRoute {
+  config: ServerBlockConfig;
+  serverName: string;
+  exact: LocationRoute[];
+  /** Prefix locations, longest first. */
+  prefix: LocationRoute[];
+}
+
+export function compileServer(config: ServerBlockConfig, upstreams: Map<string, Upstream>): ServerRoute {
+  const routes = config.locations.map((location) => compileLocation(location, upstreams));
+  return {
+    config,
+    serverName: config.serverNames[0] ?? '',
+    exact: routes.filter((r) => r.config.modifier === '='),
+    prefix: routes.filter((r) => r.config.modifier !== '=').sort((a, b) => b.config.path.length - a.config.path.length),
+  };
+}
+
+export function matchLocation(server: ServerRoute, path: string): LocationRoute | undefined {
+  for (const route of server.exact) if (route.config.path === path) return route;
+  for (const route of server.prefix) if (path.startsWith(route.config.path)) return route;
+  return undefined;
+}
+
+function compileLocation(config: LocationConfig, upstreams: Map<string, Upstream>): LocationRoute {
+  const addHeaders = config.addHeaders.map((h) => ({
+    name: h.name,
+    value: compileTemplate(h.value),
+    always: h.always,
+  }));
+  if (!config.proxy) return { config, proxy: null, addHeaders };
+  const settings = config.proxy;
+  const upstream = upstreams.get(settings.upstream);
+  if (!upstream) throw new Error(`no upstream "${settings.upstream}" for location "${config.path}"`);
+  const overridden = new Set(settings.setHeaders.map((h) => h.name.toLowerCase()));
+  const connectionHeader = settings.setHeaders.find((h) => h.name.toLowerCase() === 'connection');
+  const method = upstream.method;
+  return {
+    config,
+    addHeaders,
+    proxy: {
+      settings,
+      upstream,
+      setHeaders: settings.setHeaders.map((h) => ({ name: h.name, value: compileTemplate(h.value) })),
+      notCopied: new Set([...overridden, ...DEFAULT_HEADER_NAMES, ...ALWAYS_DROPPED]),
+      sendHost: !overridden.has('host'),
+      sendConnectionClose: !overridden.has('connection'),
+      sendContentLength: !overridden.has('content-length'),
+      sendTransferEncoding: !overridden.has('transfer-encoding'),
+      proxyHost: upstream.name,
+      mask: maskOf(settings.nextUpstream),
+      hashKey: method.kind === 'hash' ? compileTemplate(method.key) : null,
+      keepalive:
+        upstream.pool.max > 0 && settings.httpVersion === '1.1' && connectionHeader !== undefined && connectionHeader.value === '',
+    },
+  };
+}

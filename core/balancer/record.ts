@@ -1,0 +1,35 @@
+/** One upstream attempt of a request: which peer, with which outcome. */
+export interface AttemptRecord {
+  /** Peer display name (`backend2`), or the upstream name when no live peer was found. */
+  peer: string;
+  /** `$upstream_addr` item. */
+  addr: string;
+  /** `$upstream_status` item: the upstream's status, or the one nginx assigned the failure (502, 504). */
+  status: number;
+  /** Milliseconds from choosing the peer to the end of the attempt. */
+  ms: number;
+}
+
+/** What every proxied request leaves behind, delivered to subscribers in batches. */
+export interface RequestRecord {
+  /** Start, epoch milliseconds. */
+  time: number;
+  method: string;
+  uri: string;
+  httpVersion: string;
+  host: string;
+  clientAddr: string;
+  userAgent: string;
+  referer: string;
+  upstream: string;
+  attempts: AttemptRecord[];
+  /** Status sent to the client; 499 when the client went away first. */
+  status: number;
+  /** Milliseconds the final attempt took (`$upstream_response_time`). */
+  upstreamMs: number;
+  requestMs: number;
+  /** Response body bytes sent to the client (`$body_bytes_sent`). */
+  bytesSent: number;
+  /** Request body bytes received from the client. */
+  bytesReceived: number;
+}

@@ -1,0 +1,55 @@
+import type { IncomingMessage } from 'node:http';
+import type { LocationRoute, ProxyRoute } from './location';
+import type { VariableContext } from './variables';
+
+export interface HeadOptions {
+  /** Content-Length to send; -1 for none. */
+  bodyLength: number;
+  /** The body goes out re-framed as chunked. */
+  chunked: boolean;
+  /** A WebSocket / Upgrade handshake: pass Upgrade and `Connection: upgrade` through. */
+  upgrade: boolean;
+}
+
+/**
+ * nginx's upstream request head (§8 of the spec): the location's proxy_set_header entries in order,
+ * then the defaults they don't override (Host, Connection, Content-Length, Transfer-Encoding), then
+ * the client's headers in their order and case minus the ones already decided. Empty values are
+ * not sent.
+ */
+export function buildRequestHead(
+  req: IncomingMessage,
+  route: ProxyRoute,
+  location: LocationRoute,
+  ctx: VariableContext,
+  options: HeadOptions,
+): string {
+  const version = route.settings.httpVersion === '1.1' || options.chunked || options.upgrade ? '1.1' : '1.0';
+  let head = `${req.method} ${upstreamUri(req, route, location)} HTTP/${version}\r\n`;
+  for (const header of route.setHeaders) {
+    const value = header.value(ctx);
+    if (value !== '') head += `${header.name}: ${value}\r\n`;
+  }
+  if (route.sendHost) head += `Host: ${route.proxyHost}\r\n`;
+  if (options.upgrade) head += `Connection: upgrade\r\nUpgrade: ${req.headers.upgrade ?? ''}\r\n`;
+  else if (route.sendConnectionClose) head += 'Connection: close\r\n';
+  if (options.bodyLength >= 0 && route.sendContentLength) head += `Content-Length: ${options.bodyLength}\r\n`;
+  if (options.chunked && route.sendTransferEncoding) head += 'Transfer-Encoding: chunked\r\n';
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (!route.notCopied.has(raw[i]!.toLowerCase())) head += `${raw[i]}: ${raw[i + 1]}\r\n`;
+  }
+  return head + '\r\n';
+}
+
+/** The client's raw URI as received; with a URI part in proxy_pass, it replaces the location prefix. */
+function upstreamUri(req: IncomingMessage, route: ProxyRoute, location: LocationRoute): string {
+  let uri = req.url ?? '/';
+  if (!uri.startsWith('/')) {
+    const slash = uri.indexOf('/', uri.indexOf('//') + 2);
+    uri = slash === -1 ? '/' : uri.slice(slash);
+  }
+  const replacement = route.settings.uri;
+  if (replacement === undefined) return uri;
+  return replacement + uri.slice(location.config.path.length);
+}

@@ -1,0 +1,51 @@
+import type { AdminState, Peer } from './peer';
+
+/** A peer as the dashboard and the CLI see it. */
+export interface PeerSnapshot {
+  id: number;
+  name: string;
+  server: string;
+  addr: string;
+  backup: boolean;
+  down: boolean;
+  admin: AdminState;
+  healthy: boolean;
+  /** nginx's passive verdict: max_fails reached inside fail_timeout. */
+  failed: boolean;
+  weight: number;
+  effectiveWeight: number;
+  conns: number;
+  fails: number;
+  maxFails: number;
+  failTimeoutSec: number;
+  maxConns: number;
+  slowStart: boolean;
+}
+
+export interface UpstreamSnapshot {
+  name: string;
+  method: string;
+  peers: PeerSnapshot[];
+}
+
+export function snapshotPeer(peer: Peer, nowMs: number): PeerSnapshot {
+  return {
+    id: peer.id,
+    name: peer.name,
+    server: peer.server,
+    addr: peer.addr,
+    backup: peer.backup,
+    down: peer.down,
+    admin: peer.admin,
+    healthy: peer.healthy,
+    failed: peer.isFailed(Math.floor(nowMs / 1000)),
+    weight: peer.weight,
+    effectiveWeight: peer.effectiveWeight,
+    conns: peer.conns,
+    fails: peer.fails,
+    maxFails: peer.maxFails,
+    failTimeoutSec: peer.failTimeout,
+    maxConns: peer.maxConns,
+    slowStart: peer.rampStartMs !== 0,
+  };
+}

@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { registerCheckConfig } from './check-config';
+import { registerProxy } from './proxy';
+import { CliError } from './errors';
+
+/** Builds the command tree; each command module adds itself. */
+export function createProgram(): Command {
+  const program = new Command('upstream-lab')
+    .description('A live load-balancing lab: an nginx-compatible balancer in front of Docker replicas.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  registerProxy(program);
+  registerCheckConfig(program);
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await createProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CliError) {
+      process.stderr.write(`${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,136 @@
+import type { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import { buildContextStream } from './build-context';
+import { BuildProgress } from './build-progress';
+import type { BuildMessage, BuildStep, BuildUpdate } from './build-progress';
+
+export interface BuildOptions {
+  /** The project folder: the build context. */
+  context: string;
+  tag: string;
+  /** Relative to the context. */
+  dockerfile?: string;
+  buildArgs?: Record<string, string>;
+  labels?: Record<string, string>;
+  noCache?: boolean;
+  signal?: AbortSignal;
+  onUpdate?: (update: BuildUpdate) => void;
+}
+
+export interface BuildResult {
+  imageId: string;
+  tag: string;
+  steps: BuildStep[];
+  log: string[];
+  /** Paths sent in the build context. */
+  files: string[];
+  durationMs: number;
+}
+
+/** A failed or cancelled build; the message names the step and shows its last lines. */
+export class BuildError extends Error {
+  constructor(
+    message: string,
+    readonly step: BuildStep | undefined,
+    readonly log: string[],
+    readonly cancelled = false,
+  ) {
+    super(message);
+    this.name = 'BuildError';
+  }
+}
+
+const OUTPUT_LINES_IN_MESSAGE = 20;
+
+/**
+ * Builds `tag` from a project folder with the classic builder, following its output.
+ * The response is always read to its end (an unread build stream stalls the build, one cause of
+ * dockerode#651), and its end, close and error all settle the promise, so it cannot hang.
+ */
+export async function buildImage(docker: Docker, options: BuildOptions): Promise<BuildResult> {
+  const started = Date.now();
+  const dockerfile = options.dockerfile ?? 'Dockerfile';
+  const { stream: tar, files } = await buildContextStream(options.context, dockerfile);
+  const progress = new BuildProgress();
+  const notify = (updates: BuildUpdate[]) => {
+    for (const update of updates) {
+      try {
+        options.onUpdate?.(update);
+      } catch (error) {
+        // Never from inside the stream's data handler: the build must keep being read.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  };
+  const cancelled = () => new BuildError(`build cancelled${where(progress.current)}`, progress.current, progress.log, true);
+  if (options.signal?.aborted) {
+    tar.destroy();
+    throw cancelled();
+  }
+
+  let response: Readable;
+  try {
+    response = (await docker.buildImage(tar, {
+      t: options.tag,
+      dockerfile,
+      buildargs: options.buildArgs ?? {},
+      labels: options.labels ?? {},
+      rm: true,
+      forcerm: true,
+      nocache: options.noCache ?? false,
+      ...(options.signal ? { abortSignal: options.signal } : {}),
+    })) as Readable;
+  } catch (error) {
+    tar.destroy();
+    if (options.signal?.aborted) throw cancelled();
+    throw new BuildError(`build failed before it started: ${messageOf(error)}`, undefined, progress.log);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = () => response.destroy();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    docker.modem.followProgress(
+      response,
+      (error: Error | null) => {
+        options.signal?.removeEventListener('abort', onAbort);
+        notify(progress.end());
+        if (options.signal?.aborted) return reject(cancelled());
+        if (error) return reject(new BuildError(`build stream failed${where(progress.current)}: ${error.message}`, progress.current, progress.log));
+        resolve();
+      },
+      (message: BuildMessage) => notify(progress.push(message)),
+    );
+  });
+
+  if (progress.error !== undefined) throw failure(progress);
+  const imageId = progress.builtId;
+  if (!imageId) {
+    throw new BuildError(`the build output ended without an image${where(progress.current)}; the engine may have gone away`, progress.current, progress.log);
+  }
+  return { imageId, tag: options.tag, steps: progress.steps, log: progress.log, files, durationMs: Date.now() - started };
+}
+
+function failure(progress: BuildProgress): BuildError {
+  const step = progress.current;
+  const error = progress.error ?? 'unknown error';
+  const output = step ? step.output.filter((line) => line.trim() !== '').slice(-OUTPUT_LINES_IN_MESSAGE) : [];
+  let message = `build failed${where(step)}: ${error}`;
+  if (output.length > 0) message += `\n${output.join('\n')}`;
+  if (step && /^FROM\b/i.test(step.instruction) && /pull|not found|no such host|dial tcp|manifest|denied|timeout/i.test(error)) {
+    message +=
+      '\nThe base image is not on this machine and could not be pulled: set a registry mirror ' +
+      '(e.g. docker.arvancloud.ir), import the image from a `docker save` archive, or build ' +
+      'offline from upstream-lab/python-django:bookworm.';
+  }
+  return new BuildError(message, step, progress.log);
+}
+
+const where = (step: BuildStep | undefined): string =>
+  step ? ` at step ${step.index}/${step.total} (${step.instruction})` : '';
+
+const messageOf = (error: unknown): string => {
+  const e = error as { json?: { message?: string }; message?: string };
+  return (e.json?.message ?? e.message ?? String(error)).trim();
+};

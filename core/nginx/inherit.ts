@@ -1,0 +1,45 @@
+import {
+  PROXY_DEFAULTS,
+  SERVER_BLOCK_DEFAULTS,
+  type AddHeaderDirective,
+  type HeaderDirective,
+  type ProxySettings,
+  type ServerBlockConfig,
+} from '../balancer/config';
+import type { ScopeSettings } from './scope-settings';
+
+/**
+ * nginx merges each level into the next: a value written at a level overrides the enclosing one,
+ * and a header list is taken whole from the innermost level that has at least one entry.
+ * `levels` runs outermost first (http, server, location).
+ */
+export function inheritProxySettings(levels: ScopeSettings[], upstream: string, uri?: string): ProxySettings {
+  const settings: ProxySettings = { upstream, ...structuredClone(PROXY_DEFAULTS) };
+  if (uri !== undefined) settings.uri = uri;
+  for (const level of levels) Object.assign(settings, structuredClone(level.proxy));
+  settings.setHeaders = innermostList(levels, (level) => level.setHeaders);
+  return settings;
+}
+
+export function inheritAddHeaders(levels: ScopeSettings[]): AddHeaderDirective[] {
+  return innermostList(levels, (level) => level.addHeaders);
+}
+
+export function inheritClientSettings(
+  levels: ScopeSettings[],
+): Omit<ServerBlockConfig, 'listen' | 'serverNames' | 'locations'> {
+  const settings = { ...SERVER_BLOCK_DEFAULTS };
+  for (const level of levels) Object.assign(settings, level.client);
+  return settings;
+}
+
+function innermostList<T extends HeaderDirective>(
+  levels: ScopeSettings[],
+  pick: (level: ScopeSettings) => T[] | undefined,
+): T[] {
+  for (const level of [...levels].reverse()) {
+    const list = pick(level);
+    if (list && list.length > 0) return list.map((entry) => ({ ...entry }));
+  }
+  return [];
+}

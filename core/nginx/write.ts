@@ -1,0 +1,202 @@
+import {
+  PROXY_DEFAULTS,
+  SERVER_BLOCK_DEFAULTS,
+  SERVER_DEFAULTS,
+  type HealthCheckConfig,
+  type ListenConfig,
+  type LocationConfig,
+  type ProxyConfig,
+  type ProxySettings,
+  type ServerBlockConfig,
+  type ServerConfig,
+  type UpstreamConfig,
+} from '../balancer/config';
+import { joinHostPort } from './address';
+import { HEALTH_CHECK_DEFAULTS } from './health-check';
+import { quoteArg } from './quote';
+import { LAB_COMMENT_PREFIX } from './tokens';
+import { formatMs, formatSeconds, formatSize } from './units';
+import { assertValidProxyConfig } from './validate';
+
+export interface WriteOptions {
+  /**
+   * Rewrites upstream server addresses, e.g. `{ 'backend1:8000': '127.0.0.1:19001' }` so a lab
+   * export runs against local replicas. Unlisted addresses are kept.
+   */
+  mapAddress?: Record<string, string> | ((address: string, upstream: UpstreamConfig) => string);
+  /** Write max_fails, fail_timeout and weight on every server line, even at their defaults. */
+  explicitServerDefaults?: boolean;
+  /** Main-context directives written before `events {}`, e.g. `worker_processes 1`. */
+  mainDirectives?: string[];
+}
+
+const INDENT = '    ';
+
+/**
+ * Prints a ProxyConfig as an nginx.conf that nginx OSS accepts (`events {}` + `http { upstreams,
+ * servers }`), leaving out values that equal nginx's defaults. Settings are written in each location
+ * (no inheritance is used), so parsing the output gives back the same ProxyConfig. Throws
+ * InvalidProxyConfigError if the config breaks a rule nginx would reject.
+ */
+export function writeNginxConfig(config: ProxyConfig, options: WriteOptions = {}): string {
+  assertValidProxyConfig(config);
+  const mapAddress = addressMapper(options.mapAddress);
+  const proxyTargets = new Map(
+    config.upstreams.map((upstream) => [upstream.name, proxyTarget(upstream, mapAddress)] as const),
+  );
+  const http = [
+    ...config.upstreams
+      .filter((upstream) => !upstream.implicit)
+      .map((upstream) => upstreamBlock(upstream, mapAddress, options)),
+    ...config.servers.map((server) => serverBlock(server, proxyTargets)),
+  ];
+  const main = (options.mainDirectives ?? []).map((directive) => `${directive.replace(/;\s*$/, '')};`);
+  return [...main, ...(main.length > 0 ? [''] : []), 'events {}', '', ...block('http', paragraphs(http)), ''].join(
+    '\n',
+  );
+}
+
+type AddressMapper = (address: string, upstream: UpstreamConfig) => string;
+
+function addressMapper(option: WriteOptions['mapAddress']): AddressMapper {
+  if (typeof option === 'function') return option;
+  return (address) => option?.[address] ?? address;
+}
+
+/** An implicit upstream is written as its single address: `proxy_pass http://127.0.0.1:9001`. */
+function proxyTarget(upstream: UpstreamConfig, mapAddress: AddressMapper): string {
+  const server = upstream.servers[0];
+  if (!upstream.implicit || !server) return upstream.name;
+  const mapped = mapAddress(server.address, upstream);
+  return mapped === server.address ? upstream.name : mapped;
+}
+
+function upstreamBlock(upstream: UpstreamConfig, mapAddress: AddressMapper, options: WriteOptions): string[] {
+  const method = methodDirective(upstream.method);
+  // nginx drops keepalive if the balancing method comes after it, so the method goes first.
+  const lines = [
+    ...(method ? [method] : []),
+    ...upstream.servers.map((server) => serverLine(server, mapAddress(server.address, upstream), options)),
+    ...(upstream.keepalive > 0 ? [`keepalive ${upstream.keepalive};`] : []),
+    ...(upstream.healthCheck ? [healthCheckComment(upstream.healthCheck)] : []),
+  ];
+  return block(`upstream ${upstream.name}`, lines);
+}
+
+function methodDirective(method: UpstreamConfig['method']): string | undefined {
+  switch (method.kind) {
+    case 'round_robin':
+      return undefined;
+    case 'least_conn':
+    case 'ip_hash':
+      return `${method.kind};`;
+    case 'hash':
+      return `hash ${quoteArg(method.key)}${method.consistent ? ' consistent' : ''};`;
+    case 'random':
+      return `random${method.two ? ' two' : ''}${method.two && method.leastConn ? ' least_conn' : ''};`;
+  }
+}
+
+/** Parameter order follows the lab handouts: max_fails, fail_timeout, weight, then the rest. */
+function serverLine(server: ServerConfig, address: string, options: WriteOptions): string {
+  const all = options.explicitServerDefaults === true;
+  const parameters = [
+    all || server.maxFails !== SERVER_DEFAULTS.maxFails ? `max_fails=${server.maxFails}` : '',
+    all || server.failTimeoutSec !== SERVER_DEFAULTS.failTimeoutSec
+      ? `fail_timeout=${formatSeconds(server.failTimeoutSec)}`
+      : '',
+    all || server.weight !== SERVER_DEFAULTS.weight ? `weight=${server.weight}` : '',
+    server.maxConns !== SERVER_DEFAULTS.maxConns ? `max_conns=${server.maxConns}` : '',
+    server.backup ? 'backup' : '',
+    server.down ? 'down' : '',
+  ].filter((parameter) => parameter !== '');
+  const line = `server ${[quoteArg(address), ...parameters].join(' ')};`;
+  return server.slowStartSec > 0
+    ? `${line} # ${LAB_COMMENT_PREFIX} slow_start=${formatSeconds(server.slowStartSec)}`
+    : line;
+}
+
+function healthCheckComment(check: HealthCheckConfig): string {
+  const parameters = [
+    `uri=${check.path}`,
+    check.intervalMs !== HEALTH_CHECK_DEFAULTS.intervalMs ? `interval=${formatMs(check.intervalMs)}` : '',
+    check.timeoutMs !== HEALTH_CHECK_DEFAULTS.timeoutMs ? `timeout=${formatMs(check.timeoutMs)}` : '',
+    check.fall !== HEALTH_CHECK_DEFAULTS.fall ? `fails=${check.fall}` : '',
+    check.rise !== HEALTH_CHECK_DEFAULTS.rise ? `passes=${check.rise}` : '',
+    check.expectStatus ? `status=${check.expectStatus[0]}-${check.expectStatus[1]}` : '',
+  ].filter((parameter) => parameter !== '');
+  return `# ${LAB_COMMENT_PREFIX} health_check ${parameters.map(quoteArg).join(' ')}`;
+}
+
+function serverBlock(server: ServerBlockConfig, proxyTargets: Map<string, string>): string[] {
+  const head = [
+    ...server.listen.map(listenLine),
+    ...(server.serverNames.length > 0 ? [`server_name ${server.serverNames.map(quoteArg).join(' ')};`] : []),
+  ];
+  const client = [
+    timeLine('client_header_timeout', server.clientHeaderTimeoutMs, SERVER_BLOCK_DEFAULTS.clientHeaderTimeoutMs),
+    timeLine('client_body_timeout', server.clientBodyTimeoutMs, SERVER_BLOCK_DEFAULTS.clientBodyTimeoutMs),
+    timeLine('keepalive_timeout', server.keepaliveTimeoutMs, SERVER_BLOCK_DEFAULTS.keepaliveTimeoutMs),
+    server.clientMaxBodySize !== SERVER_BLOCK_DEFAULTS.clientMaxBodySize
+      ? `client_max_body_size ${formatSize(server.clientMaxBodySize)};`
+      : '',
+  ].filter((line) => line !== '');
+  const locations = server.locations.map((location) => locationBlock(location, proxyTargets));
+  return block('server', paragraphs([head, client, ...locations]));
+}
+
+function listenLine(listen: ListenConfig): string {
+  const address = listen.host === '0.0.0.0' ? String(listen.port) : joinHostPort(listen.host, listen.port);
+  return `listen ${address}${listen.defaultServer ? ' default_server' : ''};`;
+}
+
+function locationBlock(location: LocationConfig, proxyTargets: Map<string, string>): string[] {
+  const match = [location.modifier, location.path].filter((part) => part !== '').map(quoteArg);
+  const proxy = location.proxy;
+  const sections = [
+    proxy ? [`proxy_pass http://${proxyTargets.get(proxy.upstream) ?? proxy.upstream}${proxy.uri ?? ''};`] : [],
+    proxy ? proxyTuning(proxy) : [],
+    (proxy?.setHeaders ?? []).map((header) => `proxy_set_header ${quoteArg(header.name)} ${quoteArg(header.value)};`),
+    location.addHeaders.map(
+      (header) => `add_header ${quoteArg(header.name)} ${quoteArg(header.value)}${header.always ? ' always' : ''};`,
+    ),
+    location.return ? [returnLine(location.return)] : [],
+  ];
+  // `location = ""` has no path word; nginx reads the lone modifier as a path-less exact match.
+  return block(`location ${match.length > 0 ? match.join(' ') : '""'}`, paragraphs(sections));
+}
+
+function proxyTuning(proxy: ProxySettings): string[] {
+  const nextUpstream = proxy.nextUpstream.length > 0 ? proxy.nextUpstream.join(' ') : 'off';
+  const defaultNextUpstream = PROXY_DEFAULTS.nextUpstream.join(' ');
+  return [
+    proxy.httpVersion !== PROXY_DEFAULTS.httpVersion ? `proxy_http_version ${proxy.httpVersion};` : '',
+    timeLine('proxy_connect_timeout', proxy.connectTimeoutMs, PROXY_DEFAULTS.connectTimeoutMs),
+    timeLine('proxy_send_timeout', proxy.sendTimeoutMs, PROXY_DEFAULTS.sendTimeoutMs),
+    timeLine('proxy_read_timeout', proxy.readTimeoutMs, PROXY_DEFAULTS.readTimeoutMs),
+    nextUpstream !== defaultNextUpstream ? `proxy_next_upstream ${nextUpstream};` : '',
+    proxy.nextUpstreamTries !== PROXY_DEFAULTS.nextUpstreamTries
+      ? `proxy_next_upstream_tries ${proxy.nextUpstreamTries};`
+      : '',
+    timeLine('proxy_next_upstream_timeout', proxy.nextUpstreamTimeoutMs, PROXY_DEFAULTS.nextUpstreamTimeoutMs),
+  ].filter((line) => line !== '');
+}
+
+function returnLine(response: NonNullable<LocationConfig['return']>): string {
+  return `return ${response.status}${response.body !== undefined ? ` ${quoteArg(response.body)}` : ''};`;
+}
+
+function timeLine(name: string, ms: number, defaultMs: number): string {
+  return ms === defaultMs ? '' : `${name} ${formatMs(ms)};`;
+}
+
+/** `head { lines }` indented one level; an empty body is written `head {}`. */
+function block(head: string, lines: string[]): string[] {
+  if (lines.length === 0) return [`${head} {}`];
+  return [`${head} {`, ...lines.map((line) => (line === '' ? '' : `${INDENT}${line}`)), '}'];
+}
+
+/** Joins groups of lines with one blank line between the non-empty groups. */
+function paragraphs(groups: string[][]): string[] {
+  return groups.filter((group) => group.length > 0).flatMap((group, index) => (index === 0 ? group : ['', ...group]));
+}

@@ -1,0 +1,2 @@
+export const installHint: string;
+export function findElectronBinary(): { path: string } | { reason: string };
