@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     reporters: process.env.CI ? ['verbose'] : ['default'],
+    // Builds the offline Docker base image when an engine runs but lacks it (about a minute).
+    globalSetup: ['tests/docker/global-setup.ts'],
   },
 });

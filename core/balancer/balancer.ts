@@ -82,7 +82,12 @@ export class Balancer {
       this.upstreams.set(config.name, upstream);
       if (config.healthCheck) {
         const checker = new HealthChecker(upstream, config.healthCheck, (peer, healthy, result) => {
-          this.events.emit('health', { upstream: upstream.name, peer: peer.name, healthy, detail: result.detail });
+          this.events.emit('health', {
+            upstream: upstream.name,
+            peer: peer.name,
+            healthy,
+            detail: result.detail,
+          });
           this.emitPeers(upstream, healthy ? 'healthy' : 'unhealthy');
         });
         this.checkers.set(config.name, checker);
@@ -104,15 +109,18 @@ export class Balancer {
       this.handleUpgrade(routes, port, req, socket, head),
     );
     server.on('clientError', (_error, socket: Socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      if (socket.writable)
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       else socket.destroy();
     });
     this.servers.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {
         const where = `${host}:${port}`;
-        if (error.code === 'EADDRINUSE') reject(new Error(`${where} is already in use: another program listens there`));
-        else if (error.code === 'EACCES') reject(new Error(`no permission to listen on ${where} (ports below 1024 need root)`));
+        if (error.code === 'EADDRINUSE')
+          reject(new Error(`${where} is already in use: another program listens there`));
+        else if (error.code === 'EACCES')
+          reject(new Error(`no permission to listen on ${where} (ports below 1024 need root)`));
         else reject(new Error(`cannot listen on ${where}: ${error.message}`));
       });
       server.listen({ host, port }, () => {
@@ -122,7 +130,10 @@ export class Balancer {
     });
   }
 
-  private route(routes: ServerRoute[], req: IncomingMessage): { server: ServerRoute; location?: LocationRoute } {
+  private route(
+    routes: ServerRoute[],
+    req: IncomingMessage,
+  ): { server: ServerRoute; location?: LocationRoute } {
     const server = pickServer(routes, req.headers.host);
     return { server, location: matchLocation(server, routePath(req.url ?? '/')) };
   }
@@ -140,13 +151,21 @@ export class Balancer {
     res.end(body);
   }
 
-  private handleUpgrade(routes: ServerRoute[], port: number, req: IncomingMessage, socket: Socket, head: Buffer): void {
+  private handleUpgrade(
+    routes: ServerRoute[],
+    port: number,
+    req: IncomingMessage,
+    socket: Socket,
+    head: Buffer,
+  ): void {
     const { server, location } = this.route(routes, req);
     if (!location?.proxy) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    proxyUpgrade(req, socket, head, location.proxy, location, server.serverName, port, (r) => this.records.push(r));
+    proxyUpgrade(req, socket, head, location.proxy, location, server.serverName, port, (r) =>
+      this.records.push(r),
+    );
   }
 
   /** Subscribes to request records, delivered in batches. */
@@ -187,7 +206,8 @@ export class Balancer {
   }
 
   setPeerWeight(upstreamName: string, key: string | number, weight: number): void {
-    if (!Number.isInteger(weight) || weight < 1) throw new Error(`invalid weight "${weight}": must be 1 or more`);
+    if (!Number.isInteger(weight) || weight < 1)
+      throw new Error(`invalid weight "${weight}": must be 1 or more`);
     const { upstream, peer } = this.peer(upstreamName, key);
     upstream.setWeight(peer, weight);
     this.emitPeers(upstream, 'weight');
@@ -227,7 +247,11 @@ export class Balancer {
 
   private emitPeers(upstream: Upstream, reason: string): void {
     const nowMs = Date.now();
-    this.events.emit('peers', { upstream: upstream.name, peers: upstream.peers.map((p) => snapshotPeer(p, nowMs)), reason });
+    this.events.emit('peers', {
+      upstream: upstream.name,
+      peers: upstream.peers.map((p) => snapshotPeer(p, nowMs)),
+      reason,
+    });
   }
 
   /** Stops listening, lets requests in flight finish for up to `graceMs`, then closes everything. */

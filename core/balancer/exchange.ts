@@ -243,9 +243,16 @@ export class ProxyExchange {
     if (attempt !== this.attempt) return;
     this.bytesSent += chunk.length;
     const target = this.raw09 ? this.req.socket : this.res;
-    if (!target.write(chunk)) {
+    if (!target.write(chunk) && !attempt.socket.isPaused()) {
+      // The client is the bottleneck: stop reading the upstream until it drains. proxy_read_timeout
+      // only runs while waiting on the upstream (nginx never blames a peer for a slow client).
       attempt.socket.pause();
-      target.once('drain', () => attempt.socket.resume());
+      attempt.socket.setTimeout(0);
+      target.once('drain', () => {
+        if (attempt !== this.attempt) return;
+        attempt.socket.setTimeout(this.route.settings.readTimeoutMs);
+        attempt.socket.resume();
+      });
     }
   }
 
@@ -270,8 +277,14 @@ export class ProxyExchange {
     socket.removeAllListeners('close');
     socket.removeAllListeners('timeout');
     socket.setTimeout(0);
+    // Paused for a slow client when the response ended: the cache must see the upstream's close.
+    if (socket.isPaused()) socket.resume();
     const reusable =
-      this.route.keepalive && attempt.sent && attempt.head !== null && !attempt.head.close && attempt.parser.done;
+      this.route.keepalive &&
+      attempt.sent &&
+      attempt.head !== null &&
+      !attempt.head.close &&
+      attempt.parser.done;
     if (reusable) {
       this.route.upstream.pool.put(attempt.peer, socket);
     } else {
@@ -361,7 +374,14 @@ export class ProxyExchange {
       return;
     }
     const page = errorPage(status);
-    const headers = ['Server', 'upstream-lab', 'Content-Type', 'text/html', 'Content-Length', String(page.length)];
+    const headers = [
+      'Server',
+      'upstream-lab',
+      'Content-Type',
+      'text/html',
+      'Content-Length',
+      String(page.length),
+    ];
     applyAddHeaders(headers, this.location.addHeaders, status, this.ctx);
     this.res.writeHead(status, headers);
     this.res.end(page);

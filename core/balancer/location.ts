@@ -57,7 +57,9 @@ export function compileServer(config: ServerBlockConfig, upstreams: Map<string, 
     config,
     serverName: config.serverNames[0] ?? '',
     exact: routes.filter((r) => r.config.modifier === '='),
-    prefix: routes.filter((r) => r.config.modifier !== '=').sort((a, b) => b.config.path.length - a.config.path.length),
+    prefix: routes
+      .filter((r) => r.config.modifier !== '=')
+      .sort((a, b) => b.config.path.length - a.config.path.length),
   };
 }
 
@@ -96,7 +98,10 @@ function compileLocation(config: LocationConfig, upstreams: Map<string, Upstream
       mask: maskOf(settings.nextUpstream),
       hashKey: method.kind === 'hash' ? compileTemplate(method.key) : null,
       keepalive:
-        upstream.pool.max > 0 && settings.httpVersion === '1.1' && connectionHeader !== undefined && connectionHeader.value === '',
+        upstream.pool.max > 0 &&
+        settings.httpVersion === '1.1' &&
+        connectionHeader !== undefined &&
+        connectionHeader.value === '',
     },
   };
 }

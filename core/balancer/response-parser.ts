@@ -96,7 +96,8 @@ export class ResponseParser {
     if (end === -1) {
       if (data.length > this.maxHeadBytes) return 'too_big_header';
       const lineEnd = data.indexOf(10);
-      if (lineEnd !== -1 && !STATUS_LINE.test(trimCr(data.toString('latin1', 0, lineEnd)))) return this.http09();
+      if (lineEnd !== -1 && !STATUS_LINE.test(trimCr(data.toString('latin1', 0, lineEnd))))
+        return this.http09();
       this.pending = data;
       return -1;
     }
@@ -201,7 +202,9 @@ export class ResponseParser {
             this.pending = data;
             return null;
           }
-          const sizeText = trimCr(data.toString('latin1', 0, lf)).split(';')[0]!.trim();
+          const sizeText = trimCr(data.toString('latin1', 0, lf))
+            .split(';')[0]!
+            .trim();
           if (!/^[0-9a-fA-F]{1,15}$/.test(sizeText)) return 'bad_body';
           this.remaining = parseInt(sizeText, 16);
           this.state = this.remaining === 0 ? State.Trailers : State.ChunkData;

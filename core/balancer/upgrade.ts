@@ -26,7 +26,15 @@ export function proxyUpgrade(
   const { upstream } = route;
   const state = upstream.begin(route.settings.nextUpstreamTries);
   const attempts: RequestRecord['attempts'] = [];
-  const ctx: VariableContext = { req, serverName, serverPort, proxyHost: route.proxyHost, startMs, attempts, status: 0 };
+  const ctx: VariableContext = {
+    req,
+    serverName,
+    serverPort,
+    proxyHost: route.proxyHost,
+    startMs,
+    attempts,
+    status: 0,
+  };
   client.on('error', () => client.destroy());
 
   const finish = (status: number): void =>
@@ -68,12 +76,18 @@ export function proxyUpgrade(
     const attemptStart = Date.now();
     const socket = connect({ host: peer.host, port: peer.port, noDelay: true });
     let connected = false;
-    const timer = setTimeout(() => socket.destroy(new Error('connect timeout')), route.settings.connectTimeoutMs);
+    const timer = setTimeout(
+      () => socket.destroy(new Error('connect timeout')),
+      route.settings.connectTimeoutMs,
+    );
     socket.once('connect', () => {
       connected = true;
       clearTimeout(timer);
       attempts.push({ peer: peer.name, addr: peer.addr, status: 101, ms: 0 });
-      socket.write(buildRequestHead(req, route, location, ctx, { bodyLength: -1, chunked: false, upgrade: true }), 'latin1');
+      socket.write(
+        buildRequestHead(req, route, location, ctx, { bodyLength: -1, chunked: false, upgrade: true }),
+        'latin1',
+      );
       if (head.length > 0) socket.write(head);
       socket.pipe(client);
       client.pipe(socket);
@@ -86,7 +100,12 @@ export function proxyUpgrade(
       }
       const timedOut = error.message === 'connect timeout';
       upstream.free(state, peer, 'failed', Date.now());
-      attempts.push({ peer: peer.name, addr: peer.addr, status: timedOut ? 504 : 502, ms: Date.now() - attemptStart });
+      attempts.push({
+        peer: peer.name,
+        addr: peer.addr,
+        status: timedOut ? 504 : 502,
+        ms: Date.now() - attemptStart,
+      });
       const ft = timedOut ? FT.timeout : FT.error;
       if (state.tries === 0 || (route.mask & ft) !== ft || client.destroyed) refuse(timedOut ? 504 : 502);
       else attempt();

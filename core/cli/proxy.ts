@@ -9,7 +9,7 @@ import { untilSignal } from './signals';
 export function registerProxy(program: Command): void {
   program
     .command('proxy')
-    .description('serve the balancer where the config\'s server { listen } says, logging each request')
+    .description("serve the balancer where the config's server { listen } says, logging each request")
     .requiredOption('-c, --config <file>', 'nginx.conf to run')
     .option('--quiet', 'no access log')
     .action(async (options: { config: string; quiet?: boolean }) => {
@@ -28,7 +28,8 @@ export function registerProxy(program: Command): void {
         await balancer.close(0);
         throw new CliError(`${options.config}: ${(error as Error).message}`);
       }
-      for (const { host, port } of addresses) process.stdout.write(`listening on http://${urlHost(host)}:${port}\n`);
+      for (const { host, port } of addresses)
+        process.stdout.write(`listening on http://${urlHost(host)}:${port}\n`);
       await untilSignal();
       await balancer.close();
     });

@@ -37,7 +37,10 @@ const IMAGE_CHANGES = [
 ];
 
 /** Builds the offline base image unless the engine already has it. */
-export async function ensureBaseImage(docker: Docker, options: BaseImageOptions = {}): Promise<{ built: boolean; tag: string }> {
+export async function ensureBaseImage(
+  docker: Docker,
+  options: BaseImageOptions = {},
+): Promise<{ built: boolean; tag: string }> {
   const tag = options.tag ?? OFFLINE_BASE_IMAGE;
   if (await imageExists(docker, tag)) return { built: false, tag };
   await buildBaseImage(docker, { ...options, tag });
@@ -65,7 +68,8 @@ export function baseImageBlocker(options: BaseImageOptions = {}): string | undef
     );
   }
   const debootstrap = options.debootstrap === undefined ? findDebootstrap() : options.debootstrap;
-  if (!debootstrap) return 'debootstrap is not installed: `sudo apt-get install debootstrap` (Debian/Ubuntu).';
+  if (!debootstrap)
+    return 'debootstrap is not installed: `sudo apt-get install debootstrap` (Debian/Ubuntu).';
   const uid = options.uid ?? process.getuid?.() ?? 0;
   if (uid !== 0) return 'debootstrap must run as root: run this as root (e.g. with sudo).';
   return undefined;
@@ -89,14 +93,17 @@ export async function buildBaseImage(docker: Docker, options: BaseImageOptions =
 
     // Debian marks its Python as externally managed; inside an image pip may install freely.
     for (const dir of await readdir(join(root, 'usr', 'lib'))) {
-      if (/^python3/.test(dir)) await rm(join(root, 'usr', 'lib', dir, 'EXTERNALLY-MANAGED'), { force: true });
+      if (/^python3/.test(dir))
+        await rm(join(root, 'usr', 'lib', dir, 'EXTERNALLY-MANAGED'), { force: true });
     }
-    await rm(join(root, 'var', 'cache', 'apt', 'archives'), { recursive: true, force: true });
-    await rm(join(root, 'var', 'lib', 'apt', 'lists'), { recursive: true, force: true });
+    await emptyFolder(join(root, 'var', 'cache', 'apt', 'archives'));
+    await emptyFolder(join(root, 'var', 'lib', 'apt', 'lists'));
 
     log(`importing ${root} as ${tag}`);
     const [repo, version] = splitTag(tag);
-    const tar = spawn('tar', ['--numeric-owner', '-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const tar = spawn('tar', ['--numeric-owner', '-C', root, '-c', '.'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const tarDone = exitOf(tar, 'tar');
     const response = await docker.importImage(tar.stdout, { repo, tag: version, changes: IMAGE_CHANGES });
     const id = await followStatus(docker, response as Readable, log);
@@ -109,16 +116,28 @@ export async function buildBaseImage(docker: Docker, options: BaseImageOptions =
 }
 
 /** Loads an archive made by `docker save`; returns the loaded image names (or IDs). */
-export async function loadImageArchive(docker: Docker, file: string, onLog: (line: string) => void = () => {}): Promise<string[]> {
+export async function loadImageArchive(
+  docker: Docker,
+  file: string,
+  onLog: (line: string) => void = () => {},
+): Promise<string[]> {
   if (!existsSync(file)) throw new BaseImageError(`No such file: ${file}`);
-  const response = await docker.loadImage(createReadStream(file), { quiet: false });
   const loaded: string[] = [];
-  await followStatus(docker, response as Readable, (line) => {
-    onLog(line);
-    const match = /^Loaded image(?: ID)?: (\S+)/.exec(line);
-    if (match?.[1]) loaded.push(match[1]);
-  });
-  if (loaded.length === 0) throw new BaseImageError(`${file} loaded no image: is it an archive made by \`docker save\`?`);
+  try {
+    const response = await docker.loadImage(createReadStream(file), { quiet: false });
+    await followStatus(docker, response as Readable, (line) => {
+      onLog(line);
+      const match = /^Loaded image(?: ID)?: (\S+)/.exec(line);
+      if (match?.[1]) loaded.push(match[1]);
+    });
+  } catch (error) {
+    const e = error as { json?: { message?: string }; message: string };
+    throw new BaseImageError(
+      `${file} could not be loaded as an image archive (\`docker save\`): ${(e.json?.message ?? e.message).trim()}`,
+    );
+  }
+  if (loaded.length === 0)
+    throw new BaseImageError(`${file} loaded no image: is it an archive made by \`docker save\`?`);
   return loaded;
 }
 
@@ -155,7 +174,12 @@ function followStatus(docker: Docker, stream: Readable, log: (line: string) => v
   });
 }
 
-function run(command: string, args: string[], log: (line: string) => void, signal?: AbortSignal): Promise<void> {
+function run(
+  command: string,
+  args: string[],
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
   for (const stream of [child.stdout, child.stderr]) {
     const lines = new LineSplitter();
@@ -187,6 +211,13 @@ async function removeRoot(root: string): Promise<void> {
     if (still) throw new BaseImageError(`${root} still has mounts; remove it by hand after unmounting them.`);
   }
   await rm(root, { recursive: true, force: true });
+}
+
+/** Deletes the files in a folder, keeping its sub-folders (apt expects `partial/`). */
+async function emptyFolder(dir: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries)
+    if (!entry.isDirectory() && entry.name !== 'lock') await rm(join(dir, entry.name), { force: true });
 }
 
 function findDebootstrap(): string | undefined {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix, sep } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import dockerignore from '@balena/dockerignore';
 import { pack } from 'tar-fs';
 
@@ -42,7 +42,9 @@ export async function listContext(dir: string, dockerfile = 'Dockerfile'): Promi
 /** A tar stream of `entries` (from listContext) under `dir`, for POST /build. */
 export function packContext(dir: string, entries: string[]): Readable {
   // Directories are listed explicitly, so tar-fs must not add their contents on its own.
-  return pack(dir, { entries, ignore: () => true, strict: false });
+  const tar = pack(dir, { entries, ignore: () => true, strict: false });
+  // tar-fs 3 streams are streamx streams; wrap them in a Node stream for docker-modem's pipe().
+  return Readable.from(tar as AsyncIterable<Buffer>, { objectMode: false });
 }
 
 /** Lists and packs in one go; `files` are the sent paths with `/` separators. */

@@ -28,6 +28,8 @@ export interface BuildMessage {
   aux?: { ID?: string };
 }
 
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 const STEP = /^Step (\d+)\/(\d+) : (.*)$/;
 const BOOKKEEPING = /^( ---> |Removing intermediate container |Successfully (built|tagged) )/;
 
@@ -82,7 +84,9 @@ export class BuildProgress {
     return undefined;
   }
 
-  #line(line: string): BuildUpdate[] {
+  #line(raw: string): BuildUpdate[] {
+    // The classic builder wraps a step's stderr in red (ESC[91m ... ESC[0m); keep plain text.
+    const line = raw.replace(ANSI, '');
     this.log.push(line);
     const header = STEP.exec(line);
     if (header) {
@@ -94,12 +98,18 @@ export class BuildProgress {
         output: [],
       };
       this.steps.push(step);
-      return [{ kind: 'step', step }, { kind: 'log', line, step: step.index }];
+      return [
+        { kind: 'step', step },
+        { kind: 'log', line, step: step.index },
+      ];
     }
     const step = this.current;
     if (step && line.trim() === '---> Using cache') {
       step.cached = true;
-      return [{ kind: 'cached', step: step.index }, { kind: 'log', line, step: step.index }];
+      return [
+        { kind: 'cached', step: step.index },
+        { kind: 'log', line, step: step.index },
+      ];
     }
     if (step && !BOOKKEEPING.test(line)) step.output.push(line);
     return [{ kind: 'log', line, ...(step ? { step: step.index } : {}) }];

@@ -64,7 +64,8 @@ export async function buildImage(docker: Docker, options: BuildOptions): Promise
       }
     }
   };
-  const cancelled = () => new BuildError(`build cancelled${where(progress.current)}`, progress.current, progress.log, true);
+  const cancelled = () =>
+    new BuildError(`build cancelled${where(progress.current)}`, progress.current, progress.log, true);
   if (options.signal?.aborted) {
     tar.destroy();
     throw cancelled();
@@ -97,7 +98,14 @@ export async function buildImage(docker: Docker, options: BuildOptions): Promise
         options.signal?.removeEventListener('abort', onAbort);
         notify(progress.end());
         if (options.signal?.aborted) return reject(cancelled());
-        if (error) return reject(new BuildError(`build stream failed${where(progress.current)}: ${error.message}`, progress.current, progress.log));
+        if (error)
+          return reject(
+            new BuildError(
+              `build stream failed${where(progress.current)}: ${error.message}`,
+              progress.current,
+              progress.log,
+            ),
+          );
         resolve();
       },
       (message: BuildMessage) => notify(progress.push(message)),
@@ -107,9 +115,20 @@ export async function buildImage(docker: Docker, options: BuildOptions): Promise
   if (progress.error !== undefined) throw failure(progress);
   const imageId = progress.builtId;
   if (!imageId) {
-    throw new BuildError(`the build output ended without an image${where(progress.current)}; the engine may have gone away`, progress.current, progress.log);
+    throw new BuildError(
+      `the build output ended without an image${where(progress.current)}; the engine may have gone away`,
+      progress.current,
+      progress.log,
+    );
   }
-  return { imageId, tag: options.tag, steps: progress.steps, log: progress.log, files, durationMs: Date.now() - started };
+  return {
+    imageId,
+    tag: options.tag,
+    steps: progress.steps,
+    log: progress.log,
+    files,
+    durationMs: Date.now() - started,
+  };
 }
 
 function failure(progress: BuildProgress): BuildError {
@@ -118,7 +137,11 @@ function failure(progress: BuildProgress): BuildError {
   const output = step ? step.output.filter((line) => line.trim() !== '').slice(-OUTPUT_LINES_IN_MESSAGE) : [];
   let message = `build failed${where(step)}: ${error}`;
   if (output.length > 0) message += `\n${output.join('\n')}`;
-  if (step && /^FROM\b/i.test(step.instruction) && /pull|not found|no such host|dial tcp|manifest|denied|timeout/i.test(error)) {
+  if (
+    step &&
+    /^FROM\b/i.test(step.instruction) &&
+    /pull|not found|no such host|dial tcp|manifest|denied|timeout/i.test(error)
+  ) {
     message +=
       '\nThe base image is not on this machine and could not be pulled: set a registry mirror ' +
       '(e.g. docker.arvancloud.ir), import the image from a `docker save` archive, or build ' +

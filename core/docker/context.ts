@@ -31,7 +31,8 @@ export function currentContextName(env: NodeJS.ProcessEnv, configDir: string): s
   const path = join(configDir, 'config.json');
   if (!existsSync(path)) return undefined;
   const parsed = configFile.safeParse(readJson(path));
-  if (!parsed.success) throw new EngineError('bad-context', `${path} is not a Docker CLI config: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new EngineError('bad-context', `${path} is not a Docker CLI config: ${parsed.error.message}`);
   const name = parsed.data.currentContext?.trim();
   return name && name !== 'default' ? name : undefined;
 }

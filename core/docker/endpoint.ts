@@ -77,7 +77,10 @@ export function resolveEndpoint(options: ResolveOptions = {}): Endpoint {
 
   const candidates = defaultCandidates(env, home, platform);
   const found = candidates.find((candidate) => exists(candidate.path)) ?? candidates[0]!;
-  const address = platform === 'win32' ? ({ kind: 'npipe', path: found.path } as const) : ({ kind: 'unix', path: found.path } as const);
+  const address =
+    platform === 'win32'
+      ? ({ kind: 'npipe', path: found.path } as const)
+      : ({ kind: 'unix', path: found.path } as const);
   return {
     url: formatHost(address),
     address,
@@ -146,7 +149,12 @@ export function parseHost(value: string, platform: NodeJS.Platform = process.pla
       if (!url.hostname) throw badHost(value);
       const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
       if (scheme === 'ssh') {
-        return { kind: 'ssh', host, port: url.port ? Number(url.port) : 22, ...(url.username ? { user: url.username } : {}) };
+        return {
+          kind: 'ssh',
+          host,
+          port: url.port ? Number(url.port) : 22,
+          ...(url.username ? { user: url.username } : {}),
+        };
       }
       const port = url.port ? Number(url.port) : scheme === 'https' ? 2376 : 2375;
       return { kind: 'tcp', host, port, tls: scheme === 'https' || port === 2376 };

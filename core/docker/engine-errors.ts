@@ -64,20 +64,30 @@ export function explainEngineError(
   if (error instanceof EngineError) return error;
   const e = (error ?? {}) as SystemError;
   const where = `the Docker engine at ${endpoint.url} (from ${endpoint.source})`;
-  const local = endpoint.address.kind === 'unix' || endpoint.address.kind === 'npipe';
+
   const searched =
-    endpoint.searched && endpoint.searched.length > 1 ? ` Also looked for: ${endpoint.searched.slice(1).join(', ')}.` : '';
+    endpoint.searched && endpoint.searched.length > 1
+      ? ` Also looked for: ${endpoint.searched.slice(1).join(', ')}.`
+      : '';
   const make = (code: EngineErrorCode, text: string) => new EngineError(code, text, { cause: error });
 
-  if (local && (e.code === 'ENOENT' || e.code === 'ECONNREFUSED')) {
+  if (
+    (endpoint.address.kind === 'unix' || endpoint.address.kind === 'npipe') &&
+    (e.code === 'ENOENT' || e.code === 'ECONNREFUSED')
+  ) {
+    const a = endpoint.address;
     const what =
       e.code === 'ENOENT'
-        ? `no ${endpoint.address.kind === 'npipe' ? 'pipe' : 'socket'} at ${endpoint.address.path}`
-        : `the socket ${endpoint.address.path} exists but nothing answers on it`;
-    return make('not-running', `Cannot connect to ${where}: the engine is not running (${what}).${searched} ${startHint(platform)} ${elsewhereHint}`);
+        ? `no ${a.kind === 'npipe' ? 'pipe' : 'socket'} at ${a.path}`
+        : `the socket ${a.path} exists but nothing answers on it`;
+    return make(
+      'not-running',
+      `Cannot connect to ${where}: the engine is not running (${what}).${searched} ${startHint(platform)} ${elsewhereHint}`,
+    );
   }
   if (e.code === 'EACCES' || e.code === 'EPERM') {
-    const path = 'path' in endpoint.address ? endpoint.address.path : endpoint.url;
+    const a = endpoint.address;
+    const path = a.kind === 'unix' || a.kind === 'npipe' ? a.path : endpoint.url;
     const fix =
       platform === 'linux'
         ? 'Add yourself to the docker group: `sudo usermod -aG docker $USER`, then log out and back in (or run `newgrp docker`). Rootless Docker or Podman avoid the group altogether.'
@@ -92,12 +102,28 @@ export function explainEngineError(
     );
   }
   if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') {
-    return make('unknown-host', `Cannot connect to ${where}: the host name does not resolve. ${elsewhereHint}`);
+    return make(
+      'unknown-host',
+      `Cannot connect to ${where}: the host name does not resolve. ${elsewhereHint}`,
+    );
   }
-  if (e.code === 'ETIMEDOUT' || e.code === 'ABORT_ERR' || e.name === 'AbortError' || e.name === 'TimeoutError') {
-    return make('timeout', `No answer from ${where} in time: the engine is busy, paused or unreachable. ${elsewhereHint}`);
+  if (
+    e.code === 'ETIMEDOUT' ||
+    e.code === 'ABORT_ERR' ||
+    e.name === 'AbortError' ||
+    e.name === 'TimeoutError'
+  ) {
+    return make(
+      'timeout',
+      `No answer from ${where} in time: the engine is busy, paused or unreachable. ${elsewhereHint}`,
+    );
   }
-  if (e.code === 'EHOSTUNREACH' || e.code === 'ENETUNREACH' || e.code === 'ECONNRESET' || e.code === 'EPIPE') {
+  if (
+    e.code === 'EHOSTUNREACH' ||
+    e.code === 'ENETUNREACH' ||
+    e.code === 'ECONNRESET' ||
+    e.code === 'EPIPE'
+  ) {
     return make('refused', `Cannot connect to ${where}: ${e.code}. ${elsewhereHint}`);
   }
   if (e.code?.startsWith('ERR_TLS') || e.code?.includes('CERT') || e.code === 'EPROTO') {
@@ -115,7 +141,10 @@ export function explainEngineError(
     );
   }
   if (typeof e.statusCode === 'number' || e.code === 'HPE_INVALID_CONSTANT' || e.code?.startsWith('HPE_')) {
-    return make('not-docker', `${endpoint.url} (from ${endpoint.source}) answered, but not as a Docker engine: ${e.message}. ${elsewhereHint}`);
+    return make(
+      'not-docker',
+      `${endpoint.url} (from ${endpoint.source}) answered, but not as a Docker engine: ${e.message}. ${elsewhereHint}`,
+    );
   }
   return make('unknown', `Cannot connect to ${where}: ${e.message ?? String(error)}. ${elsewhereHint}`);
 }

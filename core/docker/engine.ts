@@ -31,8 +31,16 @@ const versionReply = z.object({
 });
 
 /** dockerode options for an endpoint, overriding every value docker-modem would read from the environment. */
-export function dockerOptions(endpoint: Endpoint, env: NodeJS.ProcessEnv = process.env): Docker.DockerOptions {
-  const cleared: Docker.DockerOptions = { socketPath: undefined, host: undefined, port: undefined, protocol: 'http' };
+export function dockerOptions(
+  endpoint: Endpoint,
+  env: NodeJS.ProcessEnv = process.env,
+): Docker.DockerOptions {
+  const cleared: Docker.DockerOptions = {
+    socketPath: undefined,
+    host: undefined,
+    port: undefined,
+    protocol: 'http',
+  };
   const a = endpoint.address;
   switch (a.kind) {
     case 'unix':
@@ -53,7 +61,15 @@ export function dockerOptions(endpoint: Endpoint, env: NodeJS.ProcessEnv = proce
         const path = endpoint.tlsDir ? join(endpoint.tlsDir, file) : undefined;
         return path && existsSync(path) ? readFileSync(path) : undefined;
       };
-      return { ...cleared, protocol: 'https', host: a.host, port: a.port, ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
+      return {
+        ...cleared,
+        protocol: 'https',
+        host: a.host,
+        port: a.port,
+        ca: read('ca.pem'),
+        cert: read('cert.pem'),
+        key: read('key.pem'),
+      };
     }
   }
 }
@@ -64,16 +80,33 @@ export function createDocker(endpoint: Endpoint, env: NodeJS.ProcessEnv = proces
     return new Docker(dockerOptions(endpoint, env));
   } catch (error) {
     // docker-modem also parses DOCKER_HOST and DOCKER_CERT_PATH itself, and throws on bad values.
-    throw new EngineError('bad-host', `Cannot set up a client for ${endpoint.url}: ${(error as Error).message}`, { cause: error });
+    throw new EngineError(
+      'bad-host',
+      `Cannot set up a client for ${endpoint.url}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
+
+// dockerode passes `abortSignal` through for ping and version; its type declarations do not say so.
+interface Abortable {
+  ping(options: { abortSignal: AbortSignal }): Promise<unknown>;
+  version(options: { abortSignal: AbortSignal }): Promise<unknown>;
+}
+const abortable = (docker: Docker): Abortable => docker as unknown as Abortable;
 
 /** Pings the engine and reads its version; failures come back explained. */
 export async function probeEngine(docker: Docker, endpoint: Endpoint, timeoutMs = 5000): Promise<EngineInfo> {
   try {
-    await docker.ping({ abortSignal: AbortSignal.timeout(timeoutMs) });
-    const reply = versionReply.safeParse(await docker.version({ abortSignal: AbortSignal.timeout(timeoutMs) }));
-    if (!reply.success) throw new EngineError('not-docker', `${endpoint.url} answered /_ping but its /version is not Docker's.`);
+    await abortable(docker).ping({ abortSignal: AbortSignal.timeout(timeoutMs) });
+    const reply = versionReply.safeParse(
+      await abortable(docker).version({ abortSignal: AbortSignal.timeout(timeoutMs) }),
+    );
+    if (!reply.success)
+      throw new EngineError(
+        'not-docker',
+        `${endpoint.url} answered /_ping but its /version is not Docker's.`,
+      );
     const { Version, ApiVersion, Os, Arch, Components } = reply.data;
     const podman = (Components ?? []).some((c) => /podman/i.test(c.Name));
     return { endpoint, version: Version, apiVersion: ApiVersion, os: Os, arch: Arch, podman };
@@ -160,7 +193,10 @@ export class Engine {
 
   async #check(): Promise<void> {
     try {
-      if (this.#info) await this.docker.ping({ abortSignal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) });
+      if (this.#info)
+        await abortable(this.docker).ping({
+          abortSignal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+        });
       else await this.connect();
       this.#schedule(this.options.checkIntervalMs ?? 2000);
     } catch (error) {

@@ -75,7 +75,9 @@ export class EventFollower {
     const { lab, network } = this.options;
     const [containers, networks] = await Promise.all([
       this.docker.getEvents({ filters: { type: ['container'], label: [labFilter(lab)] } }),
-      this.docker.getEvents({ filters: { type: ['network'], network: [network], event: ['connect', 'disconnect'] } }),
+      this.docker.getEvents({
+        filters: { type: ['network'], network: [network], event: ['connect', 'disconnect'] },
+      }),
     ]);
     for (const stream of [containers, networks] as Readable[]) this.#attach(stream);
   }
@@ -98,7 +100,10 @@ export class EventFollower {
     const close = (error?: Error) => {
       if (closed) return;
       closed = true;
-      if (--this.#open === 0) this.options.onEnd?.(this.#stopped ? undefined : (error ?? new Error('the engine closed the event stream')));
+      if (--this.#open === 0)
+        this.options.onEnd?.(
+          this.#stopped ? undefined : (error ?? new Error('the engine closed the event stream')),
+        );
     };
     stream.on('data', (chunk: Buffer) => {
       for (const line of lines.push(chunk)) this.#handle(line);
@@ -130,7 +135,14 @@ export function toContainerEvent(raw: RawEvent, lab: string): ContainerEvent | u
 
   if (raw.Type === 'network') {
     if (action !== 'connect' && action !== 'disconnect') return undefined;
-    return { action, id: attributes.container ?? '', name: '', container: '', time, network: attributes.name ?? '' };
+    return {
+      action,
+      id: attributes.container ?? '',
+      name: '',
+      container: '',
+      time,
+      network: attributes.name ?? '',
+    };
   }
   if (raw.Type !== 'container' || attributes[LABEL_LAB] !== lab) return undefined;
   const event: ContainerEvent = {

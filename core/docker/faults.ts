@@ -59,8 +59,12 @@ export async function applyFault(
     const e = error as { statusCode?: number; json?: { message?: string }; message: string };
     if (e.statusCode === 304) return { changed: false };
     const reason = (e.json?.message ?? e.message).trim();
-    if (e.statusCode === 409 || (e.statusCode === 500 && /is not (running|paused|connected)|already exists in network/i.test(reason))) {
-      if (/is not running|is not paused|already paused|not connected|already exists in network/i.test(reason)) return { changed: false };
+    if (
+      e.statusCode === 409 ||
+      (e.statusCode === 500 && /is not (running|paused|connected)|already exists in network/i.test(reason))
+    ) {
+      if (/is not running|is not paused|already paused|not connected|already exists in network/i.test(reason))
+        return { changed: false };
       throw new FaultError(`${fault} ${target.name}: ${reason}`);
     }
     throw new FaultError(`${fault} ${target.name} failed: ${reason}`);
@@ -86,9 +90,12 @@ export async function restoreReplica(
     done.push('connect');
   }
   if (!snapshot.running) {
-    await docker.getContainer(target.id).start().catch((error: { statusCode?: number }) => {
-      if (error.statusCode !== 304) throw error;
-    });
+    await docker
+      .getContainer(target.id)
+      .start()
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 304) throw error;
+      });
     done.push('start');
   }
   return done;

@@ -46,7 +46,11 @@ export async function listLabContainers(docker: Docker, lab: string): Promise<La
  * the labelled ones only. Anything else, such as a foreign container with the same name, is
  * refused: every mutating operation goes through here first.
  */
-export async function resolveLabContainer(docker: Docker, lab: string, target: string): Promise<LabContainer> {
+export async function resolveLabContainer(
+  docker: Docker,
+  lab: string,
+  target: string,
+): Promise<LabContainer> {
   const containers = await listLabContainers(docker, lab);
   const wanted = target.replace(/^\//, '');
   const index = backendIndex(lab, wanted);
@@ -59,7 +63,9 @@ export async function resolveLabContainer(docker: Docker, lab: string, target: s
   if (!found) {
     throw new NotInLabError(
       `"${target}" is not a replica of lab ${lab}: only containers labelled ${labFilter(lab)} can be changed` +
-        (containers.length > 0 ? ` (the lab has ${containers.map((c) => c.name).join(', ')}).` : ' (the lab has none).'),
+        (containers.length > 0
+          ? ` (the lab has ${containers.map((c) => c.name).join(', ')}).`
+          : ' (the lab has none).'),
     );
   }
   return found;

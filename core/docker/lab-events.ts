@@ -17,7 +17,11 @@ export interface LabEvents {
   'build:step': { index: number; total: number; instruction: string };
   'build:log': { line: string; step?: number };
   'build:done': { imageId: string; tag: string; steps: number; cachedSteps: number; durationMs: number };
-  'build:failed': { message: string; step?: { index: number; total: number; instruction: string }; cancelled: boolean };
+  'build:failed': {
+    message: string;
+    step?: { index: number; total: number; instruction: string };
+    cancelled: boolean;
+  };
   'replica:created': ReplicaRef;
   /** A leftover of an earlier run, running the right image, taken over instead of recreated. */
   'replica:adopted': ReplicaRef;

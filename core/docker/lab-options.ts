@@ -46,7 +46,9 @@ export function parseLabSettings(options: LabOptions): LabSettings {
   const { docker: _docker, beforeRemove: _beforeRemove, ...rest } = options;
   const parsed = settings.safeParse(rest);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`);
+    const issues = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`,
+    );
     throw new Error(`Invalid lab options: ${issues.join('; ')}`);
   }
   return parsed.data;

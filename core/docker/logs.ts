@@ -68,7 +68,12 @@ export class ContainerLogs {
     const emit = (kind: 'stdout' | 'stderr', line: AssembledLine | undefined) => {
       if (!line) return;
       // `since` is inclusive: the last line seen comes again after a resume.
-      if (resuming && (line.time < followed.lastTime || (line.time === followed.lastTime && line.line === followed.lastLine))) return;
+      if (
+        resuming &&
+        (line.time < followed.lastTime ||
+          (line.time === followed.lastTime && line.line === followed.lastLine))
+      )
+        return;
       if (line.time) followed.lastTime = line.time;
       followed.lastLine = line.line;
       this.options.onLine({ id, source: followed.source, stream: kind, time: line.time, line: line.line });
@@ -82,7 +87,11 @@ export class ContainerLogs {
     } else {
       const out = new FrameAssembler(true);
       const err = new FrameAssembler(true);
-      this.docker.modem.demuxStream(stream, frameSink(out, (line) => emit('stdout', line)), frameSink(err, (line) => emit('stderr', line)));
+      this.docker.modem.demuxStream(
+        stream,
+        frameSink(out, (line) => emit('stdout', line)),
+        frameSink(err, (line) => emit('stderr', line)),
+      );
       flush = () => {
         emit('stdout', out.flush());
         emit('stderr', err.flush());
@@ -93,7 +102,9 @@ export class ContainerLogs {
       if (ended) return;
       ended = true;
       flush();
-      if (followed.stream === stream) followed.stream = undefined;
+      // Not reported when stopAll() or forget() ended it on purpose.
+      if (followed.stream !== stream) return;
+      followed.stream = undefined;
       this.options.onEnd?.(id, followed.source);
     };
     stream.on('end', end);
@@ -103,13 +114,21 @@ export class ContainerLogs {
 
   /** Stops following `id` and forgets where it was. */
   forget(id: string): void {
-    this.#followed.get(id)?.stream?.destroy();
+    const state = this.#followed.get(id);
     this.#followed.delete(id);
+    if (state) detach(state);
   }
 
+  /** Stops following everything; a later follow() resumes where each left off. */
   stopAll(): void {
-    for (const state of this.#followed.values()) state.stream?.destroy();
+    for (const state of this.#followed.values()) detach(state);
   }
+}
+
+function detach(state: Followed): void {
+  const stream = state.stream;
+  state.stream = undefined;
+  stream?.destroy();
 }
 
 /** A Writable that receives each demultiplexed frame payload in one write. */

@@ -39,7 +39,10 @@ export function buildArgsFor(settings: MirrorSettings = {}): Record<string, stri
 
 /** `python:3.13` through `docker.arvancloud.ir` → `docker.arvancloud.ir/python:3.13`. */
 export function throughMirror(image: string, mirror: string | undefined): string {
-  const host = mirror?.trim().replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
+  const host = mirror
+    ?.trim()
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/\/+$/, '');
   // Our own images exist only locally; a mirror cannot have them.
   if (!host || !isDockerHubImage(image) || image.startsWith('upstream-lab/')) return image;
   return `${host}/${image.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '')}`;

@@ -8,7 +8,9 @@ export async function ensureLabNetwork(docker: Docker, lab: string): Promise<{ i
   const existing = (await docker.listNetworks({ filters: { name: [name] } })).find((n) => n.Name === name);
   if (existing) {
     if (existing.Labels?.[LABEL_LAB] !== lab) {
-      throw new NotInLabError(`A network named ${name} exists but does not belong to lab ${lab}; rename the lab or remove that network.`);
+      throw new NotInLabError(
+        `A network named ${name} exists but does not belong to lab ${lab}; rename the lab or remove that network.`,
+      );
     }
     return { id: existing.Id, name };
   }

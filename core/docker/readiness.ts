@@ -31,9 +31,17 @@ export function probeOnce(host: string, port: number, path: string, timeoutMs: n
  * false when aborted; rejects after `timeoutMs` with the last failure.
  */
 export async function waitReady(options: ProbeOptions): Promise<boolean> {
-  const { host, port, path = '/health', intervalMs = 200, timeoutMs = 60_000, attemptTimeoutMs = 1000, signal } = options;
+  const {
+    host,
+    port,
+    path = '/health',
+    intervalMs = 200,
+    timeoutMs = 60_000,
+    attemptTimeoutMs = 1000,
+    signal,
+  } = options;
   const deadline = Date.now() + timeoutMs;
-  let last = 'no attempt yet';
+  let last: string;
   for (;;) {
     if (signal?.aborted) return false;
     try {
@@ -44,7 +52,9 @@ export async function waitReady(options: ProbeOptions): Promise<boolean> {
       last = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     }
     if (Date.now() + intervalMs > deadline) {
-      throw new Error(`http://${host}:${port}${path} not ready after ${Math.round(timeoutMs / 1000)} s (last: ${last})`);
+      throw new Error(
+        `http://${host}:${port}${path} not ready after ${Math.round(timeoutMs / 1000)} s (last: ${last})`,
+      );
     }
     await sleep(intervalMs, signal);
   }

@@ -1,5 +1,13 @@
 import type Docker from 'dockerode';
-import { BACKEND_PORT, backendName, containerName, LABEL_BACKEND, LABEL_IMAGE, LABEL_LAB, LABEL_ROLE } from './labels';
+import {
+  BACKEND_PORT,
+  backendName,
+  containerName,
+  LABEL_BACKEND,
+  LABEL_IMAGE,
+  LABEL_LAB,
+  LABEL_ROLE,
+} from './labels';
 import { NotInLabError } from './guard';
 
 /** Published on loopback only: the balancer runs on this machine, nobody else needs the replicas. */

@@ -11,6 +11,7 @@ export type AddressProblem = 'no host' | 'invalid host' | 'invalid port';
  * colon outside brackets). Host names are not checked or resolved here.
  */
 export function splitHostPort(text: string): HostPort | AddressProblem {
+  if (text.includes('/')) return 'invalid host';
   let host: string;
   let portText: string | undefined;
   if (text.startsWith('[')) {
@@ -26,7 +27,7 @@ export function splitHostPort(text: string): HostPort | AddressProblem {
     portText = colon < 0 ? undefined : text.slice(colon + 1);
   }
   if (host === '') return 'no host';
-  if (/[\s/]/.test(host)) return 'invalid host';
+  if (/\s/.test(host)) return 'invalid host';
   if (portText === undefined) return { host };
   const port = parsePort(portText);
   return port === undefined ? 'invalid port' : { host, port };

@@ -41,7 +41,8 @@ function assembleServer(
   interpretation: Interpretation,
 ): ServerBlockConfig {
   interpretation.map(path, server.at);
-  const listen = server.listen.length > 0 ? server.listen.map((entry) => entry.config) : [{ ...DEFAULT_LISTEN }];
+  const listen =
+    server.listen.length > 0 ? server.listen.map((entry) => entry.config) : [{ ...DEFAULT_LISTEN }];
   server.listen.forEach((entry, index) => interpretation.map(`${path}.listen[${index}]`, entry.at));
   if (server.listen.length === 0) interpretation.map(`${path}.listen[0]`, server.at);
   const levels = [http.scope, server.scope];
@@ -78,7 +79,11 @@ function assembleLocation(
         '"health_check" needs a "proxy_pass" to an upstream block in the same location',
       );
     }
-    upstreams.setHealthCheck(upstream, parseHealthCheck(location.healthCheck.args, interpretation), location.healthCheck.at);
+    upstreams.setHealthCheck(
+      upstream,
+      parseHealthCheck(location.healthCheck.args, interpretation),
+      location.healthCheck.at,
+    );
   }
   if (location.return) {
     config.return = location.return;
@@ -99,7 +104,9 @@ class UpstreamRegistry {
     this.explicit = http.upstreams.map((parsed) => parsed.config);
     http.upstreams.forEach((parsed, index) => {
       interpretation.map(`upstreams[${index}]`, parsed.at);
-      parsed.serverPositions.forEach((at, server) => interpretation.map(`upstreams[${index}].servers[${server}]`, at));
+      parsed.serverPositions.forEach((at, server) =>
+        interpretation.map(`upstreams[${index}].servers[${server}]`, at),
+      );
       if (parsed.healthCheckAt) interpretation.map(`upstreams[${index}].healthCheck`, parsed.healthCheckAt);
     });
   }
@@ -131,7 +138,8 @@ class UpstreamRegistry {
   }
 
   setHealthCheck(upstream: UpstreamConfig, check: HealthCheckConfig, at: SourcePosition): void {
-    if (upstream.healthCheck) throw new ConfigError(at, `duplicate health check in upstream "${upstream.name}"`);
+    if (upstream.healthCheck)
+      throw new ConfigError(at, `duplicate health check in upstream "${upstream.name}"`);
     upstream.healthCheck = check;
     this.interpretation.map(`upstreams[${this.all().indexOf(upstream)}].healthCheck`, at);
   }

@@ -60,13 +60,14 @@ class Lexer {
     const bodyAt = { ...at, col: at.col + prefix[0].length };
     const body = new Lexer(text.slice(prefix[0].length), this.file, bodyAt).run();
     const words: WordToken[] = [];
-    for (const token of body) {
+    body.forEach((token, index) => {
       if (token.type === 'word') words.push(token);
-      else if (token.type === ';' && body.indexOf(token) === body.length - 2) continue;
+      // A trailing `;` is tolerated: people write the comment like a directive.
+      else if (token.type === ';' && index === body.length - 2) return;
       else if (token.type !== 'eof') {
         throw new ConfigError(token.at, `unexpected "${token.type}" in an upstream-lab comment`);
       }
-    }
+    });
     this.tokens.push({ type: 'lab-comment', words, at });
   }
 

@@ -45,7 +45,9 @@ export function parseListen(directive: Directive, interpretation: Interpretation
         parameter.at,
         'TLS is not supported: "listen ... ssl" is served as plain HTTP by upstream-lab',
       );
-    } else if (IGNORED_PARAMETERS.some((known) => (known.endsWith('=') ? value.startsWith(known) : value === known))) {
+    } else if (
+      IGNORED_PARAMETERS.some((known) => (known.endsWith('=') ? value.startsWith(known) : value === known))
+    ) {
       interpretation.warn(parameter.at, 'ignored', `ignored "listen" parameter "${value}"`);
     } else {
       throw invalidParameter(parameter);

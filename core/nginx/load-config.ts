@@ -28,7 +28,11 @@ export function parseNginxConfig(text: string, file: string, options: ParseOptio
   const interpretation = new Interpretation();
   const items = expandIncludes(parseDirectives(text, file), options.readInclude, interpretation.warnings);
   const config = interpretMainContext(items, file, interpretation);
-  return { config, warnings: inFileOrder(interpretation.warnings, file), sourceMap: interpretation.sourceMap };
+  return {
+    config,
+    warnings: inFileOrder(interpretation.warnings, file),
+    sourceMap: interpretation.sourceMap,
+  };
 }
 
 /** The main file first, then included files in the order they were read; by line within a file. */

@@ -37,7 +37,10 @@ export function parseLocationBlock(
   if (match.modifier === '~' || match.modifier === '~*' || match.modifier === '@') {
     const kind = match.modifier === '@' ? 'named' : 'regex';
     const written = directive.args.map((arg) => arg.value).join(' ');
-    interpretation.unsupported(directive.at, `${kind} locations are not supported; ignored "location ${written}"`);
+    interpretation.unsupported(
+      directive.at,
+      `${kind} locations are not supported; ignored "location ${written}"`,
+    );
     return undefined;
   }
   const location: ParsedLocation = {
@@ -55,7 +58,11 @@ export function parseLocationBlock(
   return location;
 }
 
-function locationDirective(directive: Directive, location: ParsedLocation, interpretation: Interpretation): void {
+function locationDirective(
+  directive: Directive,
+  location: ParsedLocation,
+  interpretation: Interpretation,
+): void {
   switch (directive.name) {
     case 'proxy_pass': {
       expectSimple(directive);
@@ -68,7 +75,11 @@ function locationDirective(directive: Directive, location: ParsedLocation, inter
       const parsed = parseReturn(directive);
       // The rewrite phase stops at the first return; later ones are never reached.
       if (location.return) {
-        interpretation.warn(directive.at, 'ignored', 'ignored directive "return" (an earlier "return" always wins)');
+        interpretation.warn(
+          directive.at,
+          'ignored',
+          'ignored directive "return" (an earlier "return" always wins)',
+        );
       } else {
         location.return = parsed;
         location.returnAt = directive.at;

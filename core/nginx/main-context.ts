@@ -8,7 +8,11 @@ import type { Interpretation } from './interpretation';
 import { isUnderstood } from './known-directives';
 
 /** The top level of nginx.conf: `events { }`, one `http { }`, and directives with no effect here. */
-export function interpretMainContext(items: BlockItem[], file: string, interpretation: Interpretation): ProxyConfig {
+export function interpretMainContext(
+  items: BlockItem[],
+  file: string,
+  interpretation: Interpretation,
+): ProxyConfig {
   let events: Directive | undefined;
   let http: Directive | undefined;
   let config: ProxyConfig = { upstreams: [], servers: [] };
@@ -36,7 +40,11 @@ export function interpretMainContext(items: BlockItem[], file: string, interpret
   }
   const start = { file, line: 1, col: 1 };
   if (!events) {
-    interpretation.warn(start, 'nginx', 'no "events" section in configuration (nginx refuses to start without one)');
+    interpretation.warn(
+      start,
+      'nginx',
+      'no "events" section in configuration (nginx refuses to start without one)',
+    );
   }
   if (!http) interpretation.warn(start, 'ignored', 'no "http" block: there is nothing to balance');
   return config;

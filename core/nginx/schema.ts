@@ -11,7 +11,11 @@ export const balanceMethodSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('round_robin') }),
   z.strictObject({ kind: z.literal('least_conn') }),
   z.strictObject({ kind: z.literal('ip_hash') }),
-  z.strictObject({ kind: z.literal('hash'), key: z.string().min(1, 'hash key is empty'), consistent: z.boolean() }),
+  z.strictObject({
+    kind: z.literal('hash'),
+    key: z.string().min(1, 'hash key is empty'),
+    consistent: z.boolean(),
+  }),
   z.strictObject({ kind: z.literal('random'), two: z.boolean(), leastConn: z.boolean() }),
 ]);
 

@@ -132,12 +132,18 @@ function timeValue(directive: Directive, maxArgs = 1): number {
   const args = expectArgs(directive, 1, maxArgs);
   for (const [index, arg] of args.entries()) {
     const value = parseTime(arg.value, index > 0);
-    if (value === undefined) throw new ConfigError(directive.at, `"${directive.name}" directive invalid value`);
+    if (value === undefined)
+      throw new ConfigError(directive.at, `"${directive.name}" directive invalid value`);
   }
   return parseTime(args[0]?.value ?? '', false) ?? 0;
 }
 
-function setOnce<T extends object, K extends keyof T>(directive: Directive, target: T, key: K, value: T[K]): void {
+function setOnce<T extends object, K extends keyof T>(
+  directive: Directive,
+  target: T,
+  key: K,
+  value: T[K],
+): void {
   if (target[key] !== undefined) throw duplicate(directive);
   target[key] = value;
 }

@@ -52,7 +52,10 @@ export function parseServerBlock(directive: Directive, interpretation: Interpret
         continue;
       }
       case 'return':
-        interpretation.unsupported(item.at, '"return" at server level is not supported; ignored (put it in a location)');
+        interpretation.unsupported(
+          item.at,
+          '"return" at server level is not supported; ignored (put it in a location)',
+        );
         continue;
       case 'if':
         interpretation.unsupported(item.at, '"if" blocks are not supported; ignored');

@@ -172,4 +172,3 @@ class UpstreamBuilder {
     this.healthCheckAt = at;
   }
 }
-

@@ -19,6 +19,14 @@ export interface ValidationIssue {
 
 export type ValidationResult = { ok: true; config: ProxyConfig } | { ok: false; issues: ValidationIssue[] };
 
+/** A ProxyConfig that breaks the rules; `issues` has every problem found. */
+export class InvalidProxyConfigError extends Error {
+  constructor(readonly issues: ValidationIssue[]) {
+    super(`invalid proxy config:\n${issues.map((issue) => `  ${formatValidationIssue(issue)}`).join('\n')}`);
+    this.name = 'InvalidProxyConfigError';
+  }
+}
+
 /** Upstream block names the writer can print and proxy_pass can name. */
 const UPSTREAM_NAME = /^[A-Za-z0-9_.-]+$/;
 
@@ -39,9 +47,16 @@ export function validateProxyConfig(value: unknown): ValidationResult {
   return issues.length > 0 ? { ok: false, issues } : { ok: true, config };
 }
 
+/** Returns the config (a checked copy) or throws InvalidProxyConfigError. */
+export function assertValidProxyConfig(value: unknown): ProxyConfig {
+  const result = validateProxyConfig(value);
+  if (!result.ok) throw new InvalidProxyConfigError(result.issues);
+  return result.config;
+}
+
 /** `PATH: message`, or `FILE:LINE:COL: message` when the path (or its parent) came from a file. */
 export function formatValidationIssue(issue: ValidationIssue, sourceMap?: SourceMap): string {
-  for (let path = issue.path; ; ) {
+  for (let path = issue.path; ;) {
     const at = sourceMap?.[path];
     if (at) return `${formatPosition(at)}: ${issue.message}`;
     const parent = path.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
@@ -65,6 +80,9 @@ function upstreamIssues(upstreams: UpstreamConfig[]): ValidationIssue[] {
     const key = upstream.name.toLowerCase();
     if (names.has(key)) issue('.name', `duplicate upstream "${upstream.name}"`);
     names.add(key);
+    if (upstream.method.kind === 'random' && upstream.method.leastConn && !upstream.method.two) {
+      issue('.method', 'random least_conn needs "two" (random two least_conn)');
+    }
     if (!upstream.implicit && !UPSTREAM_NAME.test(upstream.name)) {
       issue('.name', `invalid upstream name "${upstream.name}" (use letters, digits, "_", "-" and ".")`);
     }
@@ -138,7 +156,8 @@ function serverBlockIssues(config: ProxyConfig): ValidationIssue[] {
     server.locations.forEach((location, locationIndex) => {
       const where = `${path}.locations[${locationIndex}]`;
       const key = `${location.modifier === '=' ? '=' : ''}${location.path}`;
-      if (locations.has(key)) issues.push({ path: `${where}.path`, message: `duplicate location "${location.path}"` });
+      if (locations.has(key))
+        issues.push({ path: `${where}.path`, message: `duplicate location "${location.path}"` });
       locations.add(key);
       if (location.proxy && !upstreams.has(location.proxy.upstream)) {
         issues.push({
@@ -160,7 +179,8 @@ function listenIssues(server: ServerBlockConfig, path: string, defaults: Set<str
     if (own.has(address)) issues.push({ path: where, message: `a duplicate listen ${address}` });
     own.add(address);
     if (listen.defaultServer) {
-      if (defaults.has(address)) issues.push({ path: where, message: `a duplicate default server for ${address}` });
+      if (defaults.has(address))
+        issues.push({ path: where, message: `a duplicate default server for ${address}` });
       defaults.add(address);
     }
   });

@@ -26,8 +26,10 @@ export interface WriteOptions {
   mapAddress?: Record<string, string> | ((address: string, upstream: UpstreamConfig) => string);
   /** Write max_fails, fail_timeout and weight on every server line, even at their defaults. */
   explicitServerDefaults?: boolean;
-  /** Main-context directives written before `events {}`, e.g. `worker_processes 1`. */
+  /** Main-context directives written verbatim before `events {}`, e.g. `worker_processes 1`. */
   mainDirectives?: string[];
+  /** Directives written verbatim at the top of `http {}`, e.g. `access_log off`. */
+  httpDirectives?: string[];
 }
 
 const INDENT = '    ';
@@ -45,15 +47,25 @@ export function writeNginxConfig(config: ProxyConfig, options: WriteOptions = {}
     config.upstreams.map((upstream) => [upstream.name, proxyTarget(upstream, mapAddress)] as const),
   );
   const http = [
+    verbatim(options.httpDirectives),
     ...config.upstreams
       .filter((upstream) => !upstream.implicit)
       .map((upstream) => upstreamBlock(upstream, mapAddress, options)),
     ...config.servers.map((server) => serverBlock(server, proxyTargets)),
   ];
-  const main = (options.mainDirectives ?? []).map((directive) => `${directive.replace(/;\s*$/, '')};`);
-  return [...main, ...(main.length > 0 ? [''] : []), 'events {}', '', ...block('http', paragraphs(http)), ''].join(
-    '\n',
-  );
+  const main = verbatim(options.mainDirectives);
+  return [
+    ...main,
+    ...(main.length > 0 ? [''] : []),
+    'events {}',
+    '',
+    ...block('http', paragraphs(http)),
+    '',
+  ].join('\n');
+}
+
+function verbatim(directives: string[] = []): string[] {
+  return directives.map((directive) => `${directive.trim().replace(/;$/, '')};`);
 }
 
 type AddressMapper = (address: string, upstream: UpstreamConfig) => string;
@@ -134,7 +146,11 @@ function serverBlock(server: ServerBlockConfig, proxyTargets: Map<string, string
     ...(server.serverNames.length > 0 ? [`server_name ${server.serverNames.map(quoteArg).join(' ')};`] : []),
   ];
   const client = [
-    timeLine('client_header_timeout', server.clientHeaderTimeoutMs, SERVER_BLOCK_DEFAULTS.clientHeaderTimeoutMs),
+    timeLine(
+      'client_header_timeout',
+      server.clientHeaderTimeoutMs,
+      SERVER_BLOCK_DEFAULTS.clientHeaderTimeoutMs,
+    ),
     timeLine('client_body_timeout', server.clientBodyTimeoutMs, SERVER_BLOCK_DEFAULTS.clientBodyTimeoutMs),
     timeLine('keepalive_timeout', server.keepaliveTimeoutMs, SERVER_BLOCK_DEFAULTS.keepaliveTimeoutMs),
     server.clientMaxBodySize !== SERVER_BLOCK_DEFAULTS.clientMaxBodySize
@@ -151,19 +167,24 @@ function listenLine(listen: ListenConfig): string {
 }
 
 function locationBlock(location: LocationConfig, proxyTargets: Map<string, string>): string[] {
-  const match = [location.modifier, location.path].filter((part) => part !== '').map(quoteArg);
+  const match =
+    location.modifier === '' ? quoteArg(location.path) : `${location.modifier} ${quoteArg(location.path)}`;
   const proxy = location.proxy;
   const sections = [
-    proxy ? [`proxy_pass http://${proxyTargets.get(proxy.upstream) ?? proxy.upstream}${proxy.uri ?? ''};`] : [],
+    proxy
+      ? [`proxy_pass http://${proxyTargets.get(proxy.upstream) ?? proxy.upstream}${proxy.uri ?? ''};`]
+      : [],
     proxy ? proxyTuning(proxy) : [],
-    (proxy?.setHeaders ?? []).map((header) => `proxy_set_header ${quoteArg(header.name)} ${quoteArg(header.value)};`),
+    (proxy?.setHeaders ?? []).map(
+      (header) => `proxy_set_header ${quoteArg(header.name)} ${quoteArg(header.value)};`,
+    ),
     location.addHeaders.map(
-      (header) => `add_header ${quoteArg(header.name)} ${quoteArg(header.value)}${header.always ? ' always' : ''};`,
+      (header) =>
+        `add_header ${quoteArg(header.name)} ${quoteArg(header.value)}${header.always ? ' always' : ''};`,
     ),
     location.return ? [returnLine(location.return)] : [],
   ];
-  // `location = ""` has no path word; nginx reads the lone modifier as a path-less exact match.
-  return block(`location ${match.length > 0 ? match.join(' ') : '""'}`, paragraphs(sections));
+  return block(`location ${match}`, paragraphs(sections));
 }
 
 function proxyTuning(proxy: ProxySettings): string[] {
@@ -178,7 +199,11 @@ function proxyTuning(proxy: ProxySettings): string[] {
     proxy.nextUpstreamTries !== PROXY_DEFAULTS.nextUpstreamTries
       ? `proxy_next_upstream_tries ${proxy.nextUpstreamTries};`
       : '',
-    timeLine('proxy_next_upstream_timeout', proxy.nextUpstreamTimeoutMs, PROXY_DEFAULTS.nextUpstreamTimeoutMs),
+    timeLine(
+      'proxy_next_upstream_timeout',
+      proxy.nextUpstreamTimeoutMs,
+      PROXY_DEFAULTS.nextUpstreamTimeoutMs,
+    ),
   ].filter((line) => line !== '');
 }
 
@@ -198,5 +223,7 @@ function block(head: string, lines: string[]): string[] {
 
 /** Joins groups of lines with one blank line between the non-empty groups. */
 function paragraphs(groups: string[][]): string[] {
-  return groups.filter((group) => group.length > 0).flatMap((group, index) => (index === 0 ? group : ['', ...group]));
+  return groups
+    .filter((group) => group.length > 0)
+    .flatMap((group, index) => (index === 0 ? group : ['', ...group]));
 }

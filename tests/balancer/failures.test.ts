@@ -110,7 +110,11 @@ describe('backup (spec §5)', () => {
     expect(request(upstream, T0, failing('A'))).toEqual(['A', 'B']);
     expect(request(upstream, T0)).toEqual(['B']);
     const later = T0 + 2.5 * SEC;
-    expect([request(upstream, later), request(upstream, later), request(upstream, later)]).toEqual([['A'], ['A'], ['A']]);
+    expect([request(upstream, later), request(upstream, later), request(upstream, later)]).toEqual([
+      ['A'],
+      ['A'],
+      ['A'],
+    ]);
   });
 
   test('one backup server makes a single primary non-single: it can be marked failed', () => {

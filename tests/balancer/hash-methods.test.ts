@@ -10,7 +10,11 @@ const refuse =
     p.name === name ? 'failed' : 'ok';
 
 describe('ip_hash (spec §7, T14)', () => {
-  const fromClient = (upstream: ReturnType<typeof makeUpstream>, address: string, outcome?: (p: Peer) => Outcome) =>
+  const fromClient = (
+    upstream: ReturnType<typeof makeUpstream>,
+    address: string,
+    outcome?: (p: Peer) => Outcome,
+  ) =>
     request(upstream, T0, outcome, (state) => {
       state.clientKey = ipHashKey(address);
     }).join(',');
@@ -27,7 +31,9 @@ describe('ip_hash (spec §7, T14)', () => {
     const two = makeUpstream([{}, {}], { kind: 'ip_hash' });
     expect(Array.from({ length: 4 }, (_, n) => fromClient(two, `127.0.${n}.1`)).join(' ')).toBe('A B A B');
     const down = makeUpstream([{}, {}, { down: true }], { kind: 'ip_hash' });
-    expect(Array.from({ length: 8 }, (_, n) => fromClient(down, `127.0.${n}.1`)).join(' ')).toBe('B A B B A B B A');
+    expect(Array.from({ length: 8 }, (_, n) => fromClient(down, `127.0.${n}.1`)).join(' ')).toBe(
+      'B A B B A B B A',
+    );
   });
 
   test('a refusing peer is rehashed away within the request, then stays failed', () => {
@@ -128,7 +134,11 @@ describe('random (spec §7: properties only)', () => {
   });
 
   test('the distribution follows the weights', () => {
-    const upstream = makeUpstream([{ weight: 3 }, { weight: 1 }], { kind: 'random', two: false, leastConn: false });
+    const upstream = makeUpstream([{ weight: 3 }, { weight: 1 }], {
+      kind: 'random',
+      two: false,
+      leastConn: false,
+    });
     const counts = { A: 0, B: 0 } as Record<string, number>;
     for (let i = 0; i < 8000; i++) counts[request(upstream, T0)[0]!]!++;
     expect(counts.A! / 8000).toBeGreaterThan(0.7);

@@ -7,7 +7,11 @@ export type ServerSpec = Partial<Omit<ServerConfig, 'address'>> & { address?: st
 
 /** An upstream of peers A, B, C... on 127.0.0.1:19001.. with the given parameters. */
 export function makeUpstream(specs: ServerSpec[], method: BalanceMethod = { kind: 'round_robin' }): Upstream {
-  const servers = specs.map((spec, i) => ({ ...SERVER_DEFAULTS, address: `127.0.0.1:${19001 + i}`, ...spec }));
+  const servers = specs.map((spec, i) => ({
+    ...SERVER_DEFAULTS,
+    address: `127.0.0.1:${19001 + i}`,
+    ...spec,
+  }));
   const config: UpstreamConfig = { name: 'backend', method, servers, keepalive: 0, implicit: false };
   return new Upstream(
     config,

@@ -2,7 +2,13 @@ import { describe, expect, test } from 'vitest';
 import { ResponseParser, type ResponseHead } from '../../core/balancer/response-parser';
 
 function parse(chunks: string[], options: { limit?: number; head?: boolean; eof?: boolean } = {}) {
-  const events: { head?: ResponseHead; body: string; ended: boolean; failure: string | null; cleanEof?: boolean } = {
+  const events: {
+    head?: ResponseHead;
+    body: string;
+    ended: boolean;
+    failure: string | null;
+    cleanEof?: boolean;
+  } = {
     body: '',
     ended: false,
     failure: null,
@@ -36,7 +42,10 @@ describe('upstream response parser', () => {
   });
 
   test('chunked body with extensions and trailers', () => {
-    const r = parse(['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhel', 'lo\r\n3\r\n, w\r\n0\r\nT: 1\r\n\r\n']);
+    const r = parse([
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhel',
+      'lo\r\n3\r\n, w\r\n0\r\nT: 1\r\n\r\n',
+    ]);
     expect(r.body).toBe('hello, w');
     expect(r.ended).toBe(true);
   });
@@ -58,9 +67,9 @@ describe('upstream response parser', () => {
   test('a bad header line is invalid_header', () => {
     expect(parse(['HTTP/1.1 200 OK\r\nBad Header Line\r\n\r\n']).failure).toBe('invalid_header');
     expect(parse(['HTTP/1.1 200 OK\r\n: x\r\n\r\n']).failure).toBe('invalid_header');
-    expect(parse(['HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n']).failure).toBe(
-      'invalid_header',
-    );
+    expect(
+      parse(['HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n']).failure,
+    ).toBe('invalid_header');
     expect(parse(['HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n']).failure).toBe('invalid_header');
   });
 
@@ -84,8 +93,12 @@ describe('upstream response parser', () => {
   });
 
   test('Connection: close and HTTP/1.0 keep-alive decide reuse', () => {
-    expect(parse(['HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n']).head?.close).toBe(true);
-    expect(parse(['HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n']).head?.close).toBe(false);
+    expect(parse(['HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n']).head?.close).toBe(
+      true,
+    );
+    expect(
+      parse(['HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n']).head?.close,
+    ).toBe(false);
   });
 
   test('a premature EOF is not a clean end', () => {

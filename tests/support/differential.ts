@@ -2,10 +2,9 @@ import { afterAll, describe, test } from 'vitest';
 import { mismatches } from './expectations';
 import { nginxTarget } from './nginx';
 import { differences, formatObservation } from './observation';
-import { loadOurs, OURS_REQUIRED } from './ours';
+import { ours } from './ours';
 import { nginxBinary, requires } from './prerequisites';
-import type { ScenarioRun } from './run-scenario';
-import type { OpenResources } from './run-scenario';
+import type { OpenResources, ScenarioRun } from './run-scenario';
 import { closeAll, runScenario } from './run-scenario';
 import type { Scenario } from './scenarios';
 
@@ -24,14 +23,6 @@ export function describeScenarios(title: string, scenarios: Scenario[]): void {
   });
 }
 
-const oursAvailability = await loadOurs();
-if (oursAvailability.state === 'missing' && !OURS_REQUIRED) {
-  console.warn(
-    `SKIPPED: differential runs against our balancer (${oursAvailability.reason}). ` +
-      'Set OURS_REQUIRED in tests/support/ours.ts (or UPSTREAM_LAB_REQUIRE_OURS=1) to make this a failure.',
-  );
-}
-
 function defineScenarioTests(scenario: Scenario, open: OpenResources): void {
   const options = { timeout: scenario.timeoutMs ?? 30_000 };
   const exclusive = scenario.fixedPorts ? serialized : <T>(fn: () => Promise<T>): Promise<T> => fn();
@@ -46,20 +37,8 @@ function defineScenarioTests(scenario: Scenario, open: OpenResources): void {
   });
 
   const title = `${scenario.name}: ours matches nginx`;
-  const ours = oursAvailability;
-  if (ours.state !== 'available') {
-    if (ours.state === 'broken' || OURS_REQUIRED) {
-      test(title, () => {
-        throw new Error(`our balancer cannot be loaded (${ours.state}): ${ours.reason}`);
-      });
-    } else test.skip(title, () => {});
-    return;
-  }
   test(title, options, async () => {
-    const [nginx, run] = await Promise.all([
-      runNginx(),
-      exclusive(() => runScenario(ours.target, scenario, open)),
-    ]);
+    const [nginx, run] = await Promise.all([runNginx(), exclusive(() => runScenario(ours, scenario, open))]);
     const failures = scenario.property ? propertyFailures(scenario, run) : sameAsNginx(nginx, run);
     if (failures.length > 0)
       throw new Error(report(scenario, run, 'ours differs from nginx', failures, nginx));

@@ -61,7 +61,8 @@ function ipv6Bytes(address: string): Uint8Array | null {
   const parts = (s: string | undefined): string[] => (s ? s.split(':') : []);
   const left = parts(head);
   const right = parts(tail);
-  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  const groups =
+    tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
   if (groups.length !== 8) return null;
   const bytes = new Uint8Array(16);
   groups.forEach((g, i) => {

@@ -1,0 +1,221 @@
+import type Docker from 'dockerode';
+import type { Emitter } from './emitter';
+import type { ContainerEvent } from './events';
+import type { LabContainer } from './guard';
+import { backendName } from './labels';
+import type { DownReason, LabEvents, ReplicaRef } from './lab-events';
+import type { ReplicaInfo } from './lab-status';
+import type { ContainerLogs } from './logs';
+import { waitReady } from './readiness';
+import { inspectReplica, PUBLISH_HOST } from './replicas';
+
+export type ProbeOutcome = { ready: true } | { ready: false; error?: string };
+
+export interface Replica {
+  index: number;
+  name: string;
+  container: string;
+  id: string;
+  state: string;
+  connected: boolean;
+  port: number | undefined;
+  ready: boolean;
+  /** Being removed on purpose: no `replica:down`, no log resumption. */
+  removing: boolean;
+  probe?: { port: number; controller: AbortController; outcome: Promise<ProbeOutcome> };
+}
+
+export interface ReplicaSetOptions {
+  docker: Docker;
+  network: string;
+  events: Emitter<LabEvents>;
+  logs: ContainerLogs;
+  probe: { path: string; intervalMs: number; timeoutMs: number };
+  warn: (message: string) => void;
+}
+
+/**
+ * What a lab knows about its replicas, kept current by the engine's events: the published port
+ * (re-read after every start, unpause and reconnect), readiness (one HTTP probe at a time per
+ * replica), and log following (resumed after each start).
+ */
+export class ReplicaSet {
+  readonly #byIndex = new Map<number, Replica>();
+
+  constructor(private readonly o: ReplicaSetOptions) {}
+
+  get all(): Replica[] {
+    return [...this.#byIndex.values()].sort((a, b) => a.index - b.index);
+  }
+
+  has(index: number): boolean {
+    return this.#byIndex.has(index);
+  }
+
+  byId(id: string): Replica | undefined {
+    return this.all.find((replica) => replica.id === id);
+  }
+
+  /** Starts knowing a freshly created container. */
+  add(index: number, id: string, container: string): Replica {
+    return this.#put({ index, name: backendName(index), container, id, state: 'created' });
+  }
+
+  /** The known replica for a labelled container, or a new entry for it. */
+  track(c: LabContainer): Replica {
+    const known = this.#byIndex.get(c.index);
+    if (known && known.id === c.id) return known;
+    if (known) this.#cancelProbe(known);
+    return this.#put({ index: c.index, name: c.name || backendName(c.index), container: c.container, id: c.id, state: c.state });
+  }
+
+  forget(replica: Replica): void {
+    this.#cancelProbe(replica);
+    this.o.logs.forget(replica.id);
+    if (this.#byIndex.get(replica.index) === replica) this.#byIndex.delete(replica.index);
+  }
+
+  /** Forgets replicas whose containers are gone. */
+  keepOnly(ids: Set<string>): void {
+    for (const replica of this.all) if (!ids.has(replica.id)) this.forget(replica);
+  }
+
+  clear(): void {
+    for (const replica of this.all) this.forget(replica);
+  }
+
+  stopProbes(): void {
+    for (const replica of this.all) this.#cancelProbe(replica);
+  }
+
+  info(replica: Replica): ReplicaInfo {
+    const { name, index, container, id, state, connected, port, ready } = replica;
+    return { name, index, container, id, state, connected, host: PUBLISH_HOST, port, ready };
+  }
+
+  /** Re-reads state and the published port; probes readiness when the replica can serve. */
+  async refresh(replica: Replica): Promise<ProbeOutcome> {
+    let snapshot;
+    try {
+      snapshot = await inspectReplica(this.o.docker, replica.id, this.o.network);
+    } catch (error) {
+      return { ready: false, error: (error as Error).message };
+    }
+    replica.state = snapshot.state;
+    replica.connected = snapshot.connected;
+    replica.port = snapshot.port;
+    if (!snapshot.running || snapshot.paused || !snapshot.connected || snapshot.port === undefined) {
+      return { ready: false, error: `${snapshot.state}${snapshot.connected ? '' : ', disconnected'}` };
+    }
+    if (!this.o.logs.isFollowing(replica.id)) void this.resumeLogs(replica.id);
+    return this.#probe(replica, snapshot.port);
+  }
+
+  /** Follows the replica's log again (from where it stopped) if it is running. */
+  async resumeLogs(id: string): Promise<void> {
+    const replica = this.byId(id);
+    if (!replica || replica.removing) return;
+    try {
+      const snapshot = await inspectReplica(this.o.docker, id, this.o.network);
+      if (snapshot.running) await this.o.logs.follow(id, replica.name);
+    } catch (error) {
+      // 404: gone; 409: being removed.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status !== 404 && status !== 409) this.o.warn(`${replica.name} logs: ${(error as Error).message}`);
+    }
+  }
+
+  /** Applies one engine event; returns it with the replica's names filled in (network events lack them). */
+  onEngineEvent(event: ContainerEvent): ContainerEvent | undefined {
+    const replica = this.byId(event.id);
+    if (event.action === 'connect' || event.action === 'disconnect') {
+      if (!replica) return undefined;
+      event = { ...event, name: replica.name, container: replica.container };
+    }
+    if (!replica) return event;
+    switch (event.action) {
+      case 'start':
+        void this.resumeLogs(replica.id);
+        void this.refresh(replica);
+        break;
+      case 'unpause':
+      case 'connect':
+        void this.refresh(replica);
+        break;
+      case 'die':
+        replica.state = 'exited';
+        this.#down(replica, 'exited', event.exitCode);
+        break;
+      case 'pause':
+        replica.state = 'paused';
+        this.#down(replica, 'paused');
+        break;
+      case 'disconnect':
+        // Docker also reports a disconnect when a container stops; the inspect tells them apart.
+        this.#down(replica, 'disconnected');
+        void this.refresh(replica);
+        break;
+      case 'destroy':
+        this.forget(replica);
+        break;
+      default:
+        break;
+    }
+    return event;
+  }
+
+  /** Marks a replica as going away on purpose, so its stop is not reported as a failure. */
+  markRemoving(replica: Replica): void {
+    replica.removing = true;
+    replica.ready = false;
+    this.#cancelProbe(replica);
+  }
+
+  #put(fields: Pick<Replica, 'index' | 'name' | 'container' | 'id' | 'state'>): Replica {
+    const replica: Replica = { ...fields, connected: true, port: undefined, ready: false, removing: false };
+    this.#byIndex.set(replica.index, replica);
+    return replica;
+  }
+
+  /** Reports the first of the events that take a replica down (die is followed by disconnect). */
+  #down(replica: Replica, reason: DownReason, exitCode?: number): void {
+    const wasUp = replica.ready || replica.probe !== undefined;
+    this.#cancelProbe(replica);
+    replica.ready = false;
+    if (replica.removing || !wasUp) return;
+    this.o.events.emit('replica:down', { ...ref(replica), reason, ...(exitCode !== undefined ? { exitCode } : {}) });
+  }
+
+  #cancelProbe(replica: Replica): void {
+    replica.probe?.controller.abort();
+    replica.probe = undefined;
+  }
+
+  /** One probe per replica and port: a second caller shares the first one's outcome. */
+  #probe(replica: Replica, port: number): Promise<ProbeOutcome> {
+    if (replica.probe && replica.probe.port === port) return replica.probe.outcome;
+    this.#cancelProbe(replica);
+    replica.ready = false;
+    const controller = new AbortController();
+    const outcome = waitReady({ host: PUBLISH_HOST, port, ...this.o.probe, signal: controller.signal }).then(
+      (ready): ProbeOutcome => {
+        if (!ready || controller.signal.aborted) return { ready: false };
+        replica.ready = true;
+        this.o.events.emit('replica:ready', { ...ref(replica), host: PUBLISH_HOST, port });
+        return { ready: true };
+      },
+      (error: Error): ProbeOutcome => {
+        if (!controller.signal.aborted) this.o.warn(`${replica.name}: ${error.message}`);
+        return { ready: false, error: error.message };
+      },
+    );
+    replica.probe = { port, controller, outcome };
+    return outcome;
+  }
+}
+
+export const ref = (r: { name: string; container: string; id: string }): ReplicaRef => ({
+  name: r.name,
+  container: r.container,
+  id: r.id,
+});

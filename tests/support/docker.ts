@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type Docker from 'dockerode';
+import { createDocker, probeEngine } from '../../core/docker/engine';
+import { resolveEndpoint } from '../../core/docker/endpoint';
+import { LABEL_LAB, labFilter } from '../../core/docker/labels';
+
+/** Label on every throwaway container a test makes outside a lab (log printers, foreign containers). */
+export const TEST_LABEL = 'upstream-lab.test';
+
+export const SAMPLE_BACKEND = fileURLToPath(new URL('../../resources/sample-backend', import.meta.url));
+
+let client: Docker | undefined;
+
+/** A client for the engine the environment points at (DOCKER_HOST, context, default socket). */
+export function testDocker(): Docker {
+  client ??= createDocker(resolveEndpoint());
+  return client;
+}
+
+/** True when an engine answers within a couple of seconds. */
+export async function dockerReachable(): Promise<boolean> {
+  try {
+    await probeEngine(testDocker(), resolveEndpoint(), 2000);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A lab name no other test file or run uses. */
+export const uniqueLab = (prefix: string): string => `ult-${prefix}-${randomBytes(3).toString('hex')}`;
+
+/** Removes whatever a test left: the lab's containers and networks, its test containers, its image. */
+export async function cleanupLab(lab: string, images: string[] = []): Promise<void> {
+  const docker = testDocker();
+  for (const filter of [labFilter(lab), `${TEST_LABEL}=${lab}`]) {
+    const containers = await docker.listContainers({ all: true, filters: { label: [filter] } });
+    await Promise.all(
+      containers.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
+  }
+  const networks = await docker.listNetworks({ filters: { label: [labFilter(lab)] } });
+  for (const network of networks) {
+    if (network.Labels?.[LABEL_LAB] === lab)
+      await docker
+        .getNetwork(network.Id)
+        .remove()
+        .catch(() => undefined);
+  }
+  for (const image of images)
+    await docker
+      .getImage(image)
+      .remove({ force: true })
+      .catch(() => undefined);
+}
+
+/** Runs a throwaway container from the offline base image, labelled for cleanupLab(owner). */
+export async function runTestContainer(
+  owner: string,
+  options: { name?: string; cmd: string[]; tty?: boolean; labels?: Record<string, string> },
+): Promise<Docker.Container> {
+  const container = await testDocker().createContainer({
+    ...(options.name ? { name: options.name } : {}),
+    Image: 'upstream-lab/python-django:bookworm',
+    Cmd: options.cmd,
+    Tty: options.tty ?? false,
+    Labels: { [TEST_LABEL]: owner, ...options.labels },
+  });
+  await container.start();
+  return container;
+}
+
+/** Polls `check` until it returns a value other than undefined/false. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function getJson(port: number, path = '/'): Promise<Record<string, unknown>> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });
+  return (await response.json()) as Record<string, unknown>;
+}
