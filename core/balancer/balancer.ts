@@ -140,14 +140,24 @@ export class Balancer {
 
   private handle(routes: ServerRoute[], port: number, req: IncomingMessage, res: ServerResponse): void {
     const { server, location } = this.route(routes, req);
+    const maxBody = server.config.clientMaxBodySize;
+    if (maxBody > 0 && Number(req.headers['content-length'] ?? 0) > maxBody) {
+      // nginx: "client intended to send too large body"; the connection is closed after the answer.
+      res.shouldKeepAlive = false;
+      this.answer(res, 413, errorPage(413), 'text/html');
+      return;
+    }
     if (location?.proxy) {
       new ProxyExchange(req, res, location.proxy, location, server.serverName, port, this.records).start();
       return;
     }
     const ret = location?.config.return;
-    const status = ret ? ret.status : 404;
-    const body = ret ? Buffer.from(ret.body ?? '') : errorPage(404);
-    res.writeHead(status, { Server: 'upstream-lab', 'Content-Type': ret ? 'text/plain' : 'text/html' });
+    if (ret) this.answer(res, ret.status, Buffer.from(ret.body ?? ''), 'text/plain');
+    else this.answer(res, 404, errorPage(404), 'text/html');
+  }
+
+  private answer(res: ServerResponse, status: number, body: Buffer, type: string): void {
+    res.writeHead(status, { Server: 'upstream-lab', 'Content-Type': type, 'Content-Length': body.length });
     res.end(body);
   }
 

@@ -76,13 +76,18 @@ export function proxyUpgrade(
     const attemptStart = Date.now();
     const socket = connect({ host: peer.host, port: peer.port, noDelay: true });
     let connected = false;
+    let failed = false;
     const timer = setTimeout(
       () => socket.destroy(new Error('connect timeout')),
       route.settings.connectTimeoutMs,
     );
     socket.once('connect', () => {
-      connected = true;
       clearTimeout(timer);
+      if (client.destroyed) {
+        socket.destroy();
+        return;
+      }
+      connected = true;
       attempts.push({ peer: peer.name, addr: peer.addr, status: 101, ms: 0 });
       socket.write(
         buildRequestHead(req, route, location, ctx, { bodyLength: -1, chunked: false, upgrade: true }),
@@ -98,6 +103,7 @@ export function proxyUpgrade(
         client.destroy();
         return;
       }
+      failed = true;
       const timedOut = error.message === 'connect timeout';
       upstream.free(state, peer, 'failed', Date.now());
       attempts.push({
@@ -111,7 +117,15 @@ export function proxyUpgrade(
       else attempt();
     });
     socket.on('close', () => {
-      if (!connected) return;
+      if (!connected) {
+        // The client went away while connecting: the peer is freed (not blamed), recorded as 499.
+        clearTimeout(timer);
+        if (failed) return;
+        upstream.free(state, peer, 'ok', Date.now());
+        attempts.push({ peer: peer.name, addr: peer.addr, status: 499, ms: Date.now() - attemptStart });
+        finish(499);
+        return;
+      }
       const last = attempts.at(-1);
       if (last) last.ms = Date.now() - attemptStart;
       upstream.free(state, peer, 'ok', Date.now());

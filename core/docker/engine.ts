@@ -102,11 +102,12 @@ export async function probeEngine(docker: Docker, endpoint: Endpoint, timeoutMs 
     const reply = versionReply.safeParse(
       await abortable(docker).version({ abortSignal: AbortSignal.timeout(timeoutMs) }),
     );
-    if (!reply.success)
+    if (!reply.success) {
       throw new EngineError(
         'not-docker',
         `${endpoint.url} answered /_ping but its /version is not Docker's.`,
       );
+    }
     const { Version, ApiVersion, Os, Arch, Components } = reply.data;
     const podman = (Components ?? []).some((c) => /podman/i.test(c.Name));
     return { endpoint, version: Version, apiVersion: ApiVersion, os: Os, arch: Arch, podman };
@@ -172,7 +173,11 @@ export class Engine {
     }
   }
 
-  /** Keeps checking the engine: pings while connected, retries with backoff while not. */
+  /**
+   * Keeps checking the engine: pings while connected, retries with backoff while not.
+   * `disconnected` is sent when a connected engine is lost; before the first connection,
+   * `lastError` says why it cannot connect.
+   */
   watch(): void {
     if (this.#watching) return;
     this.#watching = true;

@@ -73,13 +73,19 @@ export class EventFollower {
   /** Resolves once both subscriptions are open, so nothing after this call is missed. */
   async start(): Promise<void> {
     const { lab, network } = this.options;
-    const [containers, networks] = await Promise.all([
+    const opened = await Promise.allSettled([
       this.docker.getEvents({ filters: { type: ['container'], label: [labFilter(lab)] } }),
       this.docker.getEvents({
         filters: { type: ['network'], network: [network], event: ['connect', 'disconnect'] },
       }),
     ]);
-    for (const stream of [containers, networks] as Readable[]) this.#attach(stream);
+    const streams = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value as Readable] : []));
+    const failed = opened.find((o) => o.status === 'rejected');
+    if (failed) {
+      for (const stream of streams) stream.destroy();
+      throw failed.reason;
+    }
+    for (const stream of streams) this.#attach(stream);
   }
 
   stop(): void {

@@ -10,6 +10,8 @@ export class FaultError extends Error {
   override name = 'FaultError';
 }
 
+const ALREADY = /is not running|is not paused|is already paused|is not connected|already exists in network/i;
+
 export interface FaultOptions {
   /** The lab network, for disconnect and connect. */
   network: string;
@@ -59,14 +61,8 @@ export async function applyFault(
     const e = error as { statusCode?: number; json?: { message?: string }; message: string };
     if (e.statusCode === 304) return { changed: false };
     const reason = (e.json?.message ?? e.message).trim();
-    if (
-      e.statusCode === 409 ||
-      (e.statusCode === 500 && /is not (running|paused|connected)|already exists in network/i.test(reason))
-    ) {
-      if (/is not running|is not paused|already paused|not connected|already exists in network/i.test(reason))
-        return { changed: false };
-      throw new FaultError(`${fault} ${target.name}: ${reason}`);
-    }
+    // Engines differ in the status code (409, 500, 403) but agree on the words.
+    if (ALREADY.test(reason)) return { changed: false };
     throw new FaultError(`${fault} ${target.name} failed: ${reason}`);
   }
 }

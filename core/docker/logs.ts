@@ -65,15 +65,11 @@ export class ContainerLogs {
     }
     state.stream = stream;
     const followed = state;
+    // `since` is inclusive: the last line seen before comes again after a resume.
+    const seen = resuming ? { time: state.lastTime, line: state.lastLine } : undefined;
     const emit = (kind: 'stdout' | 'stderr', line: AssembledLine | undefined) => {
       if (!line) return;
-      // `since` is inclusive: the last line seen comes again after a resume.
-      if (
-        resuming &&
-        (line.time < followed.lastTime ||
-          (line.time === followed.lastTime && line.line === followed.lastLine))
-      )
-        return;
+      if (seen && line.time <= seen.time && (line.time < seen.time || line.line === seen.line)) return;
       if (line.time) followed.lastTime = line.time;
       followed.lastLine = line.line;
       this.options.onLine({ id, source: followed.source, stream: kind, time: line.time, line: line.line });

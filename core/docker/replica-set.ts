@@ -66,7 +66,13 @@ export class ReplicaSet {
     const known = this.#byIndex.get(c.index);
     if (known && known.id === c.id) return known;
     if (known) this.#cancelProbe(known);
-    return this.#put({ index: c.index, name: c.name || backendName(c.index), container: c.container, id: c.id, state: c.state });
+    return this.#put({
+      index: c.index,
+      name: c.name || backendName(c.index),
+      container: c.container,
+      id: c.id,
+      state: c.state,
+    });
   }
 
   forget(replica: Replica): void {
@@ -125,14 +131,20 @@ export class ReplicaSet {
     }
   }
 
-  /** Applies one engine event; returns it with the replica's names filled in (network events lack them). */
-  onEngineEvent(event: ContainerEvent): ContainerEvent | undefined {
+  /**
+   * Fills in the replica's names on a network event (those carry only the container ID);
+   * undefined for a network event about a container that is not one of ours.
+   */
+  describe(event: ContainerEvent): ContainerEvent | undefined {
+    if (event.action !== 'connect' && event.action !== 'disconnect') return event;
     const replica = this.byId(event.id);
-    if (event.action === 'connect' || event.action === 'disconnect') {
-      if (!replica) return undefined;
-      event = { ...event, name: replica.name, container: replica.container };
-    }
-    if (!replica) return event;
+    return replica ? { ...event, name: replica.name, container: replica.container } : undefined;
+  }
+
+  /** Updates the replica an engine event is about: readiness, port, logs. */
+  apply(event: ContainerEvent): void {
+    const replica = this.byId(event.id);
+    if (!replica) return;
     switch (event.action) {
       case 'start':
         void this.resumeLogs(replica.id);
@@ -161,7 +173,6 @@ export class ReplicaSet {
       default:
         break;
     }
-    return event;
   }
 
   /** Marks a replica as going away on purpose, so its stop is not reported as a failure. */
@@ -183,7 +194,11 @@ export class ReplicaSet {
     this.#cancelProbe(replica);
     replica.ready = false;
     if (replica.removing || !wasUp) return;
-    this.o.events.emit('replica:down', { ...ref(replica), reason, ...(exitCode !== undefined ? { exitCode } : {}) });
+    this.o.events.emit('replica:down', {
+      ...ref(replica),
+      reason,
+      ...(exitCode !== undefined ? { exitCode } : {}),
+    });
   }
 
   #cancelProbe(replica: Replica): void {

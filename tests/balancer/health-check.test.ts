@@ -26,7 +26,13 @@ async function backend(name: string, handler: Handler = ok()): Promise<HttpBacke
 
 function withHealthCheck(edit?: (config: ProxyConfig) => void): (config: ProxyConfig) => void {
   return (config) => {
-    config.upstreams[0]!.healthCheck = { path: '/health', intervalMs: INTERVAL_MS, timeoutMs: 200, rise: 1, fall: 1 };
+    config.upstreams[0]!.healthCheck = {
+      path: '/health',
+      intervalMs: INTERVAL_MS,
+      timeoutMs: 200,
+      rise: 1,
+      fall: 1,
+    };
     edit?.(config);
   };
 }
@@ -36,7 +42,11 @@ function peer(proxy: RunningProxy, addr: string) {
 }
 
 /** Sends sequential requests until one is served by `target`; returns how long that took. */
-async function msUntilServedBy(proxy: RunningProxy, target: HttpBackend, others: HttpBackend[]): Promise<number> {
+async function msUntilServedBy(
+  proxy: RunningProxy,
+  target: HttpBackend,
+  others: HttpBackend[],
+): Promise<number> {
   const start = Date.now();
   for (;;) {
     const reply = await send(proxy.url());

@@ -42,7 +42,8 @@ describe('drain', () => {
 
     held.release();
     const replies = await Promise.all(first);
-    expect(replies.map((r) => `${r.status} ${r.body}`)).toEqual(['200 A', '200 B', '200 A', '200 B']);
+    expect(replies.every((r) => r.status === 200)).toBe(true);
+    expect(count(replies.map((r) => r.body))).toEqual({ A: 2, B: 2 });
     expect(peerB().conns).toBe(0);
 
     proxy.balancer.setPeerAdmin('backend', b.addr, 'up');

@@ -156,6 +156,17 @@ describe('a 50 MB upload with Content-Length', () => {
   });
 });
 
+describe('client_max_body_size', () => {
+  test('a Content-Length above it gets 413 without reaching the upstream', async () => {
+    const a = await backend('A');
+    const proxy = await startProxy({ upstream: serverLines([a]), server: 'client_max_body_size 1k;' });
+    const reply = await send(proxy.url('/big'), { method: 'POST', body: Buffer.alloc(2048) });
+    expect(reply.status).toBe(413);
+    expect(a.requests).toHaveLength(0);
+    expect((await send(proxy.url('/small'), { method: 'POST', body: Buffer.alloc(512) })).status).toBe(200);
+  });
+});
+
 describe('a 50 MB download', () => {
   test('streams with backpressure to a slow reader and arrives intact', async () => {
     const progress = { written: 0 };

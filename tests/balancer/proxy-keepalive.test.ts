@@ -36,7 +36,7 @@ describe('with keepalive', () => {
 
   test('concurrent requests open more connections, then those are reused (at most 8 kept)', async () => {
     const a = await backend('A');
-    a.handler = (exchange) => setTimeout(() => ok()(exchange), 30);
+    a.handler = (exchange) => setTimeout(() => ok()(exchange), 100);
     const proxy = await startProxy({
       upstream: `${serverLines([a])}\n    keepalive 8;`,
       location: KEEPALIVE_LOCATION,

@@ -1,8 +1,18 @@
 import { createHash } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { RequestRecord } from '../../core/balancer';
-import { defer, freePort, RawClient, runCleanups, serverLines, startProxy, waitUntil } from './support/proxy';
+import {
+  defer,
+  freePort,
+  RawClient,
+  runCleanups,
+  serverLines,
+  sleep,
+  startProxy,
+  waitUntil,
+} from './support/proxy';
 
 /**
  * WebSocket / Upgrade through the balancer. Unlike nginx, no `proxy_set_header Upgrade` /
@@ -114,5 +124,24 @@ describe('WebSocket upgrade', () => {
     client.write('hello');
     await client.until((t) => t.endsWith('hello'));
     expect(ws.connections()).toBe(1);
+  });
+
+  test('the client going away while the upstream connects: peer freed, recorded as 499', async () => {
+    const ws = await upgradeBackend();
+    const proxy = await startProxy({ upstream: serverLines([ws.addr]) });
+    const records: RequestRecord[] = [];
+    proxy.balancer.subscribe((batch) => records.push(...batch));
+    // Close the client connection right behind the balancer's own 'upgrade' handler, i.e. while
+    // its connect() to the upstream is still pending (no public hook exists for that moment).
+    const servers = (proxy.balancer as unknown as { servers: HttpServer[] }).servers;
+    servers[0]!.on('upgrade', (_req, socket: Socket) => socket.destroy());
+
+    const client = await RawClient.open(proxy.port);
+    client.write(UPGRADE_REQUEST);
+    await client.untilClosed();
+    await waitUntil(() => records.length === 1, 2000, 'the record');
+    expect(records[0]).toMatchObject({ status: 499, attempts: [{ addr: ws.addr, status: 499 }] });
+    await sleep(50);
+    expect(proxy.balancer.snapshot()[0]!.peers[0]!.conns).toBe(0);
   });
 });

@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import type { Server, Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectEngine, Engine } from '../../core/docker/engine';
 import { EngineError } from '../../core/docker/engine-errors';
 import { resolveEndpoint } from '../../core/docker/endpoint';
-import { dockerReachable } from '../support/docker';
+import { dockerReachable, engineProxy } from '../support/docker';
 import { requires } from '../support/prerequisites';
 
 const dir = mkdtempSync(join(tmpdir(), 'ul-engine-'));
@@ -63,32 +62,10 @@ describe.runIf(docker)('engine (real dockerd)', () => {
     // A socket proxy in front of the real engine stands in for an engine that stops and starts.
     const target = resolveEndpoint();
     if (target.address.kind !== 'unix') return;
-    const real = target.address.path;
-    const path = join(dir, 'proxy.sock');
-    const sockets = new Set<Socket>();
-    let server: Server | undefined;
-    const startProxy = () =>
-      new Promise<void>((resolve) => {
-        server = createServer((client) => {
-          const upstream = createConnection(real);
-          for (const s of [client, upstream]) {
-            sockets.add(s);
-            s.on('close', () => sockets.delete(s));
-            s.on('error', () => undefined);
-          }
-          client.pipe(upstream).pipe(client);
-        });
-        server.listen(path, resolve);
-      });
-    const stopProxy = () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server?.close(() => resolve());
-      });
-
-    await startProxy();
+    const proxy = engineProxy(join(dir, 'proxy.sock'), target.address.path);
+    await proxy.start();
     const engine = new Engine({
-      env: { DOCKER_HOST: `unix://${path}` },
+      env: { DOCKER_HOST: proxy.url },
       checkIntervalMs: 100,
       retryInitialMs: 50,
       retryMaxMs: 200,
@@ -99,17 +76,17 @@ describe.runIf(docker)('engine (real dockerd)', () => {
     try {
       engine.watch();
       await engine.events.waitFor('connected', () => true, 5000);
-      await stopProxy();
+      await proxy.stop();
       const { error } = await engine.events.waitFor('disconnected', () => true, 5000);
       expect(error.message).toMatch(/not running/);
       expect(engine.connected).toBe(false);
-      await startProxy();
+      await proxy.start();
       const { reconnected } = await engine.events.waitFor('connected', () => true, 5000);
       expect(reconnected).toBe(true);
       expect(seen).toEqual(['connected', 'disconnected:not-running', 'reconnected']);
     } finally {
       engine.close();
-      await stopProxy();
+      await proxy.stop();
     }
   });
 });

@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
+import { Engine } from '../../core/docker/engine';
 import { createLab } from '../../core/docker/lab';
 import type { Lab } from '../../core/docker/lab';
 import type { ContainerEvent } from '../../core/docker/events';
@@ -8,6 +12,7 @@ import { LABEL_LAB } from '../../core/docker/labels';
 import {
   cleanupLab,
   dockerReachable,
+  engineProxy,
   getJson,
   runTestContainer,
   SAMPLE_BACKEND,
@@ -24,6 +29,7 @@ describe.runIf(docker)('lab replicas and faults (real dockerd)', () => {
   let foreign: Docker.Container;
   let foreignLookalike: Docker.Container;
   const events: ContainerEvent[] = [];
+  const proxyDir = mkdtempSync(join(tmpdir(), 'ul-lab-'));
 
   const portOf = async (backend: string) => {
     const replica = (await lab.status()).replicas.find((r) => r.name === backend);
@@ -50,6 +56,7 @@ describe.runIf(docker)('lab replicas and faults (real dockerd)', () => {
   afterAll(async () => {
     lab?.close();
     await cleanupLab(name, [lab?.image ?? '']);
+    rmSync(proxyDir, { recursive: true, force: true });
   });
 
   it('runs 3 labelled replicas that answer with their own names on their published ports', async () => {
@@ -162,6 +169,51 @@ describe.runIf(docker)('lab replicas and faults (real dockerd)', () => {
     expect(status.replicas.map((r) => r.id)).toEqual(before);
     expect(status.replicas.every((r) => r.ready)).toBe(true);
   }, 60_000);
+
+  it('re-adopts its replicas after the engine connection drops and comes back', async () => {
+    const proxy = engineProxy(join(proxyDir, 'engine.sock'));
+    await proxy.start();
+    const engine = new Engine({
+      env: { DOCKER_HOST: proxy.url },
+      checkIntervalMs: 100,
+      retryInitialMs: 50,
+      retryMaxMs: 200,
+    });
+    const viaProxy = createLab({ lab: name, project: SAMPLE_BACKEND, replicas: 2, docker: engine.docker });
+    try {
+      await engine.connect();
+      engine.watch();
+      const adopted = await viaProxy.adopt();
+      expect(adopted.replicas.map((r) => [r.name, r.ready])).toEqual([
+        ['backend1', true],
+        ['backend2', true],
+      ]);
+
+      const lost = viaProxy.events.waitFor('warning', (w) => /event stream/.test(w.message), 5000);
+      await proxy.stop();
+      await engine.events.waitFor('disconnected', () => true, 5000);
+      await lost;
+
+      await proxy.start();
+      await engine.events.waitFor('connected', () => true, 5000);
+      const ready = viaProxy.events.waitFor('replica:ready', (e) => e.name === 'backend1', 10_000);
+      await viaProxy.adopt();
+      await ready;
+      // Events flow again: a fault made through the other client is seen here.
+      const paused = viaProxy.events.waitFor(
+        'container',
+        (e) => e.action === 'pause' && e.name === 'backend1',
+        5000,
+      );
+      await lab.pause('backend1');
+      await paused;
+      await lab.unpause('backend1');
+    } finally {
+      viaProxy.close();
+      engine.close();
+      await proxy.stop();
+    }
+  }, 40_000);
 
   it('down removes every container and network of the lab and nothing else; again is fine', async () => {
     await lab.down();

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createConnection, createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import { createDocker, probeEngine } from '../../core/docker/engine';
@@ -93,4 +95,35 @@ export async function eventually<T>(
 export async function getJson(port: number, path = '/'): Promise<Record<string, unknown>> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });
   return (await response.json()) as Record<string, unknown>;
+}
+
+/**
+ * A unix-socket proxy in front of the real engine: stopping it looks, to a client, like the
+ * engine going away; starting it again like the engine coming back.
+ */
+export function engineProxy(path: string, target = '/var/run/docker.sock') {
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  return {
+    url: `unix://${path}`,
+    start: () =>
+      new Promise<void>((resolve) => {
+        server = createServer((client) => {
+          const upstream = createConnection(target);
+          for (const s of [client, upstream]) {
+            sockets.add(s);
+            s.on('close', () => sockets.delete(s));
+            s.on('error', () => undefined);
+          }
+          client.pipe(upstream).pipe(client);
+        });
+        server.listen(path, resolve);
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        if (!server?.listening) return resolve();
+        server.close(() => resolve());
+      }),
+  };
 }
