@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { Emitter } from '../docker/emitter';
+import { Emitter } from '../events/emitter';
 import type { ProxyConfig, ServerBlockConfig, ServerConfig } from './config';
 import { errorPage } from './error-page';
 import { ProxyExchange } from './exchange';
@@ -239,9 +239,15 @@ export class Balancer {
     this.emitPeers(upstream, healthy ? 'healthy' : 'unhealthy');
   }
 
-  addPeer(upstreamName: string, server: ServerConfig, address: PeerAddress, name?: string): PeerSnapshot {
+  addPeer(
+    upstreamName: string,
+    server: ServerConfig,
+    address: PeerAddress,
+    name?: string,
+    healthy = true,
+  ): PeerSnapshot {
     const upstream = this.upstream(upstreamName);
-    const [peer] = upstream.addPeer({ config: server, addresses: [address], name });
+    const [peer] = upstream.addPeer({ config: server, addresses: [address], name, healthy });
     this.checkers.get(upstreamName)?.sync();
     this.emitPeers(upstream, 'added');
     return snapshotPeer(peer!, Date.now());

@@ -3,8 +3,13 @@ import { isIP } from 'node:net';
 import type { ServerConfig } from './config';
 import type { PeerAddress } from './peer';
 
-/** Turns a `server` line into the addresses it stands for; may rename it (replica names). */
-export type ServerResolver = (server: ServerConfig) => Promise<{ addresses: PeerAddress[]; name?: string }>;
+/**
+ * Turns a `server` line into the addresses it stands for. A lab's resolver also names the peer
+ * (`backend2`) and starts it unhealthy until its replica answers.
+ */
+export type ServerResolver = (
+  server: ServerConfig,
+) => Promise<{ addresses: PeerAddress[]; name?: string; healthy?: boolean }>;
 
 export function splitHostPort(address: string): PeerAddress {
   if (address.startsWith('[')) {

@@ -13,6 +13,8 @@ export interface ResolvedServer {
   addresses: PeerAddress[];
   /** Display name, e.g. the replica name `backend2`. */
   name?: string;
+  /** Start out of rotation until something (a readiness probe) says otherwise. */
+  healthy?: boolean;
 }
 
 /** An upstream block at run time: its peers, the balancing method and the keep-alive cache. */
@@ -32,7 +34,7 @@ export class Upstream {
     this.healthCheck = config.healthCheck;
     this.picker = pickerFor(config.method);
     this.pool = new ConnectionPool(config.keepalive);
-    const peers = servers.flatMap((s) => s.addresses.map((address) => new Peer(s.config, address, s.name)));
+    const peers = servers.flatMap(createPeers);
     this.groups = buildGroups(peers);
   }
 
@@ -64,7 +66,7 @@ export class Upstream {
 
   /** Adds a peer; requests in flight keep the group they started with. */
   addPeer(server: ResolvedServer): Peer[] {
-    const added = server.addresses.map((address) => new Peer(server.config, address, server.name));
+    const added = createPeers(server);
     for (const peer of added) if (peer.slowStartSec > 0) peer.rampStartMs = Date.now();
     this.groups = buildGroups([...this.peers, ...added]);
     return added;
@@ -106,6 +108,14 @@ export class Upstream {
   close(): void {
     this.pool.close();
   }
+}
+
+function createPeers(server: ResolvedServer): Peer[] {
+  return server.addresses.map((address) => {
+    const peer = new Peer(server.config, address, server.name);
+    peer.healthy = server.healthy ?? true;
+    return peer;
+  });
 }
 
 function buildGroups(peers: Peer[]): Groups {

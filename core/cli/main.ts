@@ -1,6 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { registerBaseImage } from './base-image';
 import { registerCheckConfig } from './check-config';
+import { registerDown } from './down';
 import { registerProxy } from './proxy';
+import { registerStatus } from './status';
+import { registerUp } from './up';
 import { CliError } from './errors';
 
 /** Builds the command tree; each command module adds itself. */
@@ -10,8 +14,12 @@ export function createProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
+  registerUp(program);
+  registerDown(program);
+  registerStatus(program);
   registerProxy(program);
   registerCheckConfig(program);
+  registerBaseImage(program);
   return program;
 }
 

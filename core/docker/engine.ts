@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { z } from 'zod';
-import { Emitter } from './emitter';
+import { Emitter } from '../events/emitter';
 import { resolveEndpoint } from './endpoint';
 import type { Endpoint, ResolveOptions } from './endpoint';
 import { EngineError, explainEngineError } from './engine-errors';

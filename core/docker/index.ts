@@ -28,5 +28,4 @@ export { NotInLabError } from './guard';
 export { FaultError } from './faults';
 export type { Fault, RestoreStep } from './faults';
 export { ContainerLogs } from './logs';
-export { Emitter } from './emitter';
 export { LABEL_LAB, LABEL_BACKEND, labName } from './labels';

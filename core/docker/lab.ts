@@ -3,7 +3,7 @@ import type { LogEntry } from '../logs/entry';
 import { RingBuffer } from '../logs/ring';
 import { buildImage, BuildError } from './build';
 import type { BuildResult } from './build';
-import { Emitter } from './emitter';
+import { Emitter } from '../events/emitter';
 import { EventFollower } from './events';
 import { applyFault, restoreReplica } from './faults';
 import type { Fault, RestoreStep } from './faults';

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { Emitter } from './emitter';
+import type { Emitter } from '../events/emitter';
 import type { ContainerEvent } from './events';
 import type { LabContainer } from './guard';
 import { backendName } from './labels';

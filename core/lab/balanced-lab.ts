@@ -1,0 +1,48 @@
+import { Balancer, type ListenAddress } from '../balancer';
+import type { ProxyConfig } from '../balancer/config';
+import { ReplicaPeers, replicaName } from './replica-peers';
+import type { Runtime } from './runtime';
+
+export interface BalancedLabOptions {
+  runtime: Runtime;
+  /** The lab's nginx config: servers named backendN are the replicas. */
+  config: ProxyConfig;
+}
+
+/** A lab's replicas behind our balancer: the runtime's events drive the balancer's peers. */
+export class BalancedLab {
+  readonly balancer: Balancer;
+  readonly runtime: Runtime;
+  /** The upstream whose servers are the replicas. */
+  readonly upstream: string;
+  private readonly peers: ReplicaPeers;
+  private unbind: (() => void) | null = null;
+
+  constructor({ runtime, config }: BalancedLabOptions) {
+    this.runtime = runtime;
+    const upstream =
+      config.upstreams.find((u) => u.servers.some((s) => replicaName(s.address))) ?? config.upstreams[0];
+    if (!upstream) throw new Error('the lab config has no upstream block');
+    this.upstream = upstream.name;
+    this.balancer = new Balancer(config, { resolve: ReplicaPeers.resolver() });
+    const template = upstream.servers.find((s) => replicaName(s.address)) ?? upstream.servers[0];
+    if (!template) throw new Error(`upstream "${upstream.name}" has no server`);
+    this.peers = new ReplicaPeers(this.balancer, this.upstream, template);
+  }
+
+  /** Claims the listen address(es) first, so a taken port fails before any build. */
+  async listen(): Promise<ListenAddress[]> {
+    const addresses = await this.balancer.listen();
+    this.unbind = this.peers.bind(this.runtime);
+    return addresses;
+  }
+
+  /** Stops the balancer and removes every container of the lab. */
+  async down(): Promise<void> {
+    this.unbind?.();
+    this.unbind = null;
+    await this.balancer.close();
+    await this.runtime.down();
+    this.runtime.close();
+  }
+}
