@@ -223,6 +223,18 @@ export class Balancer {
     this.emitPeers(upstream, 'weight');
   }
 
+  /** nginx's max_fails / fail_timeout of one peer, changed live. */
+  setPeerLimits(
+    upstreamName: string,
+    key: string | number,
+    limits: { maxFails?: number; failTimeoutSec?: number },
+  ): void {
+    const { upstream, peer } = this.peer(upstreamName, key);
+    if (limits.maxFails !== undefined) peer.maxFails = limits.maxFails;
+    if (limits.failTimeoutSec !== undefined) peer.failTimeout = limits.failTimeoutSec;
+    this.emitPeers(upstream, 'limits');
+  }
+
   /** Moves a peer to a new address (a restarted container's new host port). */
   setPeerAddress(upstreamName: string, key: string | number, address: PeerAddress): void {
     const { upstream, peer } = this.peer(upstreamName, key);

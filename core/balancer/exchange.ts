@@ -64,6 +64,7 @@ export class ProxyExchange {
   private done = false;
   private bytesSent = 0;
   private status = 0;
+  private servedBy: string | null = null;
 
   constructor(
     private readonly req: IncomingMessage,
@@ -205,6 +206,7 @@ export class ProxyExchange {
       return;
     }
     this.recordAttempt(attempt, head.status === 200 && head.version === 9 ? 9 : head.status);
+    this.servedBy = attempt.peer.name;
     this.respond(head);
   }
 
@@ -445,6 +447,7 @@ export class ProxyExchange {
       referer: req.headers.referer ?? '',
       upstream: this.route.upstream.name,
       attempts: this.attempts,
+      servedBy: this.servedBy,
       status,
       upstreamMs: last ? last.ms : 0,
       requestMs: Date.now() - this.startMs,

@@ -23,6 +23,8 @@ export interface RequestRecord {
   referer: string;
   upstream: string;
   attempts: AttemptRecord[];
+  /** The peer whose response reached the client; null when the balancer answered with an error. */
+  servedBy: string | null;
   /** Status sent to the client; 499 when the client went away first. */
   status: number;
   /** Milliseconds the final attempt took (`$upstream_response_time`). */

@@ -49,6 +49,7 @@ export function proxyUpgrade(
       referer: req.headers.referer ?? '',
       upstream: upstream.name,
       attempts,
+      servedBy: status === 101 ? (attempts.at(-1)?.peer ?? null) : null,
       status,
       upstreamMs: attempts.at(-1)?.ms ?? 0,
       requestMs: Date.now() - startMs,

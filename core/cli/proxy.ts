@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Balancer } from '../balancer';
 import { loadNginxConfig } from '../nginx/load-config';
 import { formatDiagnostic } from '../nginx/errors';
-import { accessLogLine } from './access-log';
+import { accessLogLine } from '../balancer/access-log';
 import { CliError } from './errors';
 import { untilSignal } from './signals';
 

@@ -1,32 +1,28 @@
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import type Docker from 'dockerode';
-import type { ListenConfig, ProxyConfig } from '../balancer/config';
-import { createLab, imageExists, OFFLINE_BASE_IMAGE, type Lab } from '../docker';
-import { BalancedLab } from '../lab/balanced-lab';
-import { defaultLabConfig, parseListen } from '../lab/default-config';
-import { replicaName } from '../lab/replica-peers';
-import { loadNginxConfig } from '../nginx';
-import { accessLogLine } from './access-log';
-import { connectOrExplain } from './engine';
+import { Option, type Command } from 'commander';
+import type { LabSettings, LabView } from '../api/contract';
+import { App } from '../app/app';
+import { OFFLINE_BASE_IMAGE } from '../docker';
+import { DashboardServer } from '../server/dashboard-server';
+import { ensureRendererBuilt } from '../server/renderer-build';
+import { parseListen } from '../lab/default-config';
 import { CliError } from './errors';
 import { labOption, positiveInt } from './lab-options';
 import { untilSignal } from './signals';
 
-export const SAMPLE_BACKEND = resolve(import.meta.dirname, '../../resources/sample-backend');
-const DEFAULT_LISTEN = '127.0.0.1:8080';
-const DEFAULT_REPLICAS = 3;
-
 interface UpOptions {
-  project: string;
+  project?: string;
   replicas?: number;
-  listen?: string;
+  listen: string;
   lab: string;
+  runtime: LabSettings['runtime'];
   baseImage?: string;
   registryMirror?: string;
   pipIndex?: string;
   offline?: boolean;
   config?: string;
+  dashboard?: string;
   quiet?: boolean;
 }
 
@@ -34,125 +30,127 @@ export function registerUp(program: Command): void {
   labOption(
     program
       .command('up')
-      .description('build the project, run its replicas in Docker and balance them, in the foreground')
-      .option('--project <dir>', 'Django project folder with a Dockerfile', SAMPLE_BACKEND)
-      .option('--replicas <n>', `number of replicas (default ${DEFAULT_REPLICAS})`, positiveInt('--replicas'))
-      .option('--listen <host:port>', `where the balancer listens (default ${DEFAULT_LISTEN})`)
-      .option('--base-image <image>', 'BASE_IMAGE build argument (default python:3.13, or the offline image)')
+      .description(
+        'build the project, run its replicas and balance them, in the foreground; Ctrl-C removes them',
+      )
+      .option('--project <dir>', 'Django project folder with a Dockerfile (default: the sample backend)')
+      .option(
+        '--replicas <n>',
+        'number of replicas (default 3, or the backendN servers of --config)',
+        positiveInt('--replicas'),
+      )
+      .option(
+        '--listen <host:port>',
+        "where the balancer listens (overrides the config's listen)",
+        '127.0.0.1:8080',
+      )
+      .addOption(
+        new Option('--runtime <kind>', 'docker, or demo: built-in backends')
+          .choices(['docker', 'demo'])
+          .default('docker'),
+      )
+      .option(
+        '--base-image <image>',
+        `BASE_IMAGE build argument (default python:3.13, or ${OFFLINE_BASE_IMAGE} when present)`,
+      )
       .option(
         '--registry-mirror <host>',
         'pull Docker Hub images through this mirror, e.g. docker.arvancloud.ir',
       )
       .option('--pip-index <url>', 'PyPI index, e.g. https://mirror-pypi.runflare.com/simple')
       .option('--offline', `build from ${OFFLINE_BASE_IMAGE} without any network`)
-      .option('--config <nginx.conf>', 'balance with this nginx.conf (its backendN servers are the replicas)')
+      .option('--config <nginx.conf>', 'balance with this nginx.conf: its backendN servers are the replicas')
+      .option('--dashboard <host:port>', 'also serve the dashboard here (loopback), with a token')
       .option('--quiet', 'no access log'),
   ).action((options: UpOptions) => up(options));
 }
 
 async function up(options: UpOptions): Promise<void> {
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
-  const engine = await connectOrExplain();
-  const info = engine.info;
-  if (info)
-    out(
-      `engine: ${info.podman ? 'Podman' : 'Docker'} ${info.version} at ${engine.endpoint.url} (${engine.endpoint.source})`,
-    );
-  const listenOverride = options.listen ? parseListen(options.listen) : undefined;
-  const fileConfig = options.config ? await loadLabConfig(options.config, listenOverride) : undefined;
-  const replicas = options.replicas ?? countReplicas(fileConfig) ?? DEFAULT_REPLICAS;
-  const config = fileConfig ?? defaultLabConfig(replicas, listenOverride ?? parseListen(DEFAULT_LISTEN));
-  const offline = options.offline ?? (await offlineByDefault(options, engine.docker));
-  if (offline && !options.offline) out(`build: offline, from the local ${OFFLINE_BASE_IMAGE}`);
-
-  const lab = createLab({
-    lab: options.lab,
-    project: resolve(options.project),
-    replicas,
-    docker: engine.docker,
-    ...(options.baseImage ? { baseImage: options.baseImage } : {}),
-    ...(options.registryMirror ? { registryMirror: options.registryMirror } : {}),
-    ...(options.pipIndex ? { pipIndex: options.pipIndex } : {}),
-    offline,
+  parseListen(options.listen);
+  const app = new App({
+    settings: {
+      lab: options.lab,
+      runtime: options.runtime,
+      listen: options.listen,
+      ...(options.project ? { project: resolve(options.project) } : {}),
+      ...(options.replicas ? { replicas: options.replicas } : {}),
+      ...(options.baseImage ? { baseImage: options.baseImage } : {}),
+      ...(options.registryMirror ? { registryMirror: options.registryMirror } : {}),
+      ...(options.pipIndex ? { pipIndex: options.pipIndex } : {}),
+      ...(options.offline ? { offline: true } : {}),
+    },
   });
-  const balanced = new BalancedLab({ runtime: lab, config });
-  let addresses;
-  try {
-    addresses = await balanced.listen();
-  } catch (error) {
-    lab.close();
-    engine.close();
-    throw new CliError((error as Error).message);
-  }
-  reportProgress(lab, out);
-  if (!options.quiet) balanced.balancer.subscribe((batch) => batch.forEach((r) => out(accessLogLine(r))));
-  const firstReady = lab.events.waitFor('replica:ready', () => true, 24 * 3600_000);
-  void firstReady.then(() =>
-    addresses.forEach(({ host, port }) => out(`listening on http://${urlHost(host)}:${port}`)),
-  );
-
+  let dashboard: DashboardServer | null = null;
+  // Ctrl-C at any point, even mid-build, removes what was started.
   const stopped = untilSignal();
+  const shutdown = async (): Promise<void> => {
+    await dashboard?.close();
+    await app.close();
+  };
   try {
-    await Promise.race([startLab(lab), stopped]);
+    if (options.config) await importConfig(app, options.config, options.replicas);
+    app.events.on('logs', (lines) => {
+      for (const line of lines) {
+        if (line.source === 'lab' || (line.source === 'access' && !options.quiet)) out(line.text);
+      }
+    });
+    if (options.dashboard) dashboard = await serveDashboard(app, options.dashboard, out);
+    const started = await app.call('lab.start', {});
+    if (started.state === 'error') throw new CliError(started.error ?? 'the lab did not start');
+    await Promise.race([announceWhenReady(app, started, out), stopped]);
   } catch (error) {
-    await balanced.down();
-    engine.close();
-    throw new CliError((error as Error).message);
+    await shutdown();
+    throw error instanceof CliError ? error : new CliError((error as Error).message);
   }
   await stopped;
-  out("stopping: removing the lab's containers");
-  await balanced.down();
-  engine.close();
+  out("stopping: removing the lab's replicas");
+  await shutdown();
 }
 
-async function startLab(lab: Lab): Promise<void> {
-  await lab.build();
-  await lab.up();
-}
-
-function reportProgress(lab: Lab, out: (line: string) => void): void {
-  const { events } = lab;
-  events.on('build:step', ({ index, total, instruction }) =>
-    out(`build: step ${index}/${total} ${instruction}`),
-  );
-  events.on('build:done', ({ tag, steps, cachedSteps, durationMs }) =>
-    out(`build: ${tag} in ${(durationMs / 1000).toFixed(1)} s (${cachedSteps} of ${steps} steps cached)`),
-  );
-  events.on('replica:created', ({ name, container }) => out(`${name}: created ${container}`));
-  events.on('replica:adopted', ({ name, container }) => out(`${name}: adopted running ${container}`));
-  events.on('replica:ready', ({ name, host, port }) => out(`${name}: ready at ${host}:${port}`));
-  events.on('replica:down', ({ name, reason, exitCode }) =>
-    out(`${name}: down (${reason}${exitCode !== undefined ? `, exit code ${exitCode}` : ''})`),
-  );
-  events.on('replica:removed', ({ name }) => out(`${name}: removed`));
-  events.on('warning', ({ message }) => out(`warning: ${message}`));
-}
-
-/** The config's listen is kept unless --listen was given; warnings go to stderr. */
-async function loadLabConfig(path: string, listen: ListenConfig | undefined): Promise<ProxyConfig> {
-  let result;
-  try {
-    result = await loadNginxConfig(path);
-  } catch (error) {
-    throw new CliError((error as Error).message);
+async function importConfig(app: App, file: string, replicas: number | undefined): Promise<void> {
+  const text = await readFile(file, 'utf8').catch((error: Error) => {
+    throw new CliError(`${file}: cannot read: ${error.message}`);
+  });
+  const result = await app.call('config.import', { text, file });
+  if (result.error) {
+    const { line, col, message } = result.error;
+    throw new CliError(`${file}:${line}:${col}: ${message}`);
   }
-  for (const w of result.warnings)
-    process.stderr.write(`warning: ${w.file}:${w.line}:${w.col}: ${w.message}\n`);
-  if (listen) for (const server of result.config.servers) server.listen = [listen];
-  return result.config;
+  for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
+  if (replicas) await app.call('lab.scale', { replicas });
 }
 
-function countReplicas(config: ProxyConfig | undefined): number | undefined {
-  const names = config?.upstreams.flatMap((u) => u.servers).filter((s) => replicaName(s.address));
-  return names && names.length > 0 ? names.length : undefined;
+async function serveDashboard(
+  app: App,
+  listen: string,
+  out: (line: string) => void,
+): Promise<DashboardServer> {
+  const { host, port } = parseListen(listen);
+  const rendererDir = await ensureRendererBuilt(out);
+  const server = new DashboardServer({ app, host, port, rendererDir });
+  out(`dashboard: ${await server.listen()}`);
+  return server;
 }
 
-/** With no mirror or base image chosen, use the offline image when the engine already has it. */
-async function offlineByDefault(options: UpOptions, docker: Docker): Promise<boolean> {
-  if (options.baseImage || options.registryMirror || options.pipIndex) return false;
-  return imageExists(docker, OFFLINE_BASE_IMAGE);
-}
-
-function urlHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
+/** Prints `listening on URL` once the first replica serves; fails if the lab errors first. */
+function announceWhenReady(app: App, view: LabView, out: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (lab: LabView): boolean => {
+      if (lab.state === 'error') {
+        off();
+        reject(new CliError(lab.error ?? 'the lab failed'));
+        return true;
+      }
+      if (lab.backends.some((b) => b.state === 'up')) {
+        off();
+        out(`listening on ${lab.url}`);
+        resolve();
+        return true;
+      }
+      return false;
+    };
+    const off = app.events.on('lab', (lab) => void check(lab));
+    check(view);
+  });
 }

@@ -1,5 +1,5 @@
-import type { RequestRecord } from '../balancer';
-import { timeLocal, upstreamStatus } from '../balancer/variables';
+import type { RequestRecord } from './record';
+import { timeLocal, upstreamStatus } from './variables';
 
 function quoted(value: string): string {
   return value === '' ? '"-"' : `"${value.replace(/["\\]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`)}"`;

@@ -1,0 +1,292 @@
+/**
+ * The one API of Upstream Lab: every command the renderer can send and every event it receives,
+ * typed once and validated with zod at each edge (Electron IPC, the headless WebSocket). Imported
+ * by core (the handlers), electron (the IPC transport), core/server (the WebSocket transport) and
+ * the renderer (types and validation of what arrives).
+ */
+import { z } from 'zod';
+
+export const backendName = z.string().regex(/^backend\d{1,3}$/, 'a backend is named backendN');
+export const labName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_.-]{0,39}$/, 'a lab name is lower-case letters, digits, "-", "_" or "."');
+
+export const RUNTIMES = ['docker', 'demo'] as const;
+export const METHODS = ['round_robin', 'least_conn', 'ip_hash', 'random'] as const;
+
+/** Per-backend parameters of the upstream (nginx `server` line). */
+export const backendParams = z.object({
+  weight: z.number().int().min(1).max(100),
+  maxFails: z.number().int().min(0).max(100),
+  failTimeoutSec: z.number().int().min(1).max(3600),
+  backup: z.boolean(),
+});
+export type BackendParams = z.infer<typeof backendParams>;
+
+export const labSettings = z.object({
+  lab: labName,
+  runtime: z.enum(RUNTIMES),
+  /** Project folder with the Dockerfile; empty = the bundled sample backend. */
+  project: z.string().max(4096),
+  replicas: z.number().int().min(1).max(20),
+  /** Where the balancer listens: HOST:PORT on this machine. */
+  listen: z.string().regex(/^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$/, 'listen is HOST:PORT'),
+  /** BASE_IMAGE: empty = python:3.13 (or the offline image when there is no mirror). */
+  baseImage: z.string().max(256),
+  /** Docker Hub mirror host, e.g. docker.arvancloud.ir. */
+  registryMirror: z.string().max(256),
+  /** PyPI simple index, e.g. https://mirror-pypi.runflare.com/simple. */
+  pipIndex: z.string().max(1024),
+  offline: z.boolean(),
+  method: z.enum(METHODS),
+  /** Parameters applied to every backend unless overridden in `backends`. */
+  defaults: backendParams,
+  backends: z.record(backendName, backendParams.partial()),
+});
+export type LabSettings = z.infer<typeof labSettings>;
+
+export const BACKEND_STATES = [
+  'starting',
+  'up',
+  'unhealthy',
+  'failed',
+  'draining',
+  'maintenance',
+  'killed',
+  'stopped',
+  'paused',
+  'disconnected',
+  'exited',
+] as const;
+export type BackendState = (typeof BACKEND_STATES)[number];
+
+export interface BackendView extends BackendParams {
+  name: string;
+  state: BackendState;
+  /** `127.0.0.1:32768`: where the balancer reaches it now. */
+  addr: string | null;
+  container: string | null;
+  /** Requests in flight through the balancer. */
+  active: number;
+  requests: number;
+  /** Share of the requests served in the last 10 s (0..1). */
+  share: number;
+  avgMs: number | null;
+  p95Ms: number | null;
+  lastError: string | null;
+  /** nginx's failure count (max_fails bookkeeping). */
+  fails: number;
+}
+
+export const BUILD_STATES = ['idle', 'running', 'done', 'failed', 'cancelled'] as const;
+
+export interface BuildStepView {
+  index: number;
+  total: number;
+  instruction: string;
+  state: 'running' | 'done' | 'failed';
+}
+
+export interface BuildView {
+  state: (typeof BUILD_STATES)[number];
+  steps: BuildStepView[];
+  message: string | null;
+  durationMs: number | null;
+}
+
+export const LAB_STATES = ['idle', 'building', 'starting', 'running', 'stopping', 'error'] as const;
+
+export interface EngineView {
+  state: 'connected' | 'disconnected' | 'unknown';
+  /** What is wrong and what to do about it, when disconnected. */
+  message: string | null;
+  version: string | null;
+}
+
+export interface LabView {
+  state: (typeof LAB_STATES)[number];
+  error: string | null;
+  settings: LabSettings;
+  engine: EngineView;
+  /** `http://127.0.0.1:8080` once listening. */
+  url: string | null;
+  upstream: string | null;
+  backends: BackendView[];
+  build: BuildView;
+  traffic: TrafficView;
+}
+
+export const BACKEND_ACTIONS = [
+  'kill',
+  'stop',
+  'pause',
+  'restore',
+  'restart',
+  'disconnect',
+  'drain',
+  'maintenance',
+] as const;
+export type BackendAction = (typeof BACKEND_ACTIONS)[number];
+
+export const trafficOptions = z
+  .object({
+    /** Open loop: requests per second. */
+    rate: z.number().positive().max(100_000).optional(),
+    /** Closed loop: requests in flight. */
+    concurrency: z.number().int().min(1).max(1000).optional(),
+    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH']).default('GET'),
+    path: z.string().startsWith('/').max(2048).default('/'),
+    /** 0 = until stopped. */
+    durationSec: z.number().min(0).max(86_400).default(0),
+  })
+  .refine((o) => (o.rate === undefined) !== (o.concurrency === undefined), 'give either rate or concurrency');
+export type TrafficOptions = z.infer<typeof trafficOptions>;
+
+export interface TrafficView {
+  running: boolean;
+  options: TrafficOptions | null;
+  sent: number;
+  ok: number;
+  failed: number;
+  /** Requests per second over the last second. */
+  rps: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+}
+
+export const EXPORT_FORMATS = ['nginx', 'compose', 'report-json', 'report-csv', 'report-html'] as const;
+
+/** Every command: its input schema, and (as a type) its result. */
+export const commandInputs = {
+  'lab.get': z.object({}).strict(),
+  'lab.start': labSettings.partial().strict(),
+  'lab.stop': z.object({}).strict(),
+  'lab.scale': z.object({ replicas: z.number().int().min(1).max(20) }).strict(),
+  'build.cancel': z.object({}).strict(),
+  'backend.action': z.object({ backend: backendName, action: z.enum(BACKEND_ACTIONS) }).strict(),
+  'backend.set': z.object({ backend: backendName, params: backendParams.partial() }).strict(),
+  'config.import': z.object({ text: z.string().max(1_000_000), file: z.string().max(4096) }).strict(),
+  'config.export': z.object({ format: z.enum(EXPORT_FORMATS) }).strict(),
+  'traffic.start': trafficOptions,
+  'traffic.stop': z.object({}).strict(),
+  'logs.backlog': z.object({ limit: z.number().int().min(1).max(100_000).default(5000) }).strict(),
+  'engine.retry': z.object({}).strict(),
+} as const;
+
+export type CommandName = keyof typeof commandInputs;
+export type CommandInput<C extends CommandName> = z.input<(typeof commandInputs)[C]>;
+
+export interface ConfigImportResult {
+  ok: boolean;
+  /** `FILE:LINE:COL: message` pieces, when the config was refused. */
+  error: { file: string; line: number; col: number; message: string } | null;
+  warnings: string[];
+}
+
+export interface CommandResults {
+  'lab.get': LabView;
+  'lab.start': LabView;
+  'lab.stop': LabView;
+  'lab.scale': LabView;
+  'build.cancel': LabView;
+  'backend.action': LabView;
+  'backend.set': LabView;
+  'config.import': ConfigImportResult;
+  'config.export': { filename: string; mime: string; text: string };
+  'traffic.start': LabView;
+  'traffic.stop': LabView;
+  'logs.backlog': LogLine[];
+  'engine.retry': LabView;
+}
+
+export type CommandResult<C extends CommandName> = CommandResults[C];
+
+/** One line of any log: the build, a replica, the balancer's access log, or the lab itself. */
+export interface LogLine {
+  seq: number;
+  /** Epoch milliseconds. */
+  time: number;
+  /** `build`, `access`, `lab`, or a backend name. */
+  source: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** One proxied request, compact, for the distribution chart. */
+export interface RequestSample {
+  t: number;
+  /** Backend that answered, or null (no live upstream, all attempts failed). */
+  backend: string | null;
+  status: number;
+  ms: number;
+  /** Backends attempted, in order. */
+  tried: string[];
+}
+
+/** Once a second: the last second's figures. */
+export interface MetricsSample {
+  t: number;
+  /** Requests served per backend in that second. */
+  perBackend: Record<string, number>;
+  /** Client status codes in that second. */
+  statuses: Record<string, number>;
+  /** Requests that failed (5xx from the balancer, or none served). */
+  failed: number;
+}
+
+export const TIMELINE_KINDS = [
+  'killed',
+  'stopped',
+  'paused',
+  'disconnected',
+  'first-failed-attempt',
+  'marked-failed',
+  'restored',
+  'first-served',
+  'drained',
+  'joined',
+  'left',
+] as const;
+
+export interface TimelineEvent {
+  t: number;
+  backend: string;
+  kind: (typeof TIMELINE_KINDS)[number];
+  detail: string;
+}
+
+/** Every event the core emits to a renderer, by name. */
+export interface ApiEvents {
+  lab: LabView;
+  requests: RequestSample[];
+  metrics: MetricsSample;
+  logs: LogLine[];
+  timeline: TimelineEvent;
+  notice: { level: 'info' | 'warning' | 'error'; message: string };
+}
+
+export type EventName = keyof ApiEvents;
+
+/** An error as it crosses a transport: the kind survives, the stack does not. */
+export interface ApiErrorShape {
+  name: string;
+  message: string;
+  /** For config errors: where. */
+  at?: { file: string; line: number; col: number };
+}
+
+export type Envelope<T> = { result: T } | { error: ApiErrorShape };
+
+/** The whole surface a renderer sees, whatever the transport. */
+export interface ApiClient {
+  call<C extends CommandName>(command: C, input: CommandInput<C>): Promise<CommandResult<C>>;
+  on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+}
+
+export class ApiError extends Error {
+  constructor(readonly shape: ApiErrorShape) {
+    super(shape.message);
+    this.name = shape.name;
+  }
+}

@@ -1,0 +1,317 @@
+import { resolve } from 'node:path';
+import type {
+  ApiEvents,
+  CommandName,
+  CommandResult,
+  ConfigImportResult,
+  EngineView,
+  LabSettings,
+  LabView,
+  LogLine,
+  RequestSample,
+} from '../api/contract';
+import { labSettings } from '../api/contract';
+import type { ProxyConfig } from '../balancer/config';
+import { DemoRuntime } from '../demo/demo-runtime';
+import { createLab, Engine, EngineError, imageExists, OFFLINE_BASE_IMAGE } from '../docker';
+import { Emitter } from '../events/emitter';
+import type { Runtime } from '../lab/runtime';
+import { RingBuffer } from '../logs/ring';
+import { ConfigError, parseNginxConfig, writeNginxConfig } from '../nginx';
+import { formatDiagnostic } from '../nginx/errors';
+import { DEFAULT_SETTINGS, labConfig, settingsFromConfig } from './lab-config';
+import { LabSession } from './session';
+import { EventBatcher } from './event-batcher';
+
+export const SAMPLE_BACKEND = resolve(import.meta.dirname, '../../resources/sample-backend');
+const LOG_CAPACITY = 20_000;
+
+export interface AppOptions {
+  settings?: Partial<LabSettings>;
+  /** For tests and the CLI: how to reach Docker (default: DOCKER_HOST, context, default socket). */
+  engine?: () => Engine;
+}
+
+type Handlers = { [C in CommandName]: (input: never) => Promise<CommandResult<C>> };
+
+/**
+ * The composition root: owns the settings, the Docker engine connection and the running lab
+ * session; carries out commands and emits the API's events. Electron's IPC and the headless
+ * WebSocket server are two transports over this one object.
+ */
+export class App {
+  readonly events = new Emitter<ApiEvents>();
+  private settings: LabSettings;
+  private session: LabSession | null = null;
+  private state: LabView['state'] = 'idle';
+  private error: string | null = null;
+  private engine: Engine | null = null;
+  private engineView: EngineView = { state: 'unknown', message: null, version: null };
+  private imported: ProxyConfig | null = null;
+  private readonly logs = new RingBuffer<LogLine>(LOG_CAPACITY);
+  private readonly batcher: EventBatcher;
+
+  constructor(private readonly options: AppOptions = {}) {
+    this.settings = labSettings.parse({ ...DEFAULT_SETTINGS, ...options.settings });
+    this.batcher = new EventBatcher(this.events, () => this.view());
+  }
+
+  /** Runs a command whose input was already validated at the transport's edge. */
+  call<C extends CommandName>(command: C, input: unknown): Promise<CommandResult<C>> {
+    const handler = this.handlers[command] as (input: unknown) => Promise<CommandResult<C>>;
+    return handler(input);
+  }
+
+  private readonly handlers: Handlers = {
+    'lab.get': async () => this.view(),
+    'lab.start': async (input: Partial<LabSettings>) => this.start(input),
+    'lab.stop': async () => {
+      await this.stopSession();
+      return this.view();
+    },
+    'lab.scale': async ({ replicas }: { replicas: number }) => {
+      this.settings = { ...this.settings, replicas };
+      await this.session?.runtime.scale(replicas);
+      return this.view();
+    },
+    'build.cancel': async () => {
+      this.session?.cancelBuild();
+      return this.view();
+    },
+    'backend.action': async ({
+      backend,
+      action,
+    }: {
+      backend: string;
+      action: Parameters<LabSession['action']>[1];
+    }) => {
+      await this.requireSession().action(backend, action);
+      return this.view();
+    },
+    'backend.set': async ({
+      backend,
+      params,
+    }: {
+      backend: string;
+      params: Partial<LabSettings['defaults']>;
+    }) => {
+      const current = this.settings.backends[backend] ?? {};
+      this.settings = {
+        ...this.settings,
+        backends: { ...this.settings.backends, [backend]: { ...current, ...params } },
+      };
+      if (params.backup !== undefined)
+        this.notice('info', `backup takes effect when the lab is next started`);
+      this.session?.setParams(backend, params);
+      this.batcher.changed();
+      return this.view();
+    },
+    'config.import': async ({ text, file }: { text: string; file: string }) => this.importConfig(text, file),
+    'config.export': async ({ format }: { format: string }) => this.exportConfig(format),
+    'traffic.start': async () => {
+      throw new Error('the traffic generator is not available yet');
+    },
+    'traffic.stop': async () => this.view(),
+    'logs.backlog': async ({ limit }: { limit: number }) => this.logs.toArray().slice(-limit),
+    'engine.retry': async () => {
+      await this.connectEngine();
+      return this.view();
+    },
+  };
+
+  private requireSession(): LabSession {
+    if (!this.session) throw new Error('no lab is running: start one first');
+    return this.session;
+  }
+
+  private async start(input: Partial<LabSettings>): Promise<LabView> {
+    if (this.session) await this.stopSession();
+    this.settings = labSettings.parse({ ...this.settings, ...input });
+    this.error = null;
+    this.setState('starting');
+    let runtime: Runtime;
+    try {
+      runtime = await this.createRuntime();
+    } catch (error) {
+      return this.fail(error);
+    }
+    const session = new LabSession(this.settings, runtime, labConfig(this.settings, this.imported), {
+      log: (source, text, stream, time) => this.log(source, text, stream, time),
+      requests: (samples: RequestSample[]) => this.batcher.requests(samples),
+      metrics: (sample) => this.events.emit('metrics', sample),
+      timeline: (event) => this.events.emit('timeline', event),
+      changed: () => this.batcher.changed(),
+    });
+    this.session = session;
+    try {
+      await session.listen();
+    } catch (error) {
+      this.session = null;
+      await session.stop().catch(() => undefined);
+      return this.fail(error);
+    }
+    this.setState('building');
+    void session
+      .start()
+      .then(() => {
+        if (this.session === session) this.setState('running');
+      })
+      .catch((error: Error) => {
+        if (this.session === session) this.fail(error);
+      });
+    return this.view();
+  }
+
+  private async createRuntime(): Promise<Runtime> {
+    const { settings } = this;
+    if (settings.runtime === 'demo') return new DemoRuntime(settings.lab, settings.replicas);
+    const engine = await this.connectEngine();
+    const offline =
+      settings.offline ||
+      (!settings.baseImage &&
+        !settings.registryMirror &&
+        !settings.pipIndex &&
+        (await imageExists(engine.docker, OFFLINE_BASE_IMAGE)));
+    return createLab({
+      lab: settings.lab,
+      project: settings.project || SAMPLE_BACKEND,
+      replicas: settings.replicas,
+      docker: engine.docker,
+      offline,
+      ...(settings.baseImage ? { baseImage: settings.baseImage } : {}),
+      ...(settings.registryMirror ? { registryMirror: settings.registryMirror } : {}),
+      ...(settings.pipIndex ? { pipIndex: settings.pipIndex } : {}),
+    });
+  }
+
+  /** Connects (or reconnects) to Docker; on failure the engine view says why and what to do. */
+  private async connectEngine(): Promise<Engine> {
+    this.engine ??= this.options.engine?.() ?? new Engine();
+    const engine = this.engine;
+    try {
+      const info = await engine.connect();
+      this.engineView = { state: 'connected', message: null, version: info.version };
+      engine.watch();
+      engine.events.on('disconnected', ({ error }) => {
+        this.engineView = { state: 'disconnected', message: error.message, version: null };
+        this.log('lab', `engine: disconnected: ${error.message}`, 'stderr');
+        this.batcher.changed();
+      });
+      engine.events.on('connected', ({ info: again, reconnected }) => {
+        this.engineView = { state: 'connected', message: null, version: again.version };
+        if (reconnected) this.readopt();
+        this.batcher.changed();
+      });
+      return engine;
+    } catch (error) {
+      const message = error instanceof EngineError ? error.message : (error as Error).message;
+      this.engineView = { state: 'disconnected', message, version: null };
+      this.notice(
+        'error',
+        `Docker is not reachable: ${message} Or choose the demo runtime: built-in backends, no Docker needed.`,
+      );
+      throw error;
+    }
+  }
+
+  private readopt(): void {
+    const runtime = this.session?.runtime as { adopt?: () => Promise<unknown> } | undefined;
+    if (!runtime?.adopt) return;
+    this.log('lab', 'engine: reconnected, re-adopting the lab');
+    void runtime
+      .adopt()
+      .catch((error: Error) => this.log('lab', `engine: re-adopt failed: ${error.message}`, 'stderr'));
+  }
+
+  private async stopSession(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    this.setState('stopping');
+    this.session = null;
+    await session.stop();
+    this.setState('idle');
+  }
+
+  private importConfig(text: string, file: string): ConfigImportResult {
+    try {
+      const { config, warnings } = parseNginxConfig(text, file);
+      this.imported = config;
+      this.settings = settingsFromConfig(this.settings, config);
+      this.batcher.changed();
+      if (this.session) this.notice('info', 'the imported config takes effect when the lab is next started');
+      return { ok: true, error: null, warnings: warnings.map(formatDiagnostic) };
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        return {
+          ok: false,
+          error: { file: error.file, line: error.line, col: error.col, message: error.reason },
+          warnings: [],
+        };
+      }
+      throw error;
+    }
+  }
+
+  private exportConfig(format: string): CommandResult<'config.export'> {
+    if (format !== 'nginx') throw new Error(`export as ${format} is not available yet`);
+    const config = labConfig(this.settings, this.imported);
+    return {
+      filename: 'nginx.conf',
+      mime: 'text/plain',
+      text: writeNginxConfig(config, { explicitServerDefaults: true }),
+    };
+  }
+
+  private fail(error: unknown): LabView {
+    this.error = (error as Error).message;
+    this.setState('error');
+    this.log('lab', `error: ${this.error}`, 'stderr');
+    return this.view();
+  }
+
+  private setState(state: LabView['state']): void {
+    this.state = state;
+    this.batcher.changed();
+  }
+
+  private notice(level: 'info' | 'warning' | 'error', message: string): void {
+    this.events.emit('notice', { level, message });
+  }
+
+  log(source: string, text: string, stream: 'stdout' | 'stderr' = 'stdout', time = Date.now()): void {
+    const line: LogLine = { seq: this.logs.total, time, source, stream, text };
+    this.logs.push(line);
+    this.batcher.log(line);
+  }
+
+  view(): LabView {
+    const session = this.session;
+    return {
+      state: this.state,
+      error: this.error,
+      settings: this.settings,
+      engine: this.engineView,
+      url: session?.url ?? null,
+      upstream: session?.upstream ?? null,
+      backends: session?.backends() ?? [],
+      build: session?.build ?? { state: 'idle', steps: [], message: null, durationMs: null },
+      traffic: {
+        running: false,
+        options: null,
+        sent: 0,
+        ok: 0,
+        failed: 0,
+        rps: 0,
+        p50Ms: null,
+        p95Ms: null,
+        p99Ms: null,
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.stopSession();
+    this.engine?.close();
+    this.batcher.close();
+  }
+}

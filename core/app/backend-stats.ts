@@ -1,0 +1,129 @@
+import type { MetricsSample, RequestSample } from '../api/contract';
+import type { RequestRecord } from '../balancer/record';
+
+const SHARE_WINDOW_SEC = 10;
+const LATENCY_WINDOW = 2000;
+
+interface PerBackend {
+  requests: number;
+  /** Requests served in each of the last SHARE_WINDOW_SEC seconds (ring by second). */
+  perSecond: Int32Array;
+  /** Upstream times of the last LATENCY_WINDOW requests served (ring). */
+  latencies: Float64Array;
+  latencyCount: number;
+  lastError: string | null;
+}
+
+/**
+ * Turns request records into what the dashboard shows per backend (requests, share of the last
+ * 10 s, average and p95 upstream time, last error) and into one metrics sample per second.
+ */
+export class BackendStats {
+  private readonly backends = new Map<string, PerBackend>();
+  private second = Math.floor(Date.now() / 1000);
+  private current: MetricsSample = this.emptySample(this.second);
+
+  private entry(name: string): PerBackend {
+    let entry = this.backends.get(name);
+    if (!entry) {
+      entry = {
+        requests: 0,
+        perSecond: new Int32Array(SHARE_WINDOW_SEC),
+        latencies: new Float64Array(LATENCY_WINDOW),
+        latencyCount: 0,
+        lastError: null,
+      };
+      this.backends.set(name, entry);
+    }
+    return entry;
+  }
+
+  /** Adds a batch of records; returns the compact samples for the `requests` event. */
+  add(records: readonly RequestRecord[]): RequestSample[] {
+    const samples: RequestSample[] = [];
+    for (const record of records) {
+      this.roll(Math.floor(record.time / 1000));
+      const served = record.servedBy;
+      for (const attempt of record.attempts) {
+        if (attempt.peer === served || attempt.addr === record.upstream) continue;
+        this.entry(attempt.peer).lastError =
+          `${attempt.status} at ${new Date(record.time).toISOString().slice(11, 19)}`;
+      }
+      if (served) {
+        const entry = this.entry(served);
+        entry.requests++;
+        entry.perSecond[this.second % SHARE_WINDOW_SEC]!++;
+        entry.latencies[entry.latencyCount % LATENCY_WINDOW] = record.upstreamMs;
+        entry.latencyCount++;
+        this.current.perBackend[served] = (this.current.perBackend[served] ?? 0) + 1;
+      } else {
+        this.current.failed++;
+      }
+      const status = String(record.status);
+      this.current.statuses[status] = (this.current.statuses[status] ?? 0) + 1;
+      samples.push({
+        t: record.time,
+        backend: served,
+        status: record.status,
+        ms: record.requestMs,
+        tried: record.attempts.map((a) => a.peer),
+      });
+    }
+    return samples;
+  }
+
+  /** Closes the seconds that have passed; returns their samples (oldest first) for the `metrics` event. */
+  tick(now = Date.now()): MetricsSample[] {
+    return this.roll(Math.floor(now / 1000));
+  }
+
+  private roll(second: number): MetricsSample[] {
+    const closed: MetricsSample[] = [];
+    while (this.second < second) {
+      closed.push(this.current);
+      this.second++;
+      for (const entry of this.backends.values()) entry.perSecond[this.second % SHARE_WINDOW_SEC] = 0;
+      this.current = this.emptySample(this.second);
+    }
+    return closed;
+  }
+
+  private emptySample(second: number): MetricsSample {
+    return { t: second * 1000, perBackend: {}, statuses: {}, failed: 0 };
+  }
+
+  view(
+    name: string,
+    totalRecent: number,
+  ): {
+    requests: number;
+    share: number;
+    avgMs: number | null;
+    p95Ms: number | null;
+    lastError: string | null;
+  } {
+    const entry = this.backends.get(name);
+    if (!entry) return { requests: 0, share: 0, avgMs: null, p95Ms: null, lastError: null };
+    const n = Math.min(entry.latencyCount, LATENCY_WINDOW);
+    const times = Array.from(entry.latencies.subarray(0, n)).sort((a, b) => a - b);
+    const recent = entry.perSecond.reduce((sum, c) => sum + c, 0);
+    return {
+      requests: entry.requests,
+      share: totalRecent > 0 ? recent / totalRecent : 0,
+      avgMs: n ? times.reduce((s, t) => s + t, 0) / n : null,
+      p95Ms: n ? times[Math.min(n - 1, Math.floor(n * 0.95))]! : null,
+      lastError: entry.lastError,
+    };
+  }
+
+  /** Requests served by all backends in the share window. */
+  recentTotal(): number {
+    let total = 0;
+    for (const entry of this.backends.values()) total += entry.perSecond.reduce((sum, c) => sum + c, 0);
+    return total;
+  }
+
+  reset(): void {
+    this.backends.clear();
+  }
+}

@@ -1,0 +1,78 @@
+import type { BackendParams, LabSettings } from '../api/contract';
+import type { BalanceMethod, ProxyConfig, ServerConfig } from '../balancer/config';
+import { defaultLabConfig, parseListen } from '../lab/default-config';
+import { replicaName } from '../lab/replica-peers';
+
+export const DEFAULT_SETTINGS: LabSettings = {
+  lab: 'default',
+  runtime: 'docker',
+  project: '',
+  replicas: 3,
+  listen: '127.0.0.1:8080',
+  baseImage: '',
+  registryMirror: '',
+  pipIndex: '',
+  offline: false,
+  method: 'round_robin',
+  defaults: { weight: 1, maxFails: 3, failTimeoutSec: 30, backup: false },
+  backends: {},
+};
+
+function methodOf(kind: LabSettings['method']): BalanceMethod {
+  return kind === 'random' ? { kind, two: false, leastConn: false } : { kind };
+}
+
+export function paramsFor(settings: LabSettings, backend: string): BackendParams {
+  return { ...settings.defaults, ...settings.backends[backend] };
+}
+
+function applyParams(server: ServerConfig, params: BackendParams): ServerConfig {
+  return {
+    ...server,
+    weight: params.weight,
+    maxFails: params.maxFails,
+    failTimeoutSec: params.failTimeoutSec,
+    backup: params.backup,
+  };
+}
+
+/** The balancer config for the settings: an imported nginx.conf if any, else the lab's default. */
+export function labConfig(settings: LabSettings, imported: ProxyConfig | null): ProxyConfig {
+  const config = imported
+    ? structuredClone(imported)
+    : defaultLabConfig(settings.replicas, parseListen(settings.listen));
+  if (imported) {
+    for (const server of config.servers) server.listen = [parseListen(settings.listen)];
+    return config;
+  }
+  const upstream = config.upstreams[0]!;
+  upstream.method = methodOf(settings.method);
+  upstream.servers = upstream.servers.map((server) =>
+    applyParams(server, paramsFor(settings, replicaName(server.address)!)),
+  );
+  return config;
+}
+
+/** What an imported config says about the settings: replica count, method, per-backend parameters. */
+export function settingsFromConfig(settings: LabSettings, config: ProxyConfig): LabSettings {
+  const upstream =
+    config.upstreams.find((u) => u.servers.some((s) => replicaName(s.address))) ?? config.upstreams[0];
+  if (!upstream) return settings;
+  const replicas = upstream.servers.filter((s) => replicaName(s.address));
+  const backends: LabSettings['backends'] = {};
+  for (const server of replicas) {
+    backends[replicaName(server.address)!] = {
+      weight: server.weight,
+      maxFails: server.maxFails,
+      failTimeoutSec: server.failTimeoutSec,
+      backup: server.backup,
+    };
+  }
+  const kind = upstream.method.kind;
+  return {
+    ...settings,
+    replicas: replicas.length || settings.replicas,
+    method: kind === 'hash' ? settings.method : kind,
+    backends,
+  };
+}

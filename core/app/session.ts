@@ -1,0 +1,287 @@
+import type {
+  BackendAction,
+  BackendState,
+  BackendView,
+  BuildView,
+  LabSettings,
+  MetricsSample,
+  RequestSample,
+  TimelineEvent,
+} from '../api/contract';
+import { accessLogLine } from '../balancer/access-log';
+import type { ProxyConfig } from '../balancer/config';
+import type { RequestRecord } from '../balancer/record';
+import type { PeerSnapshot } from '../balancer/snapshot';
+import { BalancedLab } from '../lab/balanced-lab';
+import type { Runtime } from '../lab/runtime';
+import type { LogEntry } from '../logs/entry';
+import { BackendStats } from './backend-stats';
+import { paramsFor } from './lab-config';
+import { Timeline } from './timeline';
+
+/** What a session reports to its owner (the App), which batches it into API events. */
+export interface SessionSink {
+  log(source: string, text: string, stream?: 'stdout' | 'stderr', time?: number): void;
+  requests(samples: RequestSample[]): void;
+  metrics(sample: MetricsSample): void;
+  timeline(event: TimelineEvent): void;
+  changed(): void;
+}
+
+interface ReplicaState {
+  container: string;
+  ready: boolean;
+  fault: BackendState | null;
+}
+
+const FAULT_OF_ACTION: Partial<Record<BackendAction, BackendState>> = {
+  kill: 'killed',
+  stop: 'stopped',
+  pause: 'paused',
+  disconnect: 'disconnected',
+};
+
+/** One running lab: its runtime, the balancer in front, and what the dashboard shows of them. */
+export class LabSession {
+  readonly lab: BalancedLab;
+  readonly stats = new BackendStats();
+  readonly timeline: Timeline;
+  build: BuildView = { state: 'idle', steps: [], message: null, durationMs: null };
+  url: string | null = null;
+  private readonly replicas = new Map<string, ReplicaState>();
+  /** The last fault asked for per backend, to tell a kill from a stop when the container dies. */
+  private readonly requested = new Map<string, BackendAction>();
+  private readonly offs: Array<() => void> = [];
+  private readonly metricsTimer: NodeJS.Timeout;
+  private buildAbort: AbortController | null = null;
+
+  constructor(
+    readonly settings: LabSettings,
+    readonly runtime: Runtime,
+    config: ProxyConfig,
+    private readonly sink: SessionSink,
+  ) {
+    this.lab = new BalancedLab({ runtime, config });
+    this.timeline = new Timeline((event) => sink.timeline(event));
+    this.metricsTimer = setInterval(() => this.stats.tick().forEach((s) => sink.metrics(s)), 1000);
+    this.metricsTimer.unref();
+    this.follow();
+  }
+
+  get upstream(): string {
+    return this.lab.upstream;
+  }
+
+  /** Claims the listen address; a taken port fails here, before any build. */
+  async listen(): Promise<void> {
+    const [address] = await this.lab.listen();
+    if (address)
+      this.url = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+    this.offs.push(
+      this.lab.balancer.subscribe((batch) => this.onRecords(batch)),
+      this.lab.balancer.events.on('peers', ({ peers, reason }) => this.onPeers(peers, reason)),
+    );
+  }
+
+  /** Builds the image, then starts the replicas; progress arrives as events. */
+  async start(): Promise<void> {
+    this.buildAbort = new AbortController();
+    this.build = { state: 'running', steps: [], message: null, durationMs: null };
+    this.sink.changed();
+    await this.runtime.build({ signal: this.buildAbort.signal });
+    this.buildAbort = null;
+    await this.runtime.up();
+  }
+
+  cancelBuild(): void {
+    this.buildAbort?.abort();
+  }
+
+  async action(backend: string, action: BackendAction): Promise<void> {
+    const { runtime } = this;
+    const balancer = this.lab.balancer;
+    this.requested.set(backend, action);
+    this.sink.log('lab', `${backend}: ${action}`);
+    switch (action) {
+      case 'kill':
+      case 'stop':
+      case 'pause':
+      case 'disconnect':
+        this.timeline.fault(backend, FAULT_OF_ACTION[action] as 'killed', `${action} requested`);
+        await runtime[action](backend);
+        break;
+      case 'restart':
+        await runtime.restart(backend);
+        break;
+      case 'restore': {
+        if (this.peer(backend)?.admin !== 'up') balancer.setPeerAdmin(this.upstream, backend, 'up');
+        const { steps } = await runtime.restore(backend);
+        this.timeline.restored(backend, steps.length ? steps.join(', ') : 'already running');
+        break;
+      }
+      case 'drain':
+      case 'maintenance':
+        balancer.setPeerAdmin(this.upstream, backend, action);
+        this.timeline.other(backend, 'drained', action);
+        break;
+    }
+    this.sink.changed();
+  }
+
+  setParams(
+    backend: string,
+    params: Partial<{ weight: number; maxFails: number; failTimeoutSec: number }>,
+  ): void {
+    const balancer = this.lab.balancer;
+    if (params.weight !== undefined) balancer.setPeerWeight(this.upstream, backend, params.weight);
+    if (params.maxFails !== undefined || params.failTimeoutSec !== undefined) {
+      balancer.setPeerLimits(this.upstream, backend, params);
+    }
+  }
+
+  private peer(name: string): PeerSnapshot | undefined {
+    return this.lab.balancer
+      .snapshot()
+      .find((u) => u.name === this.upstream)
+      ?.peers.find((p) => p.name === name);
+  }
+
+  backends(): BackendView[] {
+    const upstream = this.lab.balancer.snapshot().find((u) => u.name === this.upstream);
+    const peers = new Map((upstream?.peers ?? []).map((p) => [p.name, p]));
+    const names = new Set([...this.replicas.keys(), ...peers.keys()]);
+    const recent = this.stats.recentTotal();
+    return [...names]
+      .sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)) || a.localeCompare(b))
+      .map((name) => {
+        const peer = peers.get(name);
+        const replica = this.replicas.get(name);
+        const params = paramsFor(this.settings, name);
+        return {
+          name,
+          state: stateOf(replica, peer),
+          addr: peer && peer.addr !== '127.0.0.1:0' ? peer.addr : null,
+          container: replica?.container ?? null,
+          weight: peer?.weight ?? params.weight,
+          maxFails: peer?.maxFails ?? params.maxFails,
+          failTimeoutSec: peer?.failTimeoutSec ?? params.failTimeoutSec,
+          backup: peer?.backup ?? params.backup,
+          active: peer?.conns ?? 0,
+          fails: peer?.fails ?? 0,
+          ...this.stats.view(name, recent),
+        };
+      });
+  }
+
+  private follow(): void {
+    const { events } = this.runtime;
+    const sink = this.sink;
+    const on: typeof events.on = (event, listener) => {
+      const off = events.on(event, listener);
+      this.offs.push(off);
+      return off;
+    };
+    on('build:step', ({ index, total, instruction }) => {
+      for (const step of this.build.steps) if (step.state === 'running') step.state = 'done';
+      this.build.steps.push({ index, total, instruction, state: 'running' });
+      sink.log('lab', `build: step ${index}/${total} ${instruction}`);
+      sink.changed();
+    });
+    on('build:done', ({ tag, steps, cachedSteps, durationMs }) => {
+      for (const step of this.build.steps) step.state = 'done';
+      this.build = {
+        ...this.build,
+        state: 'done',
+        durationMs,
+        message: `${tag}: ${cachedSteps} of ${steps} steps cached`,
+      };
+      sink.log(
+        'lab',
+        `build: ${tag} in ${(durationMs / 1000).toFixed(1)} s (${cachedSteps} of ${steps} steps cached)`,
+      );
+      sink.changed();
+    });
+    on('build:failed', ({ message, step, cancelled }) => {
+      const failing = this.build.steps.find((s) => s.index === step?.index) ?? this.build.steps.at(-1);
+      if (failing && !cancelled) failing.state = 'failed';
+      this.build = { ...this.build, state: cancelled ? 'cancelled' : 'failed', message };
+      sink.log('lab', cancelled ? 'build: cancelled' : `build: ${message}`, 'stderr');
+      sink.changed();
+    });
+    on('replica:created', ({ name, container }) =>
+      this.setReplica(name, { container, ready: false, fault: null }, `created ${container}`),
+    );
+    on('replica:adopted', ({ name, container }) =>
+      this.setReplica(name, { container, ready: false, fault: null }, `adopted ${container}`),
+    );
+    on('replica:ready', ({ name, container, host, port }) => {
+      const joined = !this.replicas.get(name)?.ready;
+      this.setReplica(name, { container, ready: true, fault: null }, `ready at ${host}:${port}`);
+      if (joined) this.requested.delete(name);
+    });
+    on('replica:down', ({ name, container, reason, exitCode }) => {
+      const asked = this.requested.get(name);
+      const fault: BackendState =
+        reason === 'paused'
+          ? 'paused'
+          : reason === 'disconnected'
+            ? 'disconnected'
+            : asked === 'stop'
+              ? 'stopped'
+              : asked === 'kill' || exitCode === 137
+                ? 'killed'
+                : 'exited';
+      this.setReplica(
+        name,
+        { container, ready: false, fault },
+        `down (${reason}${exitCode !== undefined ? `, exit code ${exitCode}` : ''})`,
+      );
+      this.timeline.markedFailed(name, `out of rotation: ${reason}`);
+    });
+    on('replica:removed', ({ name }) => {
+      this.replicas.delete(name);
+      sink.log('lab', `${name}: removed`);
+      this.timeline.other(name, 'left', 'removed');
+      sink.changed();
+    });
+    on('log', (entry: LogEntry) => sink.log(entry.source, entry.line, entry.stream, Date.parse(entry.time)));
+    on('warning', ({ message }) => sink.log('lab', `warning: ${message}`, 'stderr'));
+  }
+
+  private setReplica(name: string, state: ReplicaState, message: string): void {
+    this.replicas.set(name, state);
+    this.sink.log('lab', `${name}: ${message}`);
+    this.sink.changed();
+  }
+
+  private onRecords(batch: readonly RequestRecord[]): void {
+    this.sink.requests(this.stats.add(batch));
+    this.timeline.records(batch);
+    for (const record of batch) this.sink.log('access', accessLogLine(record), 'stdout', record.time);
+  }
+
+  private onPeers(peers: PeerSnapshot[], reason: string): void {
+    if (reason === 'unhealthy')
+      for (const p of peers) if (!p.healthy) this.timeline.markedFailed(p.name, 'taken out of rotation');
+    this.sink.changed();
+  }
+
+  /** Stops the balancer and removes the lab's replicas. */
+  async stop(): Promise<void> {
+    this.cancelBuild();
+    clearInterval(this.metricsTimer);
+    for (const off of this.offs.splice(0)) off();
+    await this.lab.down();
+  }
+}
+
+function stateOf(replica: ReplicaState | undefined, peer: PeerSnapshot | undefined): BackendState {
+  if (replica?.fault) return replica.fault;
+  if (replica && !replica.ready) return 'starting';
+  if (!peer) return 'starting';
+  if (peer.admin === 'drain') return 'draining';
+  if (peer.admin === 'maintenance') return 'maintenance';
+  if (!peer.healthy) return 'unhealthy';
+  if (peer.failed) return 'failed';
+  return 'up';
+}

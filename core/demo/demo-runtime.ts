@@ -1,0 +1,303 @@
+import type { BuildResult } from '../docker/build';
+import type { RestoreStep } from '../docker/faults';
+import type { LabEvents, ReplicaRef } from '../docker/lab-events';
+import type { LabStatus, ReplicaInfo } from '../docker/lab-status';
+import { Emitter } from '../events/emitter';
+import type { Runtime } from '../lab/runtime';
+import type { LogEntry } from '../logs/entry';
+import { RingBuffer } from '../logs/ring';
+import { DemoBackend } from './demo-backend';
+
+/** The sample backend's Dockerfile, replayed as build steps so the build view has something to show. */
+const DEMO_STEPS = [
+  'ARG BASE_IMAGE=python:3.13',
+  'FROM ${BASE_IMAGE}',
+  'WORKDIR /app',
+  'COPY . .',
+  'RUN pip install -r requirements.txt',
+  'EXPOSE 8000',
+  'CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]',
+];
+
+type Fault = 'kill' | 'stop' | 'pause' | 'unpause' | 'restart' | 'disconnect' | 'connect';
+
+interface DemoReplica {
+  backend: DemoBackend;
+  index: number;
+  /** Docker-like state: running, paused, exited. */
+  state: 'running' | 'paused' | 'exited';
+  connected: boolean;
+}
+
+/**
+ * Built-in backends in this process, behind the same interface as the Docker lab: no engine, no
+ * image, but kill / stop / pause / restore behave as they do on containers (refused connections,
+ * graceful finish, silence until a timeout).
+ */
+export class DemoRuntime implements Runtime {
+  readonly events = new Emitter<LabEvents>();
+  readonly logs: RingBuffer<LogEntry>;
+  private readonly replicas = new Map<string, DemoReplica>();
+  private desired: number;
+
+  constructor(
+    readonly name: string,
+    replicas: number,
+    logCapacity = 10_000,
+  ) {
+    this.desired = replicas;
+    this.logs = new RingBuffer<LogEntry>(logCapacity);
+  }
+
+  async build(): Promise<BuildResult> {
+    const started = Date.now();
+    const total = DEMO_STEPS.length;
+    for (const [i, instruction] of DEMO_STEPS.entries()) {
+      this.events.emit('build:step', { index: i + 1, total, instruction });
+      this.log('build', `Step ${i + 1}/${total} : ${instruction}`);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    const durationMs = Date.now() - started;
+    const tag = `upstream-lab/${this.name}:demo`;
+    this.events.emit('build:done', { imageId: 'demo', tag, steps: total, cachedSteps: total, durationMs });
+    return {
+      imageId: 'demo',
+      tag,
+      steps: DEMO_STEPS.map((instruction, i) => ({
+        index: i + 1,
+        total,
+        instruction,
+        cached: true,
+        output: [],
+      })),
+      log: [],
+      files: [],
+      durationMs,
+    };
+  }
+
+  async up(): Promise<LabStatus> {
+    await this.converge();
+    return this.status();
+  }
+
+  async scale(replicas: number): Promise<LabStatus> {
+    this.desired = replicas;
+    await this.converge();
+    return this.status();
+  }
+
+  private async converge(): Promise<void> {
+    for (let i = 1; i <= this.desired; i++) {
+      const name = `backend${i}`;
+      if (this.replicas.has(name)) continue;
+      const backend = new DemoBackend(name, (line) => this.log(name, line));
+      const replica: DemoReplica = { backend, index: i, state: 'exited', connected: true };
+      this.replicas.set(name, replica);
+      this.events.emit('replica:created', this.ref(name));
+      await this.startReplica(replica);
+    }
+    const extra = [...this.replicas.values()]
+      .filter((r) => r.index > this.desired)
+      .sort((a, b) => b.index - a.index);
+    for (const replica of extra) await this.remove(replica);
+  }
+
+  private async remove(replica: DemoReplica): Promise<void> {
+    const name = replica.backend.name;
+    this.events.emit('replica:removing', {
+      ...this.ref(name),
+      host: '127.0.0.1',
+      port: replica.backend.port,
+    });
+    await replica.backend.stop(2000);
+    this.replicas.delete(name);
+    this.events.emit('replica:removed', this.ref(name));
+  }
+
+  private async startReplica(replica: DemoReplica): Promise<void> {
+    const port = await replica.backend.start();
+    replica.state = 'running';
+    this.container(replica, 'start');
+    this.events.emit('replica:ready', { ...this.ref(replica.backend.name), host: '127.0.0.1', port });
+  }
+
+  async down(): Promise<void> {
+    for (const replica of [...this.replicas.values()]) await this.remove(replica);
+  }
+
+  async status(): Promise<LabStatus> {
+    return {
+      lab: this.name,
+      image: `upstream-lab/${this.name}:demo`,
+      imageId: 'demo',
+      network: `${this.name}-net`,
+      desired: this.desired,
+      replicas: [...this.replicas.values()].map((r) => this.info(r)),
+    };
+  }
+
+  close(): void {}
+
+  kill(target: string) {
+    return this.fault(target, 'kill');
+  }
+  stop(target: string) {
+    return this.fault(target, 'stop');
+  }
+  pause(target: string) {
+    return this.fault(target, 'pause');
+  }
+  unpause(target: string) {
+    return this.fault(target, 'unpause');
+  }
+  restart(target: string) {
+    return this.fault(target, 'restart');
+  }
+  disconnect(target: string) {
+    return this.fault(target, 'disconnect');
+  }
+  connect(target: string) {
+    return this.fault(target, 'connect');
+  }
+
+  async restore(target: string): Promise<{ steps: RestoreStep[]; replica: ReplicaInfo }> {
+    const replica = this.find(target);
+    const steps: RestoreStep[] = [];
+    if (replica.state === 'paused') {
+      steps.push('unpause');
+      await this.fault(target, 'unpause');
+    }
+    if (!replica.connected) {
+      steps.push('connect');
+      await this.fault(target, 'connect');
+    }
+    if (replica.state === 'exited') {
+      steps.push('start');
+      await this.startReplica(replica);
+    }
+    return { steps, replica: this.info(replica) };
+  }
+
+  private async fault(target: string, fault: Fault): Promise<{ changed: boolean; replica: string }> {
+    const replica = this.find(target);
+    const { backend } = replica;
+    const name = backend.name;
+    let changed = true;
+    switch (fault) {
+      case 'kill':
+        if (replica.state === 'exited') changed = false;
+        else {
+          backend.kill();
+          replica.state = 'exited';
+          this.container(replica, 'kill');
+          this.container(replica, 'die', 137);
+          this.events.emit('replica:down', { ...this.ref(name), reason: 'exited', exitCode: 137 });
+        }
+        break;
+      case 'stop':
+        if (replica.state === 'exited') changed = false;
+        else {
+          await backend.stop();
+          replica.state = 'exited';
+          this.container(replica, 'die', 0);
+          this.container(replica, 'stop');
+          this.events.emit('replica:down', { ...this.ref(name), reason: 'exited', exitCode: 0 });
+        }
+        break;
+      case 'pause':
+        if (replica.state !== 'running') changed = false;
+        else {
+          backend.pause();
+          replica.state = 'paused';
+          this.container(replica, 'pause');
+          this.events.emit('replica:down', { ...this.ref(name), reason: 'paused' });
+        }
+        break;
+      case 'unpause':
+        if (replica.state !== 'paused') changed = false;
+        else {
+          backend.resume();
+          replica.state = 'running';
+          this.container(replica, 'unpause');
+          if (replica.connected) this.ready(replica);
+        }
+        break;
+      case 'restart':
+        await backend.stop(2000);
+        this.container(replica, 'die', 0);
+        await this.startReplica(replica);
+        this.container(replica, 'restart');
+        break;
+      case 'disconnect':
+        if (!replica.connected) changed = false;
+        else {
+          // Leaving the network: the published port goes away, connections fail.
+          backend.kill();
+          replica.connected = false;
+          this.container(replica, 'disconnect');
+          this.events.emit('replica:down', { ...this.ref(name), reason: 'disconnected' });
+        }
+        break;
+      case 'connect':
+        if (replica.connected) changed = false;
+        else {
+          replica.connected = true;
+          this.container(replica, 'connect');
+          if (replica.state === 'running') await this.startReplica(replica);
+        }
+        break;
+    }
+    return { changed, replica: name };
+  }
+
+  private ready(replica: DemoReplica): void {
+    const port = replica.backend.port;
+    if (port !== undefined)
+      this.events.emit('replica:ready', { ...this.ref(replica.backend.name), host: '127.0.0.1', port });
+  }
+
+  private find(target: string): DemoReplica {
+    const name = target.startsWith(`${this.name}-`) ? target.slice(this.name.length + 1) : target;
+    const replica = this.replicas.get(name);
+    if (!replica) throw new Error(`"${target}" is not a replica of lab "${this.name}"`);
+    return replica;
+  }
+
+  private ref(name: string): ReplicaRef {
+    return { name, container: `${this.name}-${name}`, id: `demo-${this.name}-${name}` };
+  }
+
+  private info(replica: DemoReplica): ReplicaInfo {
+    const name = replica.backend.name;
+    return {
+      name,
+      index: replica.index,
+      container: `${this.name}-${name}`,
+      id: `demo-${this.name}-${name}`,
+      state: replica.state,
+      connected: replica.connected,
+      host: '127.0.0.1',
+      port: replica.connected && replica.state !== 'exited' ? replica.backend.port : undefined,
+      ready: replica.state === 'running' && replica.connected,
+    };
+  }
+
+  private container(replica: DemoReplica, action: LabEvents['container']['action'], exitCode?: number): void {
+    const ref = this.ref(replica.backend.name);
+    this.events.emit('container', {
+      action,
+      id: ref.id,
+      name: ref.name,
+      container: ref.container,
+      time: Date.now(),
+      ...(exitCode !== undefined ? { exitCode } : {}),
+    });
+  }
+
+  private log(source: string, line: string): void {
+    const entry: LogEntry = { source, stream: 'stdout', time: new Date().toISOString(), line };
+    this.logs.push(entry);
+    this.events.emit('log', entry);
+  }
+}
