@@ -19,9 +19,3 @@ export interface EventMessage<E extends EventName = EventName> {
 }
 
 export type ServerMessage = ReplyMessage | EventMessage;
-
-/** IPC channel names shared by Electron's main process and preload. */
-export const IPC = {
-  call: 'api:call',
-  event: 'api:event',
-} as const;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { createLab } from '../docker';
+import { createLab, type ReplicaInfo } from '../docker';
+import { probeOnce } from '../docker/readiness';
 import { connectOrExplain } from './engine';
 import { labOption } from './lab-options';
 
@@ -16,9 +17,11 @@ export function registerStatus(program: Command): void {
         return;
       }
       process.stdout.write(`lab "${options.lab}": image ${status.image}, network ${status.network}\n`);
-      for (const r of status.replicas) {
+      // This process never probed the replicas (the lab's `ready` is "as last probed"): ask once now.
+      const ready = await Promise.all(status.replicas.map((r) => answersHealth(r)));
+      for (const [i, r] of status.replicas.entries()) {
         const where = r.port ? `${r.host}:${r.port}` : 'no published port';
-        const flags = [r.ready ? 'ready' : 'not ready', r.connected ? '' : 'disconnected']
+        const flags = [ready[i] ? 'ready' : 'not ready', r.connected ? '' : 'disconnected']
           .filter(Boolean)
           .join(', ');
         process.stdout.write(
@@ -27,4 +30,15 @@ export function registerStatus(program: Command): void {
       }
     },
   );
+}
+
+/** One GET /health on the published port, as the lab's readiness probe does. */
+async function answersHealth(replica: ReplicaInfo): Promise<boolean> {
+  if (replica.state !== 'running' || !replica.connected || replica.port === undefined) return false;
+  try {
+    const status = await probeOnce(replica.host, replica.port, '/health', 1000);
+    return status >= 200 && status < 400;
+  } catch {
+    return false;
+  }
 }

@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventName } from '../api/contract';
-import { parseCommand, toErrorShape } from '../api/validate';
-import { callMessage, type ServerMessage } from '../api/wire';
+import { answerCall } from '../api/answer';
+import type { ServerMessage } from '../api/wire';
 import type { App } from '../app/app';
 import { serveStatic } from './static-files';
 
@@ -134,23 +134,13 @@ export class DashboardServer {
   }
 
   private async onMessage(ws: WebSocket, text: string | null): Promise<void> {
-    let id = -1;
+    let message: unknown = null;
     try {
-      const raw: unknown = text === null ? null : JSON.parse(text);
-      const message = callMessage.safeParse(raw);
-      if (!message.success)
-        throw Object.assign(new Error('malformed message: expected {id, command, input}'), {
-          name: 'InvalidRequestError',
-        });
-      id = message.data.id;
-      const { command, input } = parseCommand(message.data.command, message.data.input);
-      const result = await this.options.app.call(command, input);
-      this.send(ws, { id, result });
-    } catch (error) {
-      const shape = toErrorShape(error);
-      this.options.app.log('lab', `api: refused a message: ${shape.message}`, 'stderr');
-      this.send(ws, { id, error: shape });
+      if (text !== null) message = JSON.parse(text);
+    } catch {
+      // Not JSON: answered below as a malformed message.
     }
+    this.send(ws, await answerCall(this.options.app, message));
   }
 
   private send(ws: WebSocket, message: ServerMessage): void {

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow } from 'electron';
+import { App } from '../../core/app/app';
 import { channels } from '../preload/api';
-import { createSecureWindow, handle, installSecurity } from './security';
+import { forwardEvents, serveApiOverIpc } from './ipc';
+import { allowExternalPort, createSecureWindow, handle, installSecurity } from './security';
 import type { AppLocation } from './url-policy';
 
 const preload = join(import.meta.dirname, '../preload/index.cjs');
@@ -10,6 +12,13 @@ const indexHtml = join(import.meta.dirname, '../renderer/index.html');
 // electron-vite dev serves the renderer over http and says where in ELECTRON_RENDERER_URL.
 const devServer = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
 const location: AppLocation = devServer ? { devServer } : { indexHtml: pathToFileURL(indexHtml).href };
+
+// The core lives in the main process; the window only sends commands and renders events.
+const core = new App();
+core.events.on('lab', (view) => {
+  const port = view.url ? Number(new URL(view.url).port) : 0;
+  if (port) allowExternalPort(port);
+});
 
 function createWindow(): void {
   const window = createSecureWindow({
@@ -21,12 +30,15 @@ function createWindow(): void {
     preload,
   });
   window.once('ready-to-show', () => window.show());
+  const stopForwarding = forwardEvents(core, window.webContents);
+  window.on('closed', stopForwarding);
   void (devServer ? window.loadURL(devServer) : window.loadFile(indexHtml));
 }
 
 void app.whenReady().then(() => {
   installSecurity(location);
   handle(channels.version, () => app.getVersion());
+  serveApiOverIpc(core);
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
@@ -35,4 +47,13 @@ void app.whenReady().then(() => {
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
+});
+
+// Leave no containers behind: stop the lab before quitting.
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting) return;
+  event.preventDefault();
+  quitting = true;
+  void core.close().finally(() => app.quit());
 });

@@ -1,0 +1,22 @@
+import { parseCommand, toErrorShape } from './validate';
+import { callMessage, type ReplyMessage } from './wire';
+import type { App } from '../app/app';
+
+/**
+ * Answers one command message from a renderer, whatever the transport (IPC or WebSocket):
+ * validated shape, known command, validated input; anything else is refused with an error
+ * reply, logged, and has no effect.
+ */
+export async function answerCall(app: App, message: unknown): Promise<ReplyMessage> {
+  const parsed = callMessage.safeParse(message);
+  const id = parsed.success ? parsed.data.id : -1;
+  try {
+    if (!parsed.success) throw Object.assign(new Error('malformed message'), { name: 'InvalidRequestError' });
+    const { command, input } = parseCommand(parsed.data.command, parsed.data.input);
+    return { id, result: await app.call(command, input) };
+  } catch (error) {
+    const shape = toErrorShape(error);
+    app.log('lab', `api: refused a message: ${shape.message}`, 'stderr');
+    return { id, error: shape };
+  }
+}

@@ -1,0 +1,150 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { LabView, TimelineEvent } from '../../core/api/contract';
+import { App } from '../../core/app/app';
+import { freePort } from '../support/target';
+
+/** GET through the balancer; resolves with the status and the backend that answered. */
+function get(url: string): Promise<{ status: number; backend: string | null }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        let backend: string | null = null;
+        try {
+          backend = (JSON.parse(body) as { backend?: string }).backend ?? null;
+        } catch {
+          // nginx-style error page
+        }
+        resolve({ status: res.statusCode ?? 0, backend });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function waitForView(
+  app: App,
+  predicate: (view: LabView) => boolean,
+  timeoutMs = 5000,
+): Promise<LabView> {
+  const now = app.view();
+  if (predicate(now)) return now;
+  return app.events.waitFor('lab', predicate, timeoutMs);
+}
+
+describe('the App with the demo runtime', () => {
+  let app: App;
+  let url: string;
+  const timeline: TimelineEvent[] = [];
+
+  beforeAll(async () => {
+    const port = await freePort();
+    app = new App({ settings: { runtime: 'demo', lab: 'apptest', listen: `127.0.0.1:${port}` } });
+    app.events.on('timeline', (event) => timeline.push(event));
+    const view = await app.call('lab.start', {});
+    expect(view.state).not.toBe('error');
+    const running = await waitForView(
+      app,
+      (v) => v.state === 'running' && v.backends.filter((b) => b.state === 'up').length === 3,
+    );
+    url = running.url!;
+  });
+
+  afterAll(() => app.close());
+
+  test('three backends up, requests spread evenly', async () => {
+    const seen: Record<string, number> = {};
+    for (let i = 0; i < 30; i++) {
+      const { status, backend } = await get(`${url}/`);
+      expect(status).toBe(200);
+      seen[backend!] = (seen[backend!] ?? 0) + 1;
+    }
+    expect(seen).toEqual({ backend1: 10, backend2: 10, backend3: 10 });
+  });
+
+  test('kill shows within 1 s, routing changes, restore brings it back with a timeline', async () => {
+    const killedAt = Date.now();
+    await app.call('backend.action', { backend: 'backend2', action: 'kill' });
+    const view = await waitForView(
+      app,
+      (v) => v.backends.find((b) => b.name === 'backend2')?.state === 'killed',
+      1000,
+    );
+    expect(Date.now() - killedAt).toBeLessThan(1000);
+    expect(view.backends.find((b) => b.name === 'backend2')?.addr).not.toBeUndefined();
+    for (let i = 0; i < 10; i++) {
+      const { status, backend } = await get(`${url}/`);
+      expect(status).toBe(200);
+      expect(backend).not.toBe('backend2');
+    }
+    await app.call('backend.action', { backend: 'backend2', action: 'restore' });
+    await waitForView(app, (v) => v.backends.find((b) => b.name === 'backend2')?.state === 'up', 2000);
+    const served = new Set<string>();
+    for (let i = 0; i < 6; i++) served.add((await get(`${url}/`)).backend!);
+    expect(served.has('backend2')).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    const kinds = timeline.filter((e) => e.backend === 'backend2').map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['killed', 'marked-failed', 'restored', 'first-served']));
+  });
+
+  test('pause is detected and routed around; drain takes a backend out', async () => {
+    await app.call('backend.action', { backend: 'backend3', action: 'pause' });
+    await waitForView(app, (v) => v.backends.find((b) => b.name === 'backend3')?.state === 'paused', 1000);
+    for (let i = 0; i < 6; i++) expect((await get(`${url}/`)).backend).not.toBe('backend3');
+    await app.call('backend.action', { backend: 'backend3', action: 'restore' });
+    await app.call('backend.action', { backend: 'backend1', action: 'drain' });
+    await waitForView(app, (v) => v.backends.find((b) => b.name === 'backend1')?.state === 'draining', 1000);
+    for (let i = 0; i < 6; i++) expect((await get(`${url}/`)).backend).not.toBe('backend1');
+    await app.call('backend.action', { backend: 'backend1', action: 'restore' });
+    await waitForView(app, (v) => v.backends.every((b) => b.state === 'up'), 2000);
+  });
+
+  test('a weight change applies at once', async () => {
+    await app.call('backend.set', { backend: 'backend1', params: { weight: 3 } });
+    const seen: Record<string, number> = {};
+    for (let i = 0; i < 25; i++) {
+      const { backend } = await get(`${url}/`);
+      seen[backend!] = (seen[backend!] ?? 0) + 1;
+    }
+    expect(seen.backend1).toBe(15);
+    await app.call('backend.set', { backend: 'backend1', params: { weight: 1 } });
+  });
+
+  test('the backlog holds lab, backend and access log lines', async () => {
+    await new Promise((r) => setTimeout(r, 300));
+    const lines = await app.call('logs.backlog', { limit: 5000 });
+    const sources = new Set(lines.map((l) => l.source));
+    for (const source of ['lab', 'access', 'backend1', 'build']) expect(sources.has(source)).toBe(true);
+  });
+
+  test('scale to 4 then back to 3 while running', async () => {
+    await app.call('lab.scale', { replicas: 4 });
+    await waitForView(app, (v) => v.backends.find((b) => b.name === 'backend4')?.state === 'up', 3000);
+    await app.call('lab.scale', { replicas: 3 });
+    await waitForView(app, (v) => v.backends.length === 3, 3000);
+  });
+});
+
+describe('config import', () => {
+  test('a bad nginx.conf is refused with its line and column; a good one sets the lab', async () => {
+    const app = new App({ settings: { runtime: 'demo' } });
+    const bad = await app.call('config.import', {
+      text: 'events {}\nhttp {\n  upstream backend_pool {\n    server backend1:8000\n  }\n}\n',
+      file: 'nginx.conf',
+    });
+    expect(bad.ok).toBe(false);
+    expect(bad.error).toMatchObject({ file: 'nginx.conf', line: 5 });
+    const good = await app.call('config.import', {
+      text: 'events {}\nhttp { upstream p { server backend1:8000 weight=2; server backend2:8000; } server { listen 80; location / { proxy_pass http://p; } } }',
+      file: 'lab.conf',
+    });
+    expect(good.ok).toBe(true);
+    expect(app.view().settings.replicas).toBe(2);
+    expect(app.view().settings.backends.backend1?.weight).toBe(2);
+    await app.close();
+  });
+});
