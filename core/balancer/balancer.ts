@@ -10,6 +10,7 @@ import type { AdminState, Peer, PeerAddress } from './peer';
 import type { RequestRecord } from './record';
 import { RecordBatcher, type RecordListener } from './record-batcher';
 import { resolveWithDns, type ServerResolver } from './resolve';
+import type { Toxic } from './toxic';
 import { snapshotPeer, type PeerSnapshot, type UpstreamSnapshot } from './snapshot';
 import { Upstream, type ResolvedServer } from './upstream';
 import { proxyUpgrade } from './upgrade';
@@ -233,6 +234,14 @@ export class Balancer {
     if (limits.maxFails !== undefined) peer.maxFails = limits.maxFails;
     if (limits.failTimeoutSec !== undefined) peer.failTimeout = limits.failTimeoutSec;
     this.emitPeers(upstream, 'limits');
+  }
+
+  /** Injects (or with null, removes) a Toxiproxy-style fault on a peer's connections. */
+  setPeerToxic(upstreamName: string, key: string | number, toxic: Toxic | null): void {
+    const { upstream, peer } = this.peer(upstreamName, key);
+    peer.toxic = toxic;
+    upstream.pool.drop(peer);
+    this.emitPeers(upstream, toxic ? `toxic ${toxic.kind}` : 'toxic removed');
   }
 
   /** Moves a peer to a new address (a restarted container's new host port). */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { errorPage } from './error-page';
 import type { LocationRoute, ProxyRoute } from './location';
 import { FT, isNonIdempotent, RETRYABLE_STATUS, statusFor } from './next-upstream';
@@ -8,6 +8,7 @@ import type { PickState } from './pick-state';
 import type { AttemptRecord, RequestRecord } from './record';
 import { RequestBody } from './request-body';
 import { buildRequestHead } from './request-head';
+import { afterSend, dial, paceMs } from './toxic';
 import { filterResponseHeaders, applyAddHeaders } from './response-headers';
 import { ResponseParser, type ParseFailure, type ResponseHead } from './response-parser';
 import { ipHashKey } from './methods/ip-hash';
@@ -121,8 +122,9 @@ export class ProxyExchange {
       this.fail(502);
       return;
     }
-    const pooled = this.route.keepalive ? upstream.pool.take(peer) : null;
-    const socket = pooled ?? connect({ host: peer.host, port: peer.port, noDelay: true });
+    const toxic = peer.toxic;
+    const pooled = this.route.keepalive && toxic === null ? upstream.pool.take(peer) : null;
+    const socket = pooled ?? new Socket();
     const attempt: Attempt = {
       peer,
       socket,
@@ -157,6 +159,7 @@ export class ProxyExchange {
       if (attempt === this.attempt) this.next(FT.timeout);
     }, this.route.settings.connectTimeoutMs);
     socket.once('connect', () => this.send(attempt));
+    dial(socket, peer.host, peer.port, toxic, () => attempt === this.attempt);
   }
 
   private send(attempt: Attempt): void {
@@ -173,6 +176,7 @@ export class ProxyExchange {
     };
     if (this.body) this.body.pipeTo(socket, sent);
     else sent();
+    afterSend(socket, attempt.peer.toxic);
   }
 
   private requestHead(): string {
@@ -245,6 +249,11 @@ export class ProxyExchange {
     if (attempt !== this.attempt) return;
     this.bytesSent += chunk.length;
     const target = this.raw09 ? this.req.socket : this.res;
+    const pace = paceMs(attempt.peer.toxic, chunk.length);
+    if (pace > 0 && !attempt.socket.isPaused()) {
+      attempt.socket.pause();
+      setTimeout(() => attempt === this.attempt && attempt.socket.resume(), pace).unref();
+    }
     if (!target.write(chunk) && !attempt.socket.isPaused()) {
       // The client is the bottleneck: stop reading the upstream until it drains. proxy_read_timeout
       // only runs while waiting on the upstream (nginx never blames a peer for a slow client).

@@ -4,3 +4,4 @@ export type { AttemptRecord, RequestRecord } from './record';
 export type { PeerSnapshot, UpstreamSnapshot } from './snapshot';
 export type { AdminState, PeerAddress } from './peer';
 export type { ServerResolver } from './resolve';
+export type { Toxic } from './toxic';

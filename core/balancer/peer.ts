@@ -1,4 +1,5 @@
 import type { ServerConfig } from './config';
+import type { Toxic } from './toxic';
 
 /** Live control beyond nginx OSS, in the manner of HAProxy's READY / DRAIN / MAINT. */
 export type AdminState = 'up' | 'drain' | 'maintenance';
@@ -41,6 +42,8 @@ export class Peer {
   admin: AdminState = 'up';
   /** Active health check verdict; peers without a health check are always healthy. */
   healthy = true;
+  /** A fault injected on the balancer's side of this peer's connections; null = none. */
+  toxic: Toxic | null = null;
   /** Set once removed from the group: in-flight requests finish, no new ones start. */
   removed = false;
   slowStartSec: number;

@@ -1,4 +1,5 @@
 import type { AdminState, Peer } from './peer';
+import type { Toxic } from './toxic';
 
 /** A peer as the dashboard and the CLI see it. */
 export interface PeerSnapshot {
@@ -20,6 +21,7 @@ export interface PeerSnapshot {
   failTimeoutSec: number;
   maxConns: number;
   slowStart: boolean;
+  toxic: Toxic | null;
 }
 
 export interface UpstreamSnapshot {
@@ -47,5 +49,6 @@ export function snapshotPeer(peer: Peer, nowMs: number): PeerSnapshot {
     failTimeoutSec: peer.failTimeout,
     maxConns: peer.maxConns,
     slowStart: peer.rampStartMs !== 0,
+    toxic: peer.toxic,
   };
 }
