@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { parseArgs, promisify } from 'node:util';
 import { labFilter } from '../core/docker/labels';
 import { OFFLINE_BASE_IMAGE } from '../core/docker/mirrors';
@@ -39,6 +40,73 @@ interface Timing {
   phases: Record<string, number>;
 }
 
+interface EngineEvent {
+  /** Epoch milliseconds, engine clock (this machine's). */
+  time: number;
+  type: string;
+  action: string;
+  name: string;
+}
+
+/** Every engine event while the bench runs: the same clock and the same milestones for both tools. */
+class EngineTimeline {
+  readonly events: EngineEvent[] = [];
+  #stream: Readable | undefined;
+
+  async start(): Promise<void> {
+    this.#stream = (await testDocker().getEvents({})) as Readable;
+    let partial = '';
+    this.#stream.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines.filter(Boolean)) {
+        const raw = JSON.parse(line) as {
+          Type: string;
+          Action: string;
+          timeNano: number;
+          Actor?: { Attributes?: Record<string, string> };
+        };
+        this.events.push({
+          time: raw.timeNano / 1e6,
+          type: raw.Type,
+          action: raw.Action,
+          name: raw.Actor?.Attributes?.name ?? '',
+        });
+      }
+    });
+  }
+
+  stop(): void {
+    this.#stream?.destroy();
+  }
+
+  /**
+   * Milestones of one run that began at `since` (epoch ms): when its image was tagged (a build),
+   * its network created, its first container created and its last one started.
+   */
+  phases(since: number, matches: (name: string) => boolean, image?: string): Record<string, number> {
+    const mine = this.events.filter((e) => e.time >= since && matches(e.name));
+    const phases: Record<string, number> = {};
+    const first = (pick: (e: EngineEvent) => boolean) => mine.find(pick);
+    const last = (pick: (e: EngineEvent) => boolean) => mine.filter(pick).at(-1);
+    const tagged = image
+      ? this.events.find(
+          (e) => e.time >= since && e.type === 'image' && e.action === 'tag' && e.name === image,
+        )
+      : undefined;
+    if (tagged) phases['image built (cached)'] = tagged.time - since;
+    const network = first((e) => e.type === 'network' && e.action === 'create');
+    if (network) phases['network created'] = network.time - since;
+    const created = first((e) => e.type === 'container' && e.action === 'create');
+    if (created) phases['first container created'] = created.time - since;
+    const started = last((e) => e.type === 'container' && e.action === 'start');
+    if (started) phases['last container started'] = started.time - since;
+    return phases;
+  }
+}
+
+const timeline = new EngineTimeline();
+
 // --- ours ----------------------------------------------------------------------------------------
 
 /**
@@ -48,6 +116,7 @@ interface Timing {
  */
 async function runOurs(lab: string): Promise<Timing> {
   const port = await freePort();
+  const since = Date.now();
   const started = performance.now();
   const child = spawn(
     process.execPath,
@@ -55,28 +124,19 @@ async function runOurs(lab: string): Promise<Timing> {
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT },
   );
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const phases: Record<string, number> = {};
   const ready = new Set<string>();
   let readyByLines = 0;
+  let firstAnswer = 0;
   let output = '';
   let partial = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => {
-    const at = performance.now() - started;
     output += text;
     const lines = (partial + text).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
-      const mark = (name: string) => (phases[name] ??= at);
-      if (line.startsWith('engine:')) mark('engine connected');
-      else if (/^build: step 1\//.test(line)) mark('build started');
-      else if (/^build: .* in [\d.]+ s/.test(line)) mark('build done');
-      else if (/: created /.test(line)) mark('first container created');
-      else if (line.startsWith('listening on')) mark('first ready (listening)');
       const readyLine = /^(backend\d+): ready at/.exec(line);
-      if (readyLine) {
-        ready.add(readyLine[1]!);
-        if (ready.size === REPLICAS && !readyByLines) readyByLines = at;
-      }
+      if (readyLine) ready.add(readyLine[1]!);
+      if (ready.size === REPLICAS && !readyByLines) readyByLines = performance.now() - started;
     }
   });
   child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
@@ -87,15 +147,19 @@ async function runOurs(lab: string): Promise<Timing> {
   void exited.then((c) => (code = c));
   while (!readyByLines && !readyByBalancer) {
     if (code !== undefined) throw new Error(`up exited with ${code} before it was ready:\n${output}`);
-    if (performance.now() - started > TIMEOUT_MS) throw new Error(`up not ready in ${TIMEOUT_MS} ms:\n${output}`);
+    if (performance.now() - started > TIMEOUT_MS)
+      throw new Error(`up not ready in ${TIMEOUT_MS} ms:\n${output}`);
     const round = await Promise.all(
       Array.from({ length: REPLICAS }, () => getOnce(false, port, '/health', { timeoutMs: 1000 })),
     );
     for (const sample of round) if (sample.status === 200 && sample.backend) seen.add(sample.backend);
+    if (seen.size > 0) firstAnswer ||= performance.now() - started;
     if (seen.size === REPLICAS) readyByBalancer = performance.now() - started;
     else await sleep(POLL_MS);
   }
   const readyMs = Math.min(...[readyByLines, readyByBalancer].filter((ms) => ms > 0));
+  const phases = timeline.phases(since, (name) => name.startsWith(lab), `upstream-lab/${lab}:latest`);
+  if (firstAnswer) phases['first replica answering (through the balancer)'] = firstAnswer;
 
   // Teardown (not timed): Ctrl-C, and up removes its replicas before exiting.
   child.kill('SIGINT');
@@ -133,10 +197,12 @@ const compose = (dir: string, project: string, args: string[]) =>
 
 async function runCompose(dir: string, project: string): Promise<Timing> {
   const docker = testDocker();
+  const since = Date.now();
   const started = performance.now();
-  const phases: Record<string, number> = {};
+  let exitedMs = 0;
+  let firstReady = 0;
   const command = compose(dir, project, ['up', '-d', '--scale', `backend=${REPLICAS}`]).then(
-    () => (phases['command exited'] = performance.now() - started),
+    () => (exitedMs = performance.now() - started),
     (error: Error) => {
       throw new Error(`docker-compose up failed: ${error.message}`);
     },
@@ -150,7 +216,6 @@ async function runCompose(dir: string, project: string): Promise<Timing> {
     const containers = await docker.listContainers({
       filters: { label: [`com.docker.compose.project=${project}`, 'com.docker.compose.service=backend'] },
     });
-    if (containers.length > 0) phases['first container listed'] ??= performance.now() - started;
     await Promise.all(
       containers.map(async (c) => {
         const port = c.Ports.find((p) => p.PrivatePort === 8000 && p.PublicPort)?.PublicPort;
@@ -159,11 +224,14 @@ async function runCompose(dir: string, project: string): Promise<Timing> {
         if (status === 200) ready.add(c.Id);
       }),
     );
-    if (ready.size === 1) phases['first ready'] ??= performance.now() - started;
+    if (ready.size > 0) firstReady ||= performance.now() - started;
     if (ready.size < REPLICAS) await sleep(POLL_MS);
   }
   const readyMs = performance.now() - started;
   await command;
+  const phases = timeline.phases(since, (name) => name.startsWith(project));
+  phases['first replica answering'] = firstReady;
+  phases['`up -d` exited'] = exitedMs;
   await compose(dir, project, ['down', '--timeout', '10']);
   return { readyMs, phases };
 }
@@ -195,6 +263,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'upstream-lab-bench-compose-'));
   await writeFile(join(dir, 'compose.yaml'), composeFile(composeImage));
   const pairs: Pair[] = [];
+  await timeline.start();
   try {
     console.log('warm-up: build both images and run each once');
     await compose(dir, project, ['build']);
@@ -214,12 +283,16 @@ async function main(): Promise<void> {
       pairs.push(pair);
     }
   } finally {
+    timeline.stop();
     await compose(dir, project, ['down']).catch(() => undefined);
     await cleanupLab(lab, [`upstream-lab/${lab}:latest`, composeImage]);
     await rm(dir, { recursive: true, force: true });
   }
 
   const ratio = median(pairs.map((p) => p.ours.readyMs / p.compose.readyMs));
+  const phase = (who: keyof Pair, name: string) => median(pairs.flatMap((p) => p[who].phases[name] ?? []));
+  const tail = (who: keyof Pair) =>
+    median(pairs.map((p) => p[who].readyMs)) - phase(who, 'last container started');
   const pass = ratio <= TARGET_RATIO;
   const rows = pairs.map(
     (p, i) =>
@@ -246,11 +319,22 @@ ${rows.join('\n')}
 
 Median of per-run ratios: **${ratio.toFixed(2)}x docker-compose** (target ≤ ${TARGET_RATIO.toFixed(1)}x): ${pass ? 'met' : '**not met**'}.
 
-Where the time goes (medians):
+Where the time goes (medians; engine milestones from Docker's event stream, same clock):
 
-${phaseTable('ours', pairs.map((p) => p.ours))}
+${phaseTable(
+  'ours',
+  pairs.map((p) => p.ours),
+)}
 
-${phaseTable('docker-compose', pairs.map((p) => p.compose))}
+${phaseTable(
+  'docker-compose',
+  pairs.map((p) => p.compose),
+)}
+
+Before its first container, ours spends ${fmt(phase('ours', 'first container created'))} s (starting Node and the CLI,
+connecting to the engine, listening, the cached build, the lab network) against compose's
+${fmt(phase('compose', 'first container created'))} s; from the last container start to all replicas ready it takes ${fmt(tail('ours'))} s against
+${fmt(tail('compose'))} s.
 `;
   await writeSection('lab-up', markdown);
   console.log(markdown);

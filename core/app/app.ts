@@ -9,6 +9,7 @@ import type {
   LabView,
   LogLine,
   RequestSample,
+  TrafficOptions,
 } from '../api/contract';
 import { labSettings } from '../api/contract';
 import type { ProxyConfig } from '../balancer/config';
@@ -22,6 +23,7 @@ import { formatDiagnostic } from '../nginx/errors';
 import { DEFAULT_SETTINGS, labConfig, settingsFromConfig } from './lab-config';
 import { LabSession } from './session';
 import { EventBatcher } from './event-batcher';
+import { TrafficControl } from './traffic-control';
 
 export const SAMPLE_BACKEND = resolve(import.meta.dirname, '../../resources/sample-backend');
 const LOG_CAPACITY = 20_000;
@@ -50,10 +52,12 @@ export class App {
   private imported: ProxyConfig | null = null;
   private readonly logs = new RingBuffer<LogLine>(LOG_CAPACITY);
   private readonly batcher: EventBatcher;
+  private readonly traffic: TrafficControl;
 
   constructor(private readonly options: AppOptions = {}) {
     this.settings = labSettings.parse({ ...DEFAULT_SETTINGS, ...options.settings });
     this.batcher = new EventBatcher(this.events, () => this.view());
+    this.traffic = new TrafficControl(() => this.batcher.changed());
   }
 
   /** Runs a command whose input was already validated at the transport's edge. */
@@ -108,10 +112,16 @@ export class App {
     },
     'config.import': async ({ text, file }: { text: string; file: string }) => this.importConfig(text, file),
     'config.export': async ({ format }: { format: string }) => this.exportConfig(format),
-    'traffic.start': async () => {
-      throw new Error('the traffic generator is not available yet');
+    'traffic.start': async (input: TrafficOptions) => {
+      const url = this.session?.url;
+      if (!url) throw new Error('start the lab first: traffic goes to its balancer');
+      this.traffic.start(url, input);
+      return this.view();
     },
-    'traffic.stop': async () => this.view(),
+    'traffic.stop': async () => {
+      await this.traffic.stop();
+      return this.view();
+    },
     'logs.backlog': async ({ limit }: { limit: number }) => this.logs.toArray().slice(-limit),
     'engine.retry': async () => {
       await this.connectEngine();
@@ -226,6 +236,7 @@ export class App {
   private async stopSession(): Promise<void> {
     const session = this.session;
     if (!session) return;
+    await this.traffic.stop();
     this.setState('stopping');
     this.session = null;
     await session.stop();
@@ -295,17 +306,7 @@ export class App {
       upstream: session?.upstream ?? null,
       backends: session?.backends() ?? [],
       build: session?.build ?? { state: 'idle', steps: [], message: null, durationMs: null },
-      traffic: {
-        running: false,
-        options: null,
-        sent: 0,
-        ok: 0,
-        failed: 0,
-        rps: 0,
-        p50Ms: null,
-        p95Ms: null,
-        p99Ms: null,
-      },
+      traffic: this.traffic.view,
     };
   }
 

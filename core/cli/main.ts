@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBaseImage } from './base-image';
 import { registerCheckConfig } from './check-config';
 import { registerDown } from './down';
+import { registerLoad } from './load';
 import { registerProxy } from './proxy';
 import { registerStatus } from './status';
 import { registerUp } from './up';
@@ -20,6 +21,7 @@ export function createProgram(): Command {
   registerProxy(program);
   registerCheckConfig(program);
   registerBaseImage(program);
+  registerLoad(program);
   return program;
 }
 

@@ -24,7 +24,11 @@ const settings = z.object({
   /** Extra environment for every replica (REPLICA_NAME is always set). */
   env: z.record(z.string(), z.string()).optional(),
   readinessPath: z.string().startsWith('/').default('/health'),
-  probeIntervalMs: z.number().int().min(20).default(200),
+  /**
+   * Between readiness probes while a replica (re)starts; probing stops once it answers. Django is
+   * up ~0.2 s after its container starts, so a longer interval mostly adds waiting.
+   */
+  probeIntervalMs: z.number().int().min(20).default(50),
   readyTimeoutMs: z.number().int().min(100).default(60_000),
   /** Grace period of stop, restart and scale-down before SIGKILL. */
   stopTimeoutSec: z.number().int().min(0).default(10),

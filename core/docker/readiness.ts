@@ -35,7 +35,7 @@ export async function waitReady(options: ProbeOptions): Promise<boolean> {
     host,
     port,
     path = '/health',
-    intervalMs = 200,
+    intervalMs = 50,
     timeoutMs = 60_000,
     attemptTimeoutMs = 1000,
     signal,

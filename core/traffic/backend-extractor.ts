@@ -45,6 +45,7 @@ function jsonBackend(body: Buffer): string | null {
   }
 }
 
+/** The first of `lowerNames` present in a flat header list, for extractors of your own. */
 export function headerValue(headers: readonly string[], lowerNames: readonly string[]): string | null {
   for (const wanted of lowerNames) {
     for (let i = 0; i < headers.length; i += 2) {

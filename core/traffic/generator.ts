@@ -28,10 +28,8 @@ export class TrafficGenerator extends Emitter<TrafficEvents> {
   #state: 'idle' | 'running' | 'done' = 'idle';
   #startedAt = 0;
   #startedAtEpoch = 0;
-  #lastSampleAt = 0;
   #samples = 0;
   readonly #timers = new Set<NodeJS.Timeout>();
-  #summary: TrafficSummary | null = null;
   readonly #done: Promise<TrafficSummary>;
   #resolveDone: (summary: TrafficSummary) => void = () => {};
 
@@ -62,14 +60,15 @@ export class TrafficGenerator extends Emitter<TrafficEvents> {
   start(): Promise<TrafficSummary> {
     if (this.#state !== 'idle') throw new Error('a TrafficGenerator runs once');
     this.#state = 'running';
-    this.#startedAt = this.#lastSampleAt = performance.now();
+    this.#startedAt = performance.now();
     this.#startedAtEpoch = Date.now();
     this.#stats.start(this.#startedAt);
     this.#scheduleSample();
-    const sweepMs = Math.max(10, Math.min(100, this.options.timeoutMs / 4));
-    this.#timers.add(setInterval(() => this.#failTimedOut(), sweepMs));
-    if (this.options.durationMs > 0) this.#timers.add(setTimeout(() => this.#finish(), this.options.durationMs));
-    this.#loop.start(this.#startedAt);
+    const { durationMs, timeoutMs } = this.options;
+    // One sweep for all request timeouts rather than a timer per request.
+    this.#timers.add(setInterval(() => this.#failTimedOut(), Math.max(10, Math.min(100, timeoutMs / 4))));
+    if (durationMs > 0) this.#timers.add(setTimeout(() => this.#finish(), durationMs));
+    this.#loop.start(this.#startedAt, durationMs > 0 ? this.#startedAt + durationMs : Infinity);
     return this.#done;
   }
 
@@ -85,6 +84,8 @@ export class TrafficGenerator extends Emitter<TrafficEvents> {
 
   #scheduleSample(): void {
     const next = this.#startedAt + (this.#samples + 1) * this.options.sampleIntervalMs;
+    // The last sample comes from #finish, so that samples add up to the summary.
+    if (this.options.durationMs > 0 && next >= this.#startedAt + this.options.durationMs) return;
     const timer = setTimeout(
       () => {
         this.#timers.delete(timer);
@@ -99,7 +100,6 @@ export class TrafficGenerator extends Emitter<TrafficEvents> {
   #emitSample(): void {
     const now = performance.now();
     this.#samples++;
-    this.#lastSampleAt = now;
     const inFlight = this.#loop.inFlight;
     this.emit('sample', this.#stats.sample(now, (now - this.#startedAt) / 1000, inFlight));
   }
@@ -118,10 +118,9 @@ export class TrafficGenerator extends Emitter<TrafficEvents> {
     this.#timers.clear();
     const now = performance.now();
     this.#stats.aborted = this.#loop.stop();
-    // The tail since the last sample, unless it is too short to say anything.
-    if (wasRunning && now - this.#lastSampleAt >= this.options.sampleIntervalMs / 2) this.#emitSample();
+    if (wasRunning) this.#emitSample();
     const o = this.options;
-    this.#summary = this.#stats.summary({
+    const summary = this.#stats.summary({
       url: o.url.href,
       method: o.method,
       mode: o.rate !== null ? 'open' : 'closed',
@@ -130,7 +129,7 @@ export class TrafficGenerator extends Emitter<TrafficEvents> {
       startedAt: this.#startedAtEpoch,
       elapsedSec: (now - this.#startedAt) / 1000,
     });
-    this.emit('done', this.#summary);
-    this.#resolveDone(this.#summary);
+    this.emit('done', summary);
+    this.#resolveDone(summary);
   }
 }

@@ -23,6 +23,7 @@ export class OpenLoop {
   #queueHead = 0;
   #timer: NodeJS.Timeout | null = null;
   #startedAt = 0;
+  #endAt = Infinity;
   #scheduled = 0;
   readonly #intervalMs: number;
 
@@ -43,8 +44,10 @@ export class OpenLoop {
     return this.#queue.length - this.#queueHead;
   }
 
-  start(startedAt: number): void {
+  /** @param endAt no request is due from then on (performance.now() time). */
+  start(startedAt: number, endAt = Infinity): void {
     this.#startedAt = startedAt;
+    this.#endAt = endAt;
     this.#timer = setInterval(() => this.#tick(), TICK_MS);
     this.#tick();
   }
@@ -63,7 +66,8 @@ export class OpenLoop {
   }
 
   #tick(): void {
-    const due = Math.floor((performance.now() - this.#startedAt) / this.#intervalMs) + 1;
+    const now = Math.min(performance.now(), this.#endAt - 0.001);
+    const due = Math.floor((now - this.#startedAt) / this.#intervalMs) + 1;
     while (this.#scheduled < due && this.#timer) {
       this.#dispatch(this.#startedAt + this.#scheduled * this.#intervalMs);
       this.#scheduled++;

@@ -71,11 +71,13 @@ export function resolveOptions(options: TrafficGeneratorOptions): ResolvedOption
 }
 
 function nonNegative(name: string, value: number): number {
-  if (!(Number.isFinite(value) && value >= 0)) throw new TrafficOptionsError(`${name} must be ≥ 0, not ${value}`);
+  if (!(Number.isFinite(value) && value >= 0))
+    throw new TrafficOptionsError(`${name} must be ≥ 0, not ${value}`);
   return value;
 }
 
 function positive(name: string, value: number): number {
-  if (!(Number.isFinite(value) && value > 0)) throw new TrafficOptionsError(`${name} must be > 0, not ${value}`);
+  if (!(Number.isFinite(value) && value > 0))
+    throw new TrafficOptionsError(`${name} must be > 0, not ${value}`);
   return value;
 }

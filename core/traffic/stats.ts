@@ -32,9 +32,7 @@ export class TrafficStats {
     startedAt: 0,
   };
 
-  constructor(
-    private readonly options: { openLoop: boolean; successLatencyOnly: boolean },
-  ) {
+  constructor(private readonly options: { openLoop: boolean; successLatencyOnly: boolean }) {
     this.#uncorrected = options.openLoop ? createLatencyHistogram() : null;
   }
 
@@ -47,7 +45,6 @@ export class TrafficStats {
     if (result.error !== undefined) this.error(result.error);
     else this.response(result.status, latencyMs, serviceMs, result.backend);
   }
-
 
   response(status: number, latencyMs: number, serviceMs: number, backend: string | null): void {
     const success = status >= 200 && status < 400;
@@ -109,7 +106,10 @@ export class TrafficStats {
   }
 
   summary(
-    run: Pick<TrafficSummary, 'url' | 'method' | 'mode' | 'rate' | 'concurrency' | 'startedAt' | 'elapsedSec'>,
+    run: Pick<
+      TrafficSummary,
+      'url' | 'method' | 'mode' | 'rate' | 'concurrency' | 'startedAt' | 'elapsedSec'
+    >,
   ): TrafficSummary {
     return {
       ...run,

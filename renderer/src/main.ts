@@ -1,8 +1,20 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { createClient } from './lib/api/client';
+import { createSend, type Dashboard } from './lib/api/context';
+import { createStores, feed } from './lib/stores';
 import './app.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
-export default mount(App, { target });
+const client = createClient(window);
+let dashboard: Dashboard | null = null;
+if (client) {
+  const stores = createStores();
+  feed(client, stores);
+  const version = window.api?.version;
+  dashboard = { stores, send: createSend(client, stores), version: version ? () => version() : null };
+}
+
+export default mount(App, { target, props: { dashboard, client } });

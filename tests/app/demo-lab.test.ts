@@ -121,6 +121,22 @@ describe('the App with the demo runtime', () => {
     for (const source of ['lab', 'access', 'backend1', 'build']) expect(sources.has(source)).toBe(true);
   });
 
+  test('the traffic generator drives the lab and its figures reach the lab view', async () => {
+    const perBackend: Record<string, number> = {};
+    const off = app.events.on('metrics', (m) => {
+      for (const [name, n] of Object.entries(m.perBackend)) perBackend[name] = (perBackend[name] ?? 0) + n;
+    });
+    await app.call('traffic.start', { rate: 200, path: '/', method: 'GET', durationSec: 0 });
+    const busy = await waitForView(app, (v) => v.traffic.running && v.traffic.ok > 100, 5000);
+    expect(busy.traffic.failed).toBe(0);
+    await app.call('traffic.stop', {});
+    expect(app.view().traffic.running).toBe(false);
+    await new Promise((r) => setTimeout(r, 1100));
+    off();
+    for (const name of ['backend1', 'backend2', 'backend3'])
+      expect(perBackend[name] ?? 0).toBeGreaterThan(20);
+  });
+
   test('scale to 4 then back to 3 while running', async () => {
     await app.call('lab.scale', { replicas: 4 });
     await waitForView(app, (v) => v.backends.find((b) => b.name === 'backend4')?.state === 'up', 3000);

@@ -111,8 +111,15 @@ describe.runIf(docker)('balanced lab: Docker replicas behind the balancer (real 
   }, 60_000);
 
   it('balances 300 sequential GETs exactly evenly over 3 labelled replicas', async () => {
-    const containers = await testDocker().listContainers({ all: true, filters: { label: [labFilter(name)] } });
-    expect(containers.map((c) => c.Labels[LABEL_BACKEND]).sort()).toEqual(['backend1', 'backend2', 'backend3']);
+    const containers = await testDocker().listContainers({
+      all: true,
+      filters: { label: [labFilter(name)] },
+    });
+    expect(containers.map((c) => c.Labels[LABEL_BACKEND]).sort()).toEqual([
+      'backend1',
+      'backend2',
+      'backend3',
+    ]);
     expect(containers.every((c) => c.Labels[LABEL_LAB] === name && c.State === 'running')).toBe(true);
     const status = await lab.status();
     expect(peers().map((p) => [p.name, p.addr, p.healthy])).toEqual(
@@ -214,7 +221,9 @@ describe.runIf(docker)('balanced lab: Docker replicas behind the balancer (real 
     expect(failures([...samples, ...slowSamples])).toEqual([]);
     expect(records.filter((r) => r.time > outAt && r.time < readyAt && touched(r, 'backend3'))).toEqual([]);
     // The request frozen on backend3 timed out there (504 attempt) and was answered by another peer.
-    const retried = records.filter((r) => r.uri.startsWith('/slow') && touched(r, 'backend3') && r.time < outAt);
+    const retried = records.filter(
+      (r) => r.uri.startsWith('/slow') && touched(r, 'backend3') && r.time < outAt,
+    );
     expect(retried.length).toBeGreaterThan(0);
     for (const r of retried) {
       expect(r.status).toBe(200);

@@ -82,7 +82,7 @@ class CliProcess {
         return undefined;
       }, timeoutMs);
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n${this.output}`);
+      throw new Error(`${(error as Error).message}\n${this.output}`, { cause: error });
     }
   }
 
@@ -192,7 +192,15 @@ describe.runIf(docker)('upstream-lab up, as a child process (real dockerd)', () 
     const dir = tempDir();
     writeFileSync(join(dir, 'nginx.conf'), SEED_NGINX_CONF);
     const port = await freePort();
-    const up = cli(['up', '--lab', lab, '--config', join(dir, 'nginx.conf'), '--listen', `127.0.0.1:${port}`]);
+    const up = cli([
+      'up',
+      '--lab',
+      lab,
+      '--config',
+      join(dir, 'nginx.conf'),
+      '--listen',
+      `127.0.0.1:${port}`,
+    ]);
     await up.waitFor(new RegExp(`listening on http://127\\.0\\.0\\.1:${port}`), 90_000);
     expect(await untilBackends(port, 3)).toEqual(['backend1', 'backend2', 'backend3']);
 
@@ -202,7 +210,10 @@ describe.runIf(docker)('upstream-lab up, as a child process (real dockerd)', () 
     expect(status.replicas.map((r) => r.name)).toEqual(['backend1', 'backend2', 'backend3']);
     // Three marked requests go to the three peers (round robin); wait until they are logged.
     for (let i = 0; i < 3; i++) expect((await getOnce(false, port, `/?mark=${i}`)).status).toBe(200);
-    await eventually(() => up.stdout.split('\n').filter((l) => /"GET \/\?mark=\d /.test(l)).length === 3, 5000);
+    await eventually(
+      () => up.stdout.split('\n').filter((l) => /"GET \/\?mark=\d /.test(l)).length === 3,
+      5000,
+    );
     const addrs = new Set(
       up.stdout.split('\n').flatMap((l) => {
         const m = ACCESS_LINE.exec(l);

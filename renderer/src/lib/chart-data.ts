@@ -1,0 +1,60 @@
+import type { MetricsSample } from '../../../core/api/contract';
+
+/** Stacked series for uPlot: x in seconds, then backend 1 at the bottom, each on top of the last. */
+export function stackedSeries(samples: readonly MetricsSample[], backends: readonly string[]): number[][] {
+  const xs = samples.map((s) => s.t / 1000);
+  const out: number[][] = [xs];
+  const running = new Array<number>(samples.length).fill(0);
+  for (const name of backends) {
+    out.push(samples.map((s, i) => (running[i]! += s.perBackend[name] ?? 0)));
+  }
+  return out;
+}
+
+export interface BackendShare {
+  name: string;
+  requests: number;
+  /** Requests per second over the window. */
+  rate: number;
+  share: number;
+}
+
+/** Each backend's share of the requests served in the last `seconds` samples. */
+export function recentShares(
+  samples: readonly MetricsSample[],
+  backends: readonly string[],
+  seconds: number,
+): { shares: BackendShare[]; total: number; failed: number } {
+  const recent = samples.slice(-seconds);
+  const span = Math.max(1, recent.length);
+  let total = 0;
+  let failed = 0;
+  const counts = new Map<string, number>(backends.map((b) => [b, 0]));
+  for (const sample of recent) {
+    failed += sample.failed;
+    for (const [name, n] of Object.entries(sample.perBackend)) {
+      counts.set(name, (counts.get(name) ?? 0) + n);
+      total += n;
+    }
+  }
+  return {
+    total,
+    failed,
+    shares: [...counts].map(([name, requests]) => ({
+      name,
+      requests,
+      rate: requests / span,
+      share: total ? requests / total : 0,
+    })),
+  };
+}
+
+/** Status codes over the last `seconds` samples, most frequent first. */
+export function statusSummary(samples: readonly MetricsSample[], seconds: number): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const sample of samples.slice(-seconds)) {
+    for (const [status, n] of Object.entries(sample.statuses))
+      counts.set(status, (counts.get(status) ?? 0) + n);
+  }
+  return [...counts].sort((a, b) => a[0].localeCompare(b[0]));
+}

@@ -1,0 +1,39 @@
+import { createStore } from 'zustand/vanilla';
+
+export type NoticeLevel = 'info' | 'warning' | 'error';
+
+export interface Notice {
+  id: number;
+  level: NoticeLevel;
+  message: string;
+  time: number;
+}
+
+export interface NoticesState {
+  notices: Notice[];
+  push(level: NoticeLevel, message: string): void;
+  dismiss(id: number): void;
+}
+
+const MAX_NOTICES = 5;
+/** Info goes by itself; warnings and errors stay until dismissed (or pushed out by newer ones). */
+const INFO_MS = 6000;
+
+export function createNoticeStore() {
+  let nextId = 1;
+  return createStore<NoticesState>()((set, get) => ({
+    notices: [],
+    push(level, message) {
+      const id = nextId++;
+      // The same message again replaces the older copy instead of stacking up.
+      const others = get().notices.filter((n) => n.message !== message);
+      set({ notices: [...others, { id, level, message, time: Date.now() }].slice(-MAX_NOTICES) });
+      if (level === 'info') setTimeout(() => get().dismiss(id), INFO_MS);
+    },
+    dismiss(id) {
+      set({ notices: get().notices.filter((n) => n.id !== id) });
+    },
+  }));
+}
+
+export type NoticeStore = ReturnType<typeof createNoticeStore>;

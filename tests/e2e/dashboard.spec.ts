@@ -1,0 +1,185 @@
+// Page-side code is passed as strings: this file is type-checked without the DOM library.
+import { copyFileSync } from 'node:fs';
+import { startTraffic, type Traffic } from '../support/traffic';
+import { expect, keepScreenshot, openDashboard, test, useLab } from './fixtures';
+import type { DashboardPage } from './pages/dashboard';
+
+const lab = useLab();
+
+test.describe.configure({ mode: 'serial' });
+
+let traffic: Traffic | undefined;
+test.afterEach(async () => {
+  await traffic?.stop();
+  traffic = undefined;
+});
+
+/** About 100 requests/s: enough for every backend each second, few enough log lines. */
+const steadyTraffic = (): Traffic => startTraffic(lab().balancerUrl, { concurrency: 2, delayMs: 15 });
+
+async function expectSharesAboveZero(dashboard: DashboardPage, backends: string[]): Promise<void> {
+  for (const backend of backends) {
+    await expect.poll(() => dashboard.share(backend), { timeout: 10_000 }).toBeGreaterThan(0);
+  }
+}
+
+test('a row per backend, and the chart moves with traffic', async ({ page, problems }) => {
+  const dashboard = await openDashboard(page, lab());
+  for (const backend of ['backend1', 'backend2', 'backend3']) {
+    await expect(dashboard.row(backend)).toBeVisible();
+    await expect(dashboard.state(backend)).toContainText('up');
+  }
+  await expect(dashboard.row('backend4')).toHaveCount(0);
+
+  traffic = steadyTraffic();
+  await expectSharesAboveZero(dashboard, ['backend1', 'backend2', 'backend3']);
+  const before = await dashboard.chartCaption.textContent();
+  await expect(dashboard.chartCaption).not.toHaveText(before ?? '', { timeout: 5000 });
+  // Round robin with equal weights: a third each, give or take.
+  for (const backend of ['backend1', 'backend2', 'backend3']) {
+    expect(await dashboard.share(backend)).toBeGreaterThan(20);
+  }
+  // The table counts requests too.
+  await expect(dashboard.row('backend1').getByRole('cell').nth(3)).not.toHaveText('0');
+  await keepScreenshot(page, 'backends');
+  await dashboard.backends.screenshot({ path: 'test-results/screenshots/backend-table.png' });
+  await dashboard.chart.screenshot({ path: 'test-results/screenshots/distribution-chart.png' });
+  expect(problems).toEqual([]);
+});
+
+test('Kill backend2: killed within a second, traffic only to 1 and 3; Restore brings it back', async ({
+  page,
+  problems,
+}) => {
+  const dashboard = await openDashboard(page, lab());
+  traffic = steadyTraffic();
+  await expectSharesAboveZero(dashboard, ['backend1', 'backend2', 'backend3']);
+
+  await dashboard.button('Kill', 'backend2').click();
+  await expect(dashboard.state('backend2')).toContainText('killed', { timeout: 1000 });
+  await expect(dashboard.state('backend1')).toContainText('up');
+  await expect(dashboard.state('backend3')).toContainText('up');
+
+  // Ground truth first: after the kill, the responses come from backend1 and backend3 only.
+  await traffic.waitFor(50);
+  const served = { ...traffic.stats.byBackend };
+  await traffic.waitFor(200);
+  expect(traffic.stats.byBackend['backend2'] ?? 0).toBe(served['backend2'] ?? 0);
+  expect(traffic.stats.byBackend['backend1']!).toBeGreaterThan(served['backend1'] ?? 0);
+  expect(traffic.stats.byBackend['backend3']!).toBeGreaterThan(served['backend3'] ?? 0);
+
+  // The chart says the same: nothing for backend2 in the latest seconds, then a 0% share.
+  await expect
+    .poll(
+      async () => {
+        const latest = await dashboard.latestSecond();
+        return latest['backend2'] === 0 && latest['backend1']! > 0 && latest['backend3']! > 0;
+      },
+      { timeout: 6000 },
+    )
+    .toBe(true);
+  await expect.poll(() => dashboard.share('backend2'), { timeout: 10_000 }).toBe(0);
+  expect(await dashboard.share('backend1')).toBeGreaterThan(35);
+  expect(await dashboard.share('backend3')).toBeGreaterThan(35);
+  await keepScreenshot(page, 'killed-backend2', true);
+
+  await dashboard.button('Restore', 'backend2').click();
+  await expect(dashboard.state('backend2')).toContainText('up', { timeout: 5000 });
+  await expect.poll(() => dashboard.share('backend2'), { timeout: 10_000 }).toBeGreaterThan(0);
+
+  // The timeline tells the story, with times relative to the kill.
+  const episode = dashboard.timeline.getByRole('listitem').filter({ hasText: 'backend2' }).first();
+  await expect(episode).toContainText('killed');
+  await expect(episode).toContainText('restored');
+  await expect(episode).toContainText(/\+\d+\.\d+ s after kill/);
+  await expect(episode).toContainText('first request served', { timeout: 5000 });
+  await dashboard.timeline.screenshot({ path: 'test-results/screenshots/timeline.png' });
+
+  // A good picture of a running lab with traffic, for the README.
+  await page.waitForTimeout(3000);
+  const full = await keepScreenshot(page, 'dashboard-full', true);
+  if (process.env['UPDATE_SCREENSHOTS']) copyFileSync(full, 'docs/dashboard.png');
+  expect(problems).toEqual([]);
+});
+
+test('log search: Ctrl+F, highlights without hiding, next and previous', async ({ page, problems }) => {
+  const dashboard = await openDashboard(page, lab());
+  // Lines the lab itself wrote at startup (in the backlog), one per replica at least.
+  await expect.poll(() => dashboard.logsShown()).toBeGreaterThan(10);
+
+  await dashboard.logLines.click();
+  await page.keyboard.press('Control+f');
+  await expect(dashboard.logSearch).toBeFocused();
+  await page.keyboard.type('ready at');
+
+  await expect(dashboard.matchCount).toHaveText(/\d+ of \d+/);
+  const [first, total] = await dashboard.matchRank();
+  expect(total).toBeGreaterThanOrEqual(3);
+  const current = dashboard.logLines.locator('.row.current');
+  await expect(current).toHaveCount(1);
+  await expect(current.locator('mark')).toHaveText('ready at');
+  // Highlighted, not filtered: other lines stay.
+  expect(await dashboard.logsShown()).toBeGreaterThan(total);
+
+  const currentText = await current.textContent();
+  await page.keyboard.press('Enter');
+  const next = (first % total) + 1;
+  await expect(dashboard.matchCount).toHaveText(new RegExp(`^\\s*${next} of ${total}\\s*$`));
+  await expect(current).not.toHaveText(currentText ?? '');
+
+  await page.keyboard.press('Shift+Enter');
+  await expect(dashboard.matchCount).toHaveText(new RegExp(`^\\s*${first} of ${total}\\s*$`));
+  await expect(current).toHaveText(currentText ?? '');
+
+  await page.getByRole('button', { name: 'Next match' }).click();
+  await expect(dashboard.matchCount).toHaveText(new RegExp(`^\\s*${next} of ${total}\\s*$`));
+  await page.getByRole('button', { name: 'Previous match' }).click();
+  await expect(dashboard.matchCount).toHaveText(new RegExp(`^\\s*${first} of ${total}\\s*$`));
+
+  // "Only matching" turns the search into a filter.
+  await dashboard.logs.getByLabel('Only matching').check();
+  await expect.poll(() => dashboard.logsShown()).toBe(total);
+  await dashboard.logs.screenshot({ path: 'test-results/screenshots/logs.png' });
+  expect(problems).toEqual([]);
+});
+
+test('a bad nginx.conf import shows FILE:LINE:COL and highlights the line', async ({ page, problems }) => {
+  const dashboard = await openDashboard(page, lab());
+  const text = [
+    'events {}',
+    'http {',
+    '    upstream backend_pool {',
+    '        server backend1:8000;',
+    '    }',
+    '    server {',
+    '        listen 8080',
+    '        location / { proxy_pass http://backend_pool; }',
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+  await dashboard.setup
+    .getByLabel('Import nginx.conf')
+    .setInputFiles({ name: 'bad.conf', mimeType: 'text/plain', buffer: Buffer.from(text) });
+
+  const error = dashboard.setup.getByRole('alert').filter({ hasText: 'bad.conf:' });
+  await expect(error).toHaveText(/bad\.conf:8:\d+: directive "listen" is not terminated by ";"/);
+  const view = dashboard.setup.getByRole('region', { name: 'bad.conf (read-only)' });
+  await expect(view).toBeVisible();
+  const line = view.locator('[data-line="8"]');
+  await expect(line).toHaveClass(/error/);
+  await expect(line).toContainText('8');
+  await expect(line).toContainText('location / { proxy_pass http://backend_pool; }');
+  await expect(view.locator('.line.error')).toHaveCount(1);
+  await dashboard.setup.screenshot({ path: 'test-results/screenshots/lab-setup-import-error.png' });
+
+  // A good file is accepted.
+  await dashboard.setup.getByLabel('Import nginx.conf').setInputFiles({
+    name: 'good.conf',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(text.replace('listen 8080', 'listen 8080;')),
+  });
+  await expect(dashboard.setup.getByRole('status').filter({ hasText: 'Imported good.conf' })).toBeVisible();
+  await expect(view).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
