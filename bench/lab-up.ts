@@ -7,7 +7,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { parseArgs, promisify } from 'node:util';
@@ -263,6 +263,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'upstream-lab-bench-compose-'));
   await writeFile(join(dir, 'compose.yaml'), composeFile(composeImage));
   const pairs: Pair[] = [];
+  const loadBefore = loadavg()[0]!;
   await timeline.start();
   try {
     console.log('warm-up: build both images and run each once');
@@ -289,6 +290,7 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
 
+  const load = `${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`;
   const ratio = median(pairs.map((p) => p.ours.readyMs / p.compose.readyMs));
   const phase = (who: keyof Pair, name: string) => median(pairs.flatMap((p) => p[who].phases[name] ?? []));
   const tail = (who: keyof Pair) =>
@@ -300,7 +302,7 @@ async function main(): Promise<void> {
   );
   const markdown = `## Lab up vs docker-compose
 
-Run ${new Date().toISOString().slice(0, 10)} on ${machine()}, Docker ${(await testDocker().version()).Version}, ${(await run('docker-compose', ['version', '--short'])).stdout.trim()} (Debian's docker-compose v1).
+Run ${new Date().toISOString().slice(0, 10)} on ${machine()} (1-minute load average ${load}), Docker ${(await testDocker().version()).Version}, ${(await run('docker-compose', ['version', '--short'])).stdout.trim()} (Debian's docker-compose v1).
 
 Method: the time from start to ${REPLICAS} replicas of the sample backend serving, with a warm image.
 **Ours:** from spawning \`node bin/upstream-lab.mjs up --replicas ${REPLICAS} --quiet\` (which connects to the

@@ -76,6 +76,10 @@ export interface BackendView extends BackendParams {
   lastError: string | null;
   /** nginx's failure count (max_fails bookkeeping). */
   fails: number;
+  /** A balancer-side fault on its connections, described (`latency 200±50 ms`); null = none. */
+  toxic: string | null;
+  /** When a fault with auto-restore will be undone (epoch ms); null = no timer. */
+  restoreAt: number | null;
 }
 
 export const BUILD_STATES = ['idle', 'running', 'done', 'failed', 'cancelled'] as const;
@@ -114,6 +118,7 @@ export interface LabView {
   backends: BackendView[];
   build: BuildView;
   traffic: TrafficView;
+  chaos: ChaosView;
 }
 
 export const BACKEND_ACTIONS = [
@@ -155,6 +160,40 @@ export interface TrafficView {
   p99Ms: number | null;
 }
 
+export const FAULT_ACTIONS = ['kill', 'stop', 'pause', 'disconnect'] as const;
+
+export const chaosOptions = z
+  .object({
+    /** A random backend every this many seconds. */
+    everySec: z.number().min(1).max(3600),
+    actions: z.array(z.enum(FAULT_ACTIONS)).min(1),
+    /** Each fault is undone after this long. */
+    restoreAfterSec: z.number().min(0.5).max(3600),
+  })
+  .strict();
+export type ChaosOptions = z.infer<typeof chaosOptions>;
+
+export interface ChaosView {
+  running: boolean;
+  options: ChaosOptions | null;
+  /** Epoch ms of the next fault. */
+  next: number | null;
+  last: { t: number; backend: string; action: string } | null;
+}
+
+export const toxic = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('latency'),
+      ms: z.number().min(0).max(60_000),
+      jitterMs: z.number().min(0).max(60_000),
+    })
+    .strict(),
+  z.object({ kind: z.literal('reset') }).strict(),
+  z.object({ kind: z.literal('hang') }).strict(),
+  z.object({ kind: z.literal('bandwidth'), kbps: z.number().min(1).max(10_000_000) }).strict(),
+]);
+
 export const EXPORT_FORMATS = ['nginx', 'compose', 'report-json', 'report-csv', 'report-html'] as const;
 
 /** Every command: its input schema, and (as a type) its result. */
@@ -164,7 +203,17 @@ export const commandInputs = {
   'lab.stop': z.object({}).strict(),
   'lab.scale': z.object({ replicas: z.number().int().min(1).max(20) }).strict(),
   'build.cancel': z.object({}).strict(),
-  'backend.action': z.object({ backend: backendName, action: z.enum(BACKEND_ACTIONS) }).strict(),
+  'backend.action': z
+    .object({
+      backend: backendName,
+      action: z.enum(BACKEND_ACTIONS),
+      /** Undo the fault automatically after this many seconds. */
+      restoreAfterSec: z.number().min(0.5).max(3600).optional(),
+    })
+    .strict(),
+  'backend.toxic': z.object({ backend: backendName, toxic: toxic.nullable() }).strict(),
+  'chaos.start': chaosOptions,
+  'chaos.stop': z.object({}).strict(),
   'backend.set': z.object({ backend: backendName, params: backendParams.partial() }).strict(),
   'config.import': z.object({ text: z.string().max(1_000_000), file: z.string().max(4096) }).strict(),
   'config.export': z.object({ format: z.enum(EXPORT_FORMATS) }).strict(),
@@ -191,6 +240,9 @@ export interface CommandResults {
   'lab.scale': LabView;
   'build.cancel': LabView;
   'backend.action': LabView;
+  'backend.toxic': LabView;
+  'chaos.start': LabView;
+  'chaos.stop': LabView;
   'backend.set': LabView;
   'config.import': ConfigImportResult;
   'config.export': { filename: string; mime: string; text: string };

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type {
   ApiEvents,
+  BackendAction,
+  ChaosOptions,
   CommandName,
   CommandResult,
   ConfigImportResult,
@@ -13,6 +15,8 @@ import type {
 } from '../api/contract';
 import { labSettings } from '../api/contract';
 import type { ProxyConfig } from '../balancer/config';
+import type { Toxic } from '../balancer/toxic';
+import { RandomFaults } from '../chaos/random-faults';
 import { DemoRuntime } from '../demo/demo-runtime';
 import { createLab, Engine, EngineError, imageExists, OFFLINE_BASE_IMAGE } from '../docker';
 import { Emitter } from '../events/emitter';
@@ -23,6 +27,7 @@ import { formatDiagnostic } from '../nginx/errors';
 import { DEFAULT_SETTINGS, labConfig, settingsFromConfig } from './lab-config';
 import { LabSession } from './session';
 import { EventBatcher } from './event-batcher';
+import { PrometheusMetrics } from './prometheus';
 import { TrafficControl } from './traffic-control';
 
 export const SAMPLE_BACKEND = resolve(import.meta.dirname, '../../resources/sample-backend');
@@ -53,11 +58,24 @@ export class App {
   private readonly logs = new RingBuffer<LogLine>(LOG_CAPACITY);
   private readonly batcher: EventBatcher;
   private readonly traffic: TrafficControl;
+  private readonly chaos: RandomFaults;
+  readonly prometheus: PrometheusMetrics;
 
   constructor(private readonly options: AppOptions = {}) {
     this.settings = labSettings.parse({ ...DEFAULT_SETTINGS, ...options.settings });
     this.batcher = new EventBatcher(this.events, () => this.view());
     this.traffic = new TrafficControl(() => this.batcher.changed());
+    this.prometheus = new PrometheusMetrics(
+      () => this.view(),
+      () => this.session?.stats ?? null,
+    );
+    this.chaos = new RandomFaults(
+      {
+        candidates: () => this.session?.upBackends() ?? [],
+        fault: (backend, action, after) => this.requireSession().actionFor(backend, action, after),
+      },
+      () => this.batcher.changed(),
+    );
   }
 
   /** Runs a command whose input was already validated at the transport's edge. */
@@ -85,11 +103,29 @@ export class App {
     'backend.action': async ({
       backend,
       action,
+      restoreAfterSec,
     }: {
       backend: string;
-      action: Parameters<LabSession['action']>[1];
+      action: BackendAction;
+      restoreAfterSec?: number;
     }) => {
-      await this.requireSession().action(backend, action);
+      const session = this.requireSession();
+      if (restoreAfterSec !== undefined && action !== 'restore')
+        await session.actionFor(backend, action, restoreAfterSec);
+      else await session.action(backend, action);
+      return this.view();
+    },
+    'backend.toxic': async ({ backend, toxic }: { backend: string; toxic: Toxic | null }) => {
+      this.requireSession().setToxic(backend, toxic);
+      return this.view();
+    },
+    'chaos.start': async (options: ChaosOptions) => {
+      this.requireSession();
+      this.chaos.start(options);
+      return this.view();
+    },
+    'chaos.stop': async () => {
+      this.chaos.stop();
       return this.view();
     },
     'backend.set': async ({
@@ -236,6 +272,7 @@ export class App {
   private async stopSession(): Promise<void> {
     const session = this.session;
     if (!session) return;
+    this.chaos.stop();
     await this.traffic.stop();
     this.setState('stopping');
     this.session = null;
@@ -307,6 +344,7 @@ export class App {
       backends: session?.backends() ?? [],
       build: session?.build ?? { state: 'idle', steps: [], message: null, durationMs: null },
       traffic: this.traffic.view,
+      chaos: this.chaos.view,
     };
   }
 

@@ -22,6 +22,8 @@ export class BackendStats {
   private readonly backends = new Map<string, PerBackend>();
   private second = Math.floor(Date.now() / 1000);
   private current: MetricsSample = this.emptySample(this.second);
+  /** Since the lab started: client statuses, and requests no backend served. */
+  readonly totals = { statuses: {} as Record<string, number>, failed: 0 };
 
   private entry(name: string): PerBackend {
     let entry = this.backends.get(name);
@@ -58,9 +60,11 @@ export class BackendStats {
         this.current.perBackend[served] = (this.current.perBackend[served] ?? 0) + 1;
       } else {
         this.current.failed++;
+        this.totals.failed++;
       }
       const status = String(record.status);
       this.current.statuses[status] = (this.current.statuses[status] ?? 0) + 1;
+      this.totals.statuses[status] = (this.totals.statuses[status] ?? 0) + 1;
       samples.push({
         t: record.time,
         backend: served,

@@ -10,6 +10,7 @@ import type {
 } from '../api/contract';
 import { accessLogLine } from '../balancer/access-log';
 import type { ProxyConfig } from '../balancer/config';
+import type { Toxic } from '../balancer/toxic';
 import type { RequestRecord } from '../balancer/record';
 import type { PeerSnapshot } from '../balancer/snapshot';
 import { BalancedLab } from '../lab/balanced-lab';
@@ -53,6 +54,8 @@ export class LabSession {
   private readonly requested = new Map<string, BackendAction>();
   private readonly offs: Array<() => void> = [];
   private readonly metricsTimer: NodeJS.Timeout;
+  /** Auto-restore timers of faults with a duration. */
+  private readonly restores = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private buildAbort: AbortController | null = null;
 
   constructor(
@@ -97,8 +100,23 @@ export class LabSession {
     this.buildAbort?.abort();
   }
 
+  /** A fault that undoes itself: `action` now, `restore` after `restoreAfterSec`. */
+  async actionFor(backend: string, action: BackendAction, restoreAfterSec: number): Promise<void> {
+    await this.action(backend, action);
+    const timer = setTimeout(() => {
+      this.restores.delete(backend);
+      this.action(backend, 'restore').catch((error: Error) =>
+        this.sink.log('lab', `${backend}: auto-restore failed: ${error.message}`, 'stderr'),
+      );
+    }, restoreAfterSec * 1000);
+    timer.unref();
+    this.restores.set(backend, { at: Date.now() + restoreAfterSec * 1000, timer });
+    this.sink.changed();
+  }
+
   async action(backend: string, action: BackendAction): Promise<void> {
     const { runtime } = this;
+    if (action === 'restore') this.cancelRestore(backend);
     const balancer = this.lab.balancer;
     this.requested.set(backend, action);
     this.sink.log('lab', `${backend}: ${action}`);
@@ -126,6 +144,24 @@ export class LabSession {
         break;
     }
     this.sink.changed();
+  }
+
+  private cancelRestore(backend: string): void {
+    const pending = this.restores.get(backend);
+    if (pending) clearTimeout(pending.timer);
+    this.restores.delete(backend);
+  }
+
+  setToxic(backend: string, toxic: Toxic | null): void {
+    this.lab.balancer.setPeerToxic(this.upstream, backend, toxic);
+    this.sink.log('lab', `${backend}: ${toxic ? `toxic ${describeToxic(toxic)}` : 'toxic removed'}`);
+  }
+
+  /** Backends in rotation right now (for random faults). */
+  upBackends(): string[] {
+    return this.backends()
+      .filter((b) => b.state === 'up')
+      .map((b) => b.name);
   }
 
   setParams(
@@ -168,6 +204,8 @@ export class LabSession {
           backup: peer?.backup ?? params.backup,
           active: peer?.conns ?? 0,
           fails: peer?.fails ?? 0,
+          toxic: peer?.toxic ? describeToxic(peer.toxic) : null,
+          restoreAt: this.restores.get(name)?.at ?? null,
           ...this.stats.view(name, recent),
         };
       });
@@ -269,9 +307,21 @@ export class LabSession {
   /** Stops the balancer and removes the lab's replicas. */
   async stop(): Promise<void> {
     this.cancelBuild();
+    for (const backend of [...this.restores.keys()]) this.cancelRestore(backend);
     clearInterval(this.metricsTimer);
     for (const off of this.offs.splice(0)) off();
     await this.lab.down();
+  }
+}
+
+export function describeToxic(toxic: Toxic): string {
+  switch (toxic.kind) {
+    case 'latency':
+      return `latency ${toxic.ms}±${toxic.jitterMs} ms`;
+    case 'bandwidth':
+      return `bandwidth ${toxic.kbps} KB/s`;
+    default:
+      return toxic.kind;
   }
 }
 

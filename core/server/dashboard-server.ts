@@ -16,7 +16,7 @@ export interface DashboardServerOptions {
   rendererDir: string;
   /** Fixed token (tests); default a fresh random one. */
   token?: string;
-  /** Extra HTTP routes (e.g. /metrics), called after the host and token checks. */
+  /** Extra HTTP routes besides /metrics, called after the host and token checks. */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
 }
 
@@ -37,10 +37,20 @@ export class DashboardServer {
   private readonly offs: Array<() => void> = [];
   private allowedHosts = new Set<string>();
   private port = 0;
+  private readonly routes: NonNullable<DashboardServerOptions['routes']>;
 
   constructor(private readonly options: DashboardServerOptions) {
     this.token = options.token ?? randomBytes(18).toString('base64url');
     this.http = createServer((req, res) => void this.onRequest(req, res));
+    this.routes = {
+      '/metrics': async (_req, res) => {
+        const { prometheus } = options.app;
+        const text = await prometheus.text();
+        res.writeHead(200, { 'Content-Type': prometheus.contentType });
+        res.end(text);
+      },
+      ...options.routes,
+    };
     this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
       this.onUpgrade(req, socket, head),
     );
@@ -92,7 +102,7 @@ export class DashboardServer {
       return;
     }
     const pathname = new URL(req.url ?? '/', 'http://x').pathname;
-    const route = this.options.routes?.[pathname];
+    const route = this.routes[pathname];
     if (route) {
       if (!this.tokenValid(req)) {
         res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Bearer' });

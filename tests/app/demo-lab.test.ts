@@ -137,6 +137,54 @@ describe('the App with the demo runtime', () => {
       expect(perBackend[name] ?? 0).toBeGreaterThan(20);
   });
 
+  test('a fault with a duration restores itself', async () => {
+    await app.call('backend.action', { backend: 'backend3', action: 'kill', restoreAfterSec: 0.6 });
+    const killed = await waitForView(
+      app,
+      (v) => v.backends.find((b) => b.name === 'backend3')?.state === 'killed',
+      1000,
+    );
+    expect(killed.backends.find((b) => b.name === 'backend3')?.restoreAt).toBeGreaterThan(Date.now());
+    const back = await waitForView(
+      app,
+      (v) => v.backends.find((b) => b.name === 'backend3')?.state === 'up',
+      3000,
+    );
+    expect(back.backends.find((b) => b.name === 'backend3')?.restoreAt).toBeNull();
+  });
+
+  test('a toxic shows on its backend and slows it; removing it restores the speed', async () => {
+    await app.call('backend.toxic', {
+      backend: 'backend1',
+      toxic: { kind: 'latency', ms: 250, jitterMs: 0 },
+    });
+    expect(app.view().backends.find((b) => b.name === 'backend1')?.toxic).toBe('latency 250±0 ms');
+    const started = Date.now();
+    for (let i = 0; i < 3; i++) await get(`${url}/`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(240);
+    await app.call('backend.toxic', { backend: 'backend1', toxic: null });
+    expect(app.view().backends.find((b) => b.name === 'backend1')?.toxic).toBeNull();
+  });
+
+  test('random chaos breaks a backend, restores it, and keeps one up', async () => {
+    const faults: TimelineEvent[] = [];
+    const off = app.events.on('timeline', (e) => faults.push(e));
+    await app.call('chaos.start', { everySec: 1, actions: ['kill', 'pause'], restoreAfterSec: 0.5 });
+    expect(app.view().chaos.running).toBe(true);
+    const failures: number[] = [];
+    const until = Date.now() + 2600;
+    while (Date.now() < until) {
+      const { status } = await get(`${url}/`);
+      if (status !== 200) failures.push(status);
+    }
+    await app.call('chaos.stop', {});
+    off();
+    expect(app.view().chaos.running).toBe(false);
+    expect(faults.some((e) => e.kind === 'killed' || e.kind === 'paused')).toBe(true);
+    expect(failures).toEqual([]);
+    await waitForView(app, (v) => v.backends.every((b) => b.state === 'up'), 3000);
+  });
+
   test('scale to 4 then back to 3 while running', async () => {
     await app.call('lab.scale', { replicas: 4 });
     await waitForView(app, (v) => v.backends.find((b) => b.name === 'backend4')?.state === 'up', 3000);
@@ -161,6 +209,44 @@ describe('config import', () => {
     expect(good.ok).toBe(true);
     expect(app.view().settings.replicas).toBe(2);
     expect(app.view().settings.backends.backend1?.weight).toBe(2);
+    await app.close();
+  });
+});
+
+describe('Prometheus /metrics', () => {
+  test('the text format parses and carries per-backend figures', async () => {
+    const { default: parse } = (await import('parse-prometheus-text-format')) as {
+      default: (text: string) => Array<{
+        name: string;
+        type: string;
+        metrics: Array<{ labels?: Record<string, string>; value?: string }>;
+      }>;
+    };
+    const port = await freePort();
+    const app = new App({ settings: { runtime: 'demo', lab: 'prom', listen: `127.0.0.1:${port}` } });
+    await app.call('lab.start', {});
+    const view = await waitForView(app, (v) => v.backends.filter((b) => b.state === 'up').length === 3);
+    for (let i = 0; i < 9; i++) await get(`${view.url}/`);
+    await app.call('backend.action', { backend: 'backend2', action: 'kill' });
+    await new Promise((r) => setTimeout(r, 400));
+    const families = parse(await app.prometheus.text());
+    const family = (name: string) => families.find((f) => f.name === name)!;
+    expect(family('upstream_lab_backend_requests_total').type).toBe('COUNTER');
+    const requests = Object.fromEntries(
+      family('upstream_lab_backend_requests_total').metrics.map((m) => [m.labels!.backend, Number(m.value)]),
+    );
+    expect(requests).toEqual({ backend1: 3, backend2: 3, backend3: 3 });
+    const up = Object.fromEntries(
+      family('upstream_lab_backend_up').metrics.map((m) => [m.labels!.backend, Number(m.value)]),
+    );
+    expect(up).toEqual({ backend1: 1, backend2: 0, backend3: 1 });
+    const killed = family('upstream_lab_backend_state').metrics.find(
+      (m) => m.labels!.backend === 'backend2' && m.labels!.state === 'killed',
+    );
+    expect(Number(killed?.value)).toBe(1);
+    expect(
+      Number(family('upstream_lab_responses_total').metrics.find((m) => m.labels!.status === '200')?.value),
+    ).toBe(9);
     await app.close();
   });
 });

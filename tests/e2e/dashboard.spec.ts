@@ -1,5 +1,5 @@
 // Page-side code is passed as strings: this file is type-checked without the DOM library.
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { startTraffic, type Traffic } from '../support/traffic';
 import { expect, keepScreenshot, openDashboard, test, useLab } from './fixtures';
 import type { DashboardPage } from './pages/dashboard';
@@ -136,10 +136,25 @@ test('log search: Ctrl+F, highlights without hiding, next and previous', async (
   await page.getByRole('button', { name: 'Previous match' }).click();
   await expect(dashboard.matchCount).toHaveText(new RegExp(`^\\s*${first} of ${total}\\s*$`));
 
-  // "Only matching" turns the search into a filter.
+  // "Only matching" turns the search into a filter; Export downloads what is shown, as plain text.
   await dashboard.logs.getByLabel('Only matching').check();
   await expect.poll(() => dashboard.logsShown()).toBe(total);
   await dashboard.logs.screenshot({ path: 'test-results/screenshots/logs.png' });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    dashboard.logs.getByRole('button', { name: 'Export' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^upstream-lab-logs-.*\.txt$/);
+  const exported = readFileSync(await download.path(), 'utf8')
+    .trimEnd()
+    .split('\n');
+  expect(exported).toHaveLength(total);
+  for (const line of exported) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\S+Z lab\s+backend\d+: ready at /);
+
+  // Timestamps off: the time column goes away.
+  await expect(dashboard.logLines.locator('.ts').first()).toBeVisible();
+  await dashboard.logs.getByLabel('Timestamps').uncheck();
+  await expect(dashboard.logLines.locator('.ts')).toHaveCount(0);
   expect(problems).toEqual([]);
 });
 
@@ -181,5 +196,49 @@ test('a bad nginx.conf import shows FILE:LINE:COL and highlights the line', asyn
   });
   await expect(dashboard.setup.getByRole('status').filter({ hasText: 'Imported good.conf' })).toBeVisible();
   await expect(view).toHaveCount(0);
+
+  // Export writes the lab's config as nginx.conf.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    dashboard.setup.getByRole('button', { name: 'Export nginx.conf' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('nginx.conf');
+  const conf = readFileSync(await download.path(), 'utf8');
+  expect(conf).toContain('upstream backend_pool {');
+  expect(conf).toMatch(/server backend1:8000 .*;/);
   expect(problems).toEqual([]);
+});
+
+test('weight 3 on backend1 gives it about three fifths of the requests, live', async ({ page, problems }) => {
+  const dashboard = await openDashboard(page, lab());
+  traffic = steadyTraffic();
+  await expectSharesAboveZero(dashboard, ['backend1', 'backend2', 'backend3']);
+  const weight = page.getByRole('spinbutton', { name: 'Weight of backend1' });
+  await weight.fill('3');
+  await weight.press('Enter');
+  await expect(weight).toHaveValue('3');
+  await expect.poll(() => dashboard.share('backend1'), { timeout: 12_000 }).toBeGreaterThan(50);
+  expect(await dashboard.share('backend2')).toBeLessThan(30);
+  await weight.fill('1');
+  await weight.press('Enter');
+  await expect.poll(() => dashboard.share('backend1'), { timeout: 12_000 }).toBeLessThan(40);
+  expect(problems).toEqual([]);
+});
+
+test('traffic generator: it runs, or says why it cannot', async ({ page }) => {
+  const dashboard = await openDashboard(page, lab());
+  const panel = page.getByRole('region', { name: 'Traffic' });
+  await panel.getByRole('spinbutton', { name: 'Requests/s' }).fill('20');
+  await panel.getByRole('button', { name: 'Start traffic' }).click();
+  const refused = panel.getByRole('alert');
+  const sending = panel.getByText('● sending');
+  await expect(refused.or(sending)).toBeVisible();
+  if (await refused.isVisible()) {
+    await expect(refused).toContainText(/^Traffic: .+/);
+  } else {
+    await expect(panel.getByRole('definition').nth(1)).not.toHaveText('0');
+    await panel.getByRole('button', { name: 'Stop traffic' }).click();
+    await expect(sending).toHaveCount(0);
+  }
+  await expect(dashboard.row('backend1')).toBeVisible();
 });

@@ -20,6 +20,8 @@ export interface LabOptions {
   replicas?: number;
   /** Startup budget: the first run may rebuild the renderer. */
   timeoutMs?: number;
+  /** Extra environment for the CLI (e.g. a DOCKER_HOST that is not there). */
+  env?: Record<string, string>;
 }
 
 /** A free TCP port on loopback (closed again before it is returned). */
@@ -66,7 +68,11 @@ export async function startLab(options: LabOptions = {}): Promise<LabProcess> {
     '--quiet',
     ...(options.replicas ? ['--replicas', String(options.replicas)] : []),
   ];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
   let output = '';
   let dashboardUrl: string | undefined;
   let balancerUrl: string | undefined;
