@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LabView, TimelineEvent } from '../../core/api/contract';
 import { App } from '../../core/app/app';
+import parse from 'parse-prometheus-text-format';
 import { freePort } from '../support/target';
 
 /** GET through the balancer; resolves with the status and the backend that answered. */
@@ -215,13 +216,6 @@ describe('config import', () => {
 
 describe('Prometheus /metrics', () => {
   test('the text format parses and carries per-backend figures', async () => {
-    const { default: parse } = (await import('parse-prometheus-text-format')) as {
-      default: (text: string) => Array<{
-        name: string;
-        type: string;
-        metrics: Array<{ labels?: Record<string, string>; value?: string }>;
-      }>;
-    };
     const port = await freePort();
     const app = new App({ settings: { runtime: 'demo', lab: 'prom', listen: `127.0.0.1:${port}` } });
     await app.call('lab.start', {});
