@@ -29,12 +29,19 @@ import { LabSession } from './session';
 import { EventBatcher } from './event-batcher';
 import { PrometheusMetrics } from './prometheus';
 import { TrafficControl } from './traffic-control';
+import { LabPersistence, type SavedLab } from './persistence';
+import { RunRecorder } from './run-recorder';
+import type { BackendTotals, RunRecord } from '../state/lab-record';
+import { LabStore } from '../state/lab-store';
+import { defaultStateDir } from '../state/state-dir';
 
 export const SAMPLE_BACKEND = resolve(import.meta.dirname, '../../resources/sample-backend');
 const LOG_CAPACITY = 20_000;
 
 export interface AppOptions {
   settings?: Partial<LabSettings>;
+  /** Where labs are saved; null = nothing is saved (default: defaultStateDir()). */
+  stateDir?: string | null;
   /** For tests and the CLI: how to reach Docker (default: DOCKER_HOST, context, default socket). */
   engine?: () => Engine;
 }
@@ -54,7 +61,10 @@ export class App {
   private error: string | null = null;
   private engine: Engine | null = null;
   private engineView: EngineView = { state: 'unknown', message: null, version: null };
-  private imported: ProxyConfig | null = null;
+  private imported: { config: ProxyConfig; text: string; file: string } | null = null;
+  private recorder: RunRecorder | null = null;
+  private readonly persistence: LabPersistence;
+  private runTimer: NodeJS.Timeout | null = null;
   private readonly logs = new RingBuffer<LogLine>(LOG_CAPACITY);
   private readonly batcher: EventBatcher;
   private readonly traffic: TrafficControl;
@@ -64,6 +74,12 @@ export class App {
   constructor(private readonly options: AppOptions = {}) {
     this.settings = labSettings.parse({ ...DEFAULT_SETTINGS, ...options.settings });
     this.batcher = new EventBatcher(this.events, () => this.view());
+    const stateDir = options.stateDir === undefined ? defaultStateDir() : options.stateDir;
+    this.persistence = new LabPersistence(
+      stateDir === null ? null : new LabStore(stateDir),
+      () => ({ lab: this.savedLab(), run: this.runSnapshot(false) }),
+      (message) => this.notice('warning', message),
+    );
     this.traffic = new TrafficControl(() => this.batcher.changed());
     this.prometheus = new PrometheusMetrics(
       () => this.view(),
@@ -93,6 +109,7 @@ export class App {
     },
     'lab.scale': async ({ replicas }: { replicas: number }) => {
       this.settings = { ...this.settings, replicas };
+      this.persistence.saveSoon();
       await this.session?.runtime.scale(replicas);
       return this.view();
     },
@@ -143,6 +160,7 @@ export class App {
       if (params.backup !== undefined)
         this.notice('info', `backup takes effect when the lab is next started`);
       this.session?.setParams(backend, params);
+      this.persistence.saveSoon();
       this.batcher.changed();
       return this.view();
     },
@@ -165,6 +183,43 @@ export class App {
     },
   };
 
+  /** Loads the saved lab `lab` (default: the current one), if any: its settings and imported config. */
+  async restore(lab = this.settings.lab): Promise<void> {
+    const record = await this.persistence.restore(lab);
+    if (!record) return;
+    this.settings = labSettings.parse({ ...record.settings, ...this.options.settings });
+    if (record.importedConfig) {
+      const { text, file } = record.importedConfig;
+      this.imported = { config: parseNginxConfig(text, file).config, text, file };
+    }
+    this.batcher.changed();
+  }
+
+  private savedLab(): SavedLab {
+    return {
+      settings: this.settings,
+      importedConfig: this.imported ? { text: this.imported.text, file: this.imported.file } : null,
+    };
+  }
+
+  private runSnapshot(ended: boolean): RunRecord | null {
+    const recorder = this.recorder;
+    if (!recorder) return null;
+    const session = this.session;
+    const totals: BackendTotals[] = (session?.backends() ?? []).map((b) => ({
+      name: b.name,
+      requests: b.requests,
+      failedAttempts: session?.stats.failedAttempts(b.name) ?? 0,
+      avgMs: b.avgMs,
+      p95Ms: b.p95Ms,
+      weight: b.weight,
+      maxFails: b.maxFails,
+      failTimeoutSec: b.failTimeoutSec,
+      backup: b.backup,
+    }));
+    return recorder.snapshot(totals.length ? totals : recorder.run.backends, this.traffic.last, ended);
+  }
+
   private requireSession(): LabSession {
     if (!this.session) throw new Error('no lab is running: start one first');
     return this.session;
@@ -181,13 +236,24 @@ export class App {
     } catch (error) {
       return this.fail(error);
     }
-    const session = new LabSession(this.settings, runtime, labConfig(this.settings, this.imported), {
-      log: (source, text, stream, time) => this.log(source, text, stream, time),
-      requests: (samples: RequestSample[]) => this.batcher.requests(samples),
-      metrics: (sample) => this.events.emit('metrics', sample),
-      timeline: (event) => this.events.emit('timeline', event),
-      changed: () => this.batcher.changed(),
-    });
+    const session = new LabSession(
+      this.settings,
+      runtime,
+      labConfig(this.settings, this.imported?.config ?? null),
+      {
+        log: (source, text, stream, time) => this.log(source, text, stream, time),
+        requests: (samples: RequestSample[]) => this.batcher.requests(samples),
+        metrics: (sample) => {
+          this.recorder?.metrics(sample);
+          this.events.emit('metrics', sample);
+        },
+        timeline: (event) => {
+          this.recorder?.timeline(event);
+          this.events.emit('timeline', event);
+        },
+        changed: () => this.batcher.changed(),
+      },
+    );
     this.session = session;
     try {
       await session.listen();
@@ -196,6 +262,10 @@ export class App {
       await session.stop().catch(() => undefined);
       return this.fail(error);
     }
+    this.recorder = new RunRecorder(session.url, null);
+    this.runTimer = setInterval(() => void this.persistence.saveNow(), 10_000);
+    this.runTimer.unref();
+    void this.persistence.saveNow();
     this.setState('building');
     void session
       .start()
@@ -275,16 +345,21 @@ export class App {
     this.chaos.stop();
     await this.traffic.stop();
     this.setState('stopping');
+    if (this.runTimer) clearInterval(this.runTimer);
+    this.runTimer = null;
+    this.runSnapshot(true);
     this.session = null;
     await session.stop();
+    await this.persistence.saveNow();
     this.setState('idle');
   }
 
   private importConfig(text: string, file: string): ConfigImportResult {
     try {
       const { config, warnings } = parseNginxConfig(text, file);
-      this.imported = config;
+      this.imported = { config, text, file };
       this.settings = settingsFromConfig(this.settings, config);
+      this.persistence.saveSoon();
       this.batcher.changed();
       if (this.session) this.notice('info', 'the imported config takes effect when the lab is next started');
       return { ok: true, error: null, warnings: warnings.map(formatDiagnostic) };
@@ -302,7 +377,7 @@ export class App {
 
   private exportConfig(format: string): CommandResult<'config.export'> {
     if (format !== 'nginx') throw new Error(`export as ${format} is not available yet`);
-    const config = labConfig(this.settings, this.imported);
+    const config = labConfig(this.settings, this.imported?.config ?? null);
     return {
       filename: 'nginx.conf',
       mime: 'text/plain',

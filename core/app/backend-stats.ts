@@ -12,6 +12,7 @@ interface PerBackend {
   latencies: Float64Array;
   latencyCount: number;
   lastError: string | null;
+  failedAttempts: number;
 }
 
 /**
@@ -34,6 +35,7 @@ export class BackendStats {
         latencies: new Float64Array(LATENCY_WINDOW),
         latencyCount: 0,
         lastError: null,
+        failedAttempts: 0,
       };
       this.backends.set(name, entry);
     }
@@ -48,8 +50,9 @@ export class BackendStats {
       const served = record.servedBy;
       for (const attempt of record.attempts) {
         if (attempt.peer === served || attempt.addr === record.upstream) continue;
-        this.entry(attempt.peer).lastError =
-          `${attempt.status} at ${new Date(record.time).toISOString().slice(11, 19)}`;
+        const failed = this.entry(attempt.peer);
+        failed.failedAttempts++;
+        failed.lastError = `${attempt.status} at ${new Date(record.time).toISOString().slice(11, 19)}`;
       }
       if (served) {
         const entry = this.entry(served);
@@ -118,6 +121,10 @@ export class BackendStats {
       p95Ms: n ? times[Math.min(n - 1, Math.floor(n * 0.95))]! : null,
       lastError: entry.lastError,
     };
+  }
+
+  failedAttempts(name: string): number {
+    return this.backends.get(name)?.failedAttempts ?? 0;
   }
 
   /** Requests served by all backends in the share window. */

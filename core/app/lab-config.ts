@@ -36,20 +36,21 @@ function applyParams(server: ServerConfig, params: BackendParams): ServerConfig 
   };
 }
 
-/** The balancer config for the settings: an imported nginx.conf if any, else the lab's default. */
+/**
+ * The balancer config for the settings: an imported nginx.conf if any (its backendN servers take
+ * the parameters as tuned since), else the lab's default with the settings' method.
+ */
 export function labConfig(settings: LabSettings, imported: ProxyConfig | null): ProxyConfig {
-  const config = imported
-    ? structuredClone(imported)
-    : defaultLabConfig(settings.replicas, parseListen(settings.listen));
-  if (imported) {
-    for (const server of config.servers) server.listen = [parseListen(settings.listen)];
-    return config;
+  const listen = parseListen(settings.listen);
+  const config = imported ? structuredClone(imported) : defaultLabConfig(settings.replicas, listen);
+  for (const server of config.servers) server.listen = [listen];
+  if (!imported) config.upstreams[0]!.method = methodOf(settings.method);
+  for (const upstream of config.upstreams) {
+    upstream.servers = upstream.servers.map((server) => {
+      const name = replicaName(server.address);
+      return name ? applyParams(server, paramsFor(settings, name)) : server;
+    });
   }
-  const upstream = config.upstreams[0]!;
-  upstream.method = methodOf(settings.method);
-  upstream.servers = upstream.servers.map((server) =>
-    applyParams(server, paramsFor(settings, replicaName(server.address)!)),
-  );
   return config;
 }
 
