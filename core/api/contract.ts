@@ -245,11 +245,19 @@ export interface CommandResults {
   'chaos.stop': LabView;
   'backend.set': LabView;
   'config.import': ConfigImportResult;
-  'config.export': { filename: string; mime: string; text: string };
+  'config.export': ExportedFile;
   'traffic.start': LabView;
   'traffic.stop': LabView;
   'logs.backlog': LogLine[];
   'engine.retry': LabView;
+}
+
+/** A file to save; `companions` go beside it (compose.yaml mounts ./nginx.conf). */
+export interface ExportedFile {
+  filename: string;
+  mime: string;
+  text: string;
+  companions: Array<{ filename: string; mime: string; text: string }>;
 }
 
 export type CommandResult<C extends CommandName> = CommandResults[C];

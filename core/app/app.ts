@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type {
   ApiEvents,
   BackendAction,
@@ -7,6 +6,7 @@ import type {
   CommandResult,
   ConfigImportResult,
   EngineView,
+  ExportedFile,
   LabSettings,
   LabView,
   LogLine,
@@ -18,11 +18,13 @@ import type { ProxyConfig } from '../balancer/config';
 import type { Toxic } from '../balancer/toxic';
 import { RandomFaults } from '../chaos/random-faults';
 import { DemoRuntime } from '../demo/demo-runtime';
+import { SAMPLE_BACKEND } from '../lab/sample';
 import { createLab, Engine, EngineError, imageExists, OFFLINE_BASE_IMAGE } from '../docker';
 import { Emitter } from '../events/emitter';
 import type { Runtime } from '../lab/runtime';
 import { RingBuffer } from '../logs/ring';
-import { ConfigError, parseNginxConfig, writeNginxConfig } from '../nginx';
+import { ConfigError, parseNginxConfig } from '../nginx';
+import { exportLab, type ExportFormat } from '../export';
 import { formatDiagnostic } from '../nginx/errors';
 import { DEFAULT_SETTINGS, labConfig, settingsFromConfig } from './lab-config';
 import { LabSession } from './session';
@@ -35,7 +37,6 @@ import type { BackendTotals, RunRecord } from '../state/lab-record';
 import { LabStore } from '../state/lab-store';
 import { defaultStateDir } from '../state/state-dir';
 
-export const SAMPLE_BACKEND = resolve(import.meta.dirname, '../../resources/sample-backend');
 const LOG_CAPACITY = 20_000;
 
 export interface AppOptions {
@@ -165,7 +166,7 @@ export class App {
       return this.view();
     },
     'config.import': async ({ text, file }: { text: string; file: string }) => this.importConfig(text, file),
-    'config.export': async ({ format }: { format: string }) => this.exportConfig(format),
+    'config.export': async ({ format }: { format: ExportFormat }) => this.exportConfig(format),
     'traffic.start': async (input: TrafficOptions) => {
       const url = this.session?.url;
       if (!url) throw new Error('start the lab first: traffic goes to its balancer');
@@ -375,14 +376,9 @@ export class App {
     }
   }
 
-  private exportConfig(format: string): CommandResult<'config.export'> {
-    if (format !== 'nginx') throw new Error(`export as ${format} is not available yet`);
-    const config = labConfig(this.settings, this.imported?.config ?? null);
-    return {
-      filename: 'nginx.conf',
-      mime: 'text/plain',
-      text: writeNginxConfig(config, { explicitServerDefaults: true }),
-    };
+  private exportConfig(format: ExportFormat): ExportedFile {
+    const { lab, run } = { lab: this.savedLab(), run: this.runSnapshot(false) };
+    return exportLab({ version: 1, ...lab, lastRun: run, savedAt: Date.now() }, format);
   }
 
   private fail(error: unknown): LabView {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBaseImage } from './base-image';
 import { registerCheckConfig } from './check-config';
 import { registerDown } from './down';
+import { registerExport } from './export';
 import { registerLoad } from './load';
 import { registerProxy } from './proxy';
 import { registerStatus } from './status';
@@ -22,6 +23,7 @@ export function createProgram(): Command {
   registerCheckConfig(program);
   registerBaseImage(program);
   registerLoad(program);
+  registerExport(program);
   return program;
 }
 

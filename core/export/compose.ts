@@ -1,3 +1,4 @@
+import { SAMPLE_BACKEND } from '../lab/sample';
 import { isAbsolute, resolve } from 'node:path';
 import { Document, Scalar, type YAMLMap } from 'yaml';
 import { buildArgsFor, throughMirror } from '../docker/mirrors';
@@ -19,15 +20,6 @@ export interface ComposeExportOptions {
 }
 
 export const NGINX_IMAGE = 'nginx:1.27';
-
-/**
- * Packaged apps keep resources in app.asar, which only Electron's fs can read; Docker builds from
- * the unpacked copy electron-builder leaves beside it.
- */
-export const SAMPLE_PROJECT = resolve(import.meta.dirname, '../../resources/sample-backend').replace(
-  /([\\/])app\.asar([\\/])/,
-  '$1app.asar.unpacked$2',
-);
 
 /**
  * The lab as a Docker Compose project: compose.yaml (replicas backend1..N from one image, and
@@ -94,7 +86,7 @@ function backendTemplate(record: LabRecord, options: ComposeExportOptions): Reco
 
 function projectFolder(record: LabRecord, options: ComposeExportOptions): string {
   const project = record.settings.project;
-  if (!project) return options.sampleProject ?? SAMPLE_PROJECT;
+  if (!project) return options.sampleProject ?? SAMPLE_BACKEND;
   return isAbsolute(project) ? project : resolve(project);
 }
 

@@ -43,16 +43,10 @@ function importedConfig(record: LabRecord): ProxyConfig | null {
 }
 
 /**
- * labConfig runs an imported config as written; the lab then tunes it through settings (weights
- * set live, replicas scaled, the method chosen), which the export must carry.
+ * labConfig tunes an imported config's server lines; the export also follows a method chosen
+ * since the import, and names exactly the lab's replicas.
  */
 function retune(config: ProxyConfig, settings: LabSettings): void {
-  for (const upstream of config.upstreams) {
-    for (const server of upstream.servers) {
-      const name = replicaName(server.address);
-      if (name) Object.assign(server, settings.backends[name]);
-    }
-  }
   const pool = config.upstreams.find((upstream) => upstream.servers.some((s) => replicaName(s.address)));
   if (!pool) return;
   if (pool.method.kind !== settings.method && pool.method.kind !== 'hash') {

@@ -1,7 +1,6 @@
 import type { BackendParams, LabSettings, MetricsSample, TimelineEvent } from '../api/contract';
 import { paramsFor } from '../app/lab-config';
 import type { BackendTotals, LabRecord, RunRecord } from '../state/lab-record';
-import { lastRunOf } from './run-record';
 
 /**
  * What every report format shows, computed once. Times (`t`, `…At`) are epoch milliseconds;
@@ -67,7 +66,7 @@ export function reportModel(record: LabRecord): ReportModel {
     savedAt: record.savedAt,
     settings: record.settings,
     importedFile: record.importedConfig?.file ?? null,
-    run: runReport(record.settings, lastRunOf(record)),
+    run: runReport(record.settings, record.lastRun),
   };
 }
 

@@ -1,32 +1,45 @@
 import { z } from 'zod';
-import { labSettings, type MetricsSample, type TimelineEvent } from '../api/contract';
+import { labSettings, TIMELINE_KINDS } from '../api/contract';
+
+const counts = z.record(z.string(), z.number().nonnegative());
+
+const metricsSample = z.object({ t: z.number(), perBackend: counts, statuses: counts, failed: z.number() });
+
+const timelineEvent = z.object({
+  t: z.number(),
+  backend: z.string(),
+  kind: z.enum(TIMELINE_KINDS),
+  detail: z.string(),
+});
 
 /** Per-backend totals of a run. */
-export interface BackendTotals {
-  name: string;
-  requests: number;
-  failedAttempts: number;
-  avgMs: number | null;
-  p95Ms: number | null;
-  weight: number;
-  maxFails: number;
-  failTimeoutSec: number;
-  backup: boolean;
-}
+const backendTotals = z.object({
+  name: z.string(),
+  requests: z.number(),
+  failedAttempts: z.number(),
+  avgMs: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+  weight: z.number(),
+  maxFails: z.number(),
+  failTimeoutSec: z.number(),
+  backup: z.boolean(),
+});
+export type BackendTotals = z.infer<typeof backendTotals>;
 
 /** What a run leaves for its report: the per-second series, the timeline, totals. */
-export interface RunRecord {
-  startedAt: number;
-  endedAt: number | null;
+const runRecord = z.object({
+  startedAt: z.number(),
+  endedAt: z.number().nullable(),
   /** Balancer URL, e.g. http://127.0.0.1:8080. */
-  url: string | null;
-  image: string | null;
-  metrics: MetricsSample[];
-  timeline: TimelineEvent[];
-  backends: BackendTotals[];
+  url: z.string().nullable(),
+  image: z.string().nullable(),
+  metrics: z.array(metricsSample),
+  timeline: z.array(timelineEvent),
+  backends: z.array(backendTotals),
   /** The traffic generator's last summary, if it ran (its shape: core/traffic TrafficSummary). */
-  traffic: unknown;
-}
+  traffic: z.unknown(),
+});
+export type RunRecord = z.infer<typeof runRecord>;
 
 /**
  * A lab as saved on disk (`<state dir>/labs/<lab>.json`): its settings (with weights as tuned
@@ -37,8 +50,8 @@ export const labRecord = z.object({
   settings: labSettings,
   /** The imported nginx.conf text and file name, if the lab came from one. */
   importedConfig: z.object({ text: z.string(), file: z.string() }).nullable(),
-  lastRun: z.unknown().nullable(),
+  lastRun: runRecord.nullable(),
   savedAt: z.number(),
 });
 
-export type LabRecord = Omit<z.infer<typeof labRecord>, 'lastRun'> & { lastRun: RunRecord | null };
+export type LabRecord = z.infer<typeof labRecord>;

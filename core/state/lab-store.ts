@@ -24,7 +24,7 @@ export class LabStore {
     let problem: string;
     try {
       const parsed = labRecord.safeParse(JSON.parse(text));
-      if (parsed.success) return { record: parsed.data as LabRecord, warning: null };
+      if (parsed.success) return { record: parsed.data, warning: null };
       problem = parsed.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ');
     } catch (error) {
       problem = (error as Error).message;

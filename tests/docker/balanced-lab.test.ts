@@ -41,7 +41,8 @@ describe.runIf(docker)('balanced lab: Docker replicas behind the balancer (real 
   /** Every request the balancer finished, as its subscribers get them. */
   const records: RequestRecord[] = [];
 
-  const peers = (): PeerSnapshot[] => balanced.balancer.snapshot()[0]!.peers;
+  const peers = (): PeerSnapshot[] =>
+    balanced.balancer.snapshot().find((u) => u.name === balanced.upstream)?.peers ?? [];
   const peer = (backend: string): PeerSnapshot | undefined => peers().find((p) => p.name === backend);
   /** Resolves with the time of the balancer's first `peers` event of `reason` where `backend` passes `test`. */
   const peerEvent = (backend: string, reason: string, test: (p: PeerSnapshot) => boolean, timeoutMs = 5000) =>

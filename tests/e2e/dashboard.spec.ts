@@ -243,3 +243,20 @@ test('traffic generator: it runs, or says why it cannot', async ({ page }) => {
   }
   await expect(dashboard.row('backend1')).toBeVisible();
 });
+
+test('a fault with auto-restore undoes itself; a toxic shows on its row until removed', async ({ page }) => {
+  const dashboard = await openDashboard(page, lab());
+  await page.getByRole('spinbutton', { name: 'Auto-restore after (seconds)' }).fill('2');
+  await dashboard.button('Pause', 'backend3').click();
+  await expect(dashboard.state('backend3')).toContainText('paused', { timeout: 1000 });
+  await expect(dashboard.state('backend3')).toContainText(/auto-restore in \d s/);
+  await expect(dashboard.state('backend3')).toContainText('up', { timeout: 6000 });
+  await page.getByRole('spinbutton', { name: 'Auto-restore after (seconds)' }).fill('0');
+
+  await page.getByLabel('More actions for backend1').click();
+  await page.getByRole('button', { name: 'Latency 300 ms on backend1' }).click();
+  await expect(dashboard.state('backend1')).toContainText('toxic: latency');
+  await page.getByLabel('More actions for backend1').click();
+  await page.getByRole('button', { name: 'Remove toxic on backend1' }).click();
+  await expect(dashboard.state('backend1')).not.toContainText('toxic');
+});

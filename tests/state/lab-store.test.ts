@@ -52,6 +52,21 @@ describe('the lab store', () => {
     expect(await readFile(join(dir, 'labs', kept[0]!), 'utf8')).toContain('"broken"');
   });
 
+  test('a hand-edited last run that is not a run makes the file unreadable, named by field', async () => {
+    const store = new LabStore(dir);
+    await mkdir(join(dir, 'labs'), { recursive: true });
+    const record = {
+      version: 1,
+      settings: { ...DEFAULT_SETTINGS, lab: 'edited' },
+      importedConfig: null,
+      savedAt: 1,
+    };
+    await writeFile(store.path('edited'), JSON.stringify({ ...record, lastRun: { metrics: 'lots' } }));
+    const { record: loaded, warning } = await store.load('edited');
+    expect(loaded).toBeNull();
+    expect(warning).toMatch(/lastRun\.startedAt|lastRun\.metrics/);
+  });
+
   test('the state folder follows UPSTREAM_LAB_HOME, then the platform', () => {
     expect(defaultStateDir({ UPSTREAM_LAB_HOME: '/x' }, 'linux')).toBe('/x');
     expect(defaultStateDir({ XDG_CONFIG_HOME: '/cfg' }, 'linux')).toBe('/cfg/upstream-lab');

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createConnection, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import { createDocker, probeEngine } from '../../core/docker/engine';
 import { resolveEndpoint } from '../../core/docker/endpoint';
@@ -10,7 +9,7 @@ import { LABEL_LAB, labFilter } from '../../core/docker/labels';
 /** Label on every throwaway container a test makes outside a lab (log printers, foreign containers). */
 export const TEST_LABEL = 'upstream-lab.test';
 
-export const SAMPLE_BACKEND = fileURLToPath(new URL('../../resources/sample-backend', import.meta.url));
+export { SAMPLE_BACKEND } from '../../core/lab/sample';
 
 let client: Docker | undefined;
 

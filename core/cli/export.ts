@@ -1,0 +1,101 @@
+import { chmod } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { labName } from '../api/contract';
+import { exportCompose, ExportError, exportNginx, exportReport, type ReportFormat } from '../export';
+import { writeFileAtomic } from '../state/atomic-file';
+import type { LabRecord } from '../state/lab-record';
+import { LabStore } from '../state/lab-store';
+import { defaultStateDir } from '../state/state-dir';
+import { CliError } from './errors';
+import { labOption } from './lab-options';
+
+interface ExportFlags {
+  lab: string;
+  format: 'nginx' | 'compose' | 'report';
+  out: string;
+  stateDir: string;
+}
+
+interface OutputFile {
+  path: string;
+  text: string;
+}
+
+export function registerExport(program: Command): void {
+  labOption(
+    program
+      .command('export')
+      .description("write a saved lab's nginx.conf, Docker Compose project or run report")
+      .addOption(
+        new Option('--format <format>', 'nginx, compose (compose.yaml + nginx.conf beside it) or report')
+          .choices(['nginx', 'compose', 'report'])
+          .makeOptionMandatory(),
+      )
+      .requiredOption(
+        '--out <path>',
+        'file to write; a report is JSON, CSV or HTML by its extension (default HTML)',
+      )
+      .option('--state-dir <dir>', 'where labs are saved', defaultStateDir()),
+  ).action(async (flags: ExportFlags) => {
+    const record = await loadLab(flags.lab, flags.stateDir);
+    const files = outputs(record, flags.format, resolve(flags.out));
+    for (const file of files) {
+      await writeFileAtomic(file.path, file.text);
+      // Exports are handed in and mounted into containers, not private like the lab files.
+      await chmod(file.path, 0o644);
+      process.stdout.write(`wrote ${file.path}\n`);
+    }
+    if (flags.format === 'compose') {
+      process.stdout.write(`run: docker compose -f ${files[0]!.path} up --build\n`);
+    }
+  });
+}
+
+async function loadLab(lab: string, stateDir: string): Promise<LabRecord> {
+  const name = labName.safeParse(lab);
+  if (!name.success)
+    throw new CliError(`--lab "${lab}": ${name.error.issues[0]?.message ?? 'not a lab name'}`);
+  const { record, warning } = await new LabStore(stateDir).load(lab);
+  if (warning) throw new CliError(warning);
+  if (!record)
+    throw new CliError(`no saved lab "${lab}" in ${stateDir} (run \`upstream-lab up --lab ${lab}\` first)`);
+  return record;
+}
+
+function outputs(record: LabRecord, format: ExportFlags['format'], out: string): OutputFile[] {
+  try {
+    switch (format) {
+      case 'nginx':
+        return [{ path: out, text: exportNginx(record) }];
+      case 'report':
+        return [{ path: out, text: exportReport(record, reportFormatOf(out)) }];
+      case 'compose':
+        return composeOutputs(record, out);
+    }
+  } catch (error) {
+    if (error instanceof ExportError)
+      throw new CliError(`cannot export lab "${record.settings.lab}": ${error.message}`);
+    throw error;
+  }
+}
+
+/** compose.yaml where asked; nginx.conf beside it, where its `./nginx.conf` mount looks. */
+function composeOutputs(record: LabRecord, out: string): OutputFile[] {
+  const nginxPath = join(dirname(out), 'nginx.conf');
+  if (basename(out) === 'nginx.conf') {
+    throw new CliError(`--out ${out}: that is where nginx.conf goes; name the compose file compose.yaml`);
+  }
+  const [compose, nginx] = exportCompose(record).files;
+  return [
+    { path: out, text: compose!.text },
+    { path: nginxPath, text: nginx!.text },
+  ];
+}
+
+export function reportFormatOf(path: string): ReportFormat {
+  const extension = extname(path).toLowerCase();
+  if (extension === '.json') return 'json';
+  if (extension === '.csv') return 'csv';
+  return 'html';
+}

@@ -1,0 +1,121 @@
+// The renderer's logic without a browser: stores, the Svelte adapter, the log index.
+import { expect, test } from '@playwright/test';
+import type { LogLine, RequestSample } from '../../core/api/contract';
+import { LogRing } from '../../renderer/src/lib/logs/ring';
+import { LogIndex, segments, compileSearch, EMPTY_QUERY } from '../../renderer/src/lib/logs/view';
+import { toSvelte } from '../../renderer/src/lib/stores/adapter';
+import { createLogStore } from '../../renderer/src/lib/stores/logs';
+import { createMetricsStore } from '../../renderer/src/lib/stores/metrics';
+
+const line = (seq: number, source: string, text: string): LogLine => ({
+  seq,
+  time: 1_000_000 + seq,
+  source,
+  stream: 'stdout',
+  text,
+});
+
+test('toSvelte emits the current slice first, then only changes', () => {
+  const store = createLogStore(10, 0);
+  const seen: number[] = [];
+  const off = toSvelte(store, (s) => s.received).subscribe((v) => seen.push(v));
+  expect(seen).toEqual([0]);
+  store.getState().backlog([line(0, 'lab', 'a'), line(1, 'lab', 'b')]);
+  store.getState().clear(); // version changes, received does not: no emission
+  off();
+  store.getState().backlog([line(2, 'lab', 'c')]);
+  expect(seen).toEqual([0, 2]);
+});
+
+test('the log store keeps the newest lines, skips repeats, and notices a restarted core', () => {
+  const store = createLogStore(3, 0);
+  store.getState().backlog([0, 1, 2, 3, 4].map((i) => line(i, i % 2 ? 'backend1' : 'access', `l${i}`)));
+  let s = store.getState();
+  expect([s.ring.size, s.received, s.dropped, s.maxSeq]).toEqual([3, 5, 2, 4]);
+  expect(s.ring.get(s.ring.first).text).toBe('l2');
+  expect(s.sources).toEqual(['access', 'backend1']);
+  store.getState().backlog([line(3, 'access', 'again'), line(5, 'lab', 'l5')]);
+  s = store.getState();
+  expect([s.received, s.maxSeq]).toEqual([6, 5]);
+  expect(s.sources).toEqual(['lab', 'access', 'backend1']);
+  // A backlog older than what is held: the core started again, numbering from 0.
+  store.getState().backlog([line(0, 'lab', 'fresh')]);
+  s = store.getState();
+  expect([s.ring.size, s.received, s.maxSeq]).toEqual([1, 1, 0]);
+});
+
+test('LogIndex filters by source, finds matches, steps between them and follows the ring', () => {
+  const ring = new LogRing(5);
+  const index = new LogIndex(ring);
+  for (let i = 0; i < 4; i++)
+    ring.push(line(i, i % 2 ? 'backend2' : 'access', i === 2 ? 'GET /x 502' : `GET / 200`));
+  index.setQuery({ ...EMPTY_QUERY, search: '502' });
+  expect(index.rows).toEqual([0, 1, 2, 3]);
+  expect(index.matches).toEqual([2]);
+  expect(index.step(null, 1)).toBe(2);
+  expect(index.rankOf(2)).toBe(1);
+
+  index.setQuery({ ...EMPTY_QUERY, sources: new Set(['access']), search: 'get', onlyMatches: true });
+  expect(index.rows).toEqual([0, 2]);
+  expect(index.step(0, 1)).toBe(2);
+  expect(index.step(2, 1)).toBe(0);
+  expect(index.step(0, -1)).toBe(2);
+
+  // Three more lines: two fall off the ring's front, the index trims and appends.
+  for (let i = 4; i < 7; i++) ring.push(line(i, 'access', `GET /${i}`));
+  expect(index.update()).toBe(true);
+  expect(index.rows).toEqual([2, 4, 5, 6]);
+  expect(index.trimmed).toBe(1);
+
+  expect(compileSearch({ search: '(', regex: true, caseSensitive: false }).error).toBeTruthy();
+  expect(segments('a-b-a', compileSearch({ search: 'A', regex: false, caseSensitive: false }).all)).toEqual([
+    { text: 'a', match: true },
+    { text: '-b-', match: false },
+    { text: 'a', match: true },
+  ]);
+  // An empty regex match highlights nothing and does not loop.
+  expect(segments('abc', compileSearch({ search: 'x*', regex: true, caseSensitive: false }).all)).toEqual([
+    { text: 'abc', match: false },
+  ]);
+});
+
+test('the request-rate series: counted per second from requests, replaced by the core`s metrics', () => {
+  const store = createMetricsStore(300);
+  const request = (t: number, backend: string | null, status = 200): RequestSample => ({
+    t,
+    backend,
+    status,
+    ms: 1,
+    tried: backend ? [backend] : [],
+  });
+  const t0 = 1_700_000_000_000;
+  store
+    .getState()
+    .addRequests([request(t0 + 10, 'backend1'), request(t0 + 20, 'backend2'), request(t0 + 30, null, 502)]);
+  store.getState().addRequests([request(t0 + 1010, 'backend1')]);
+  store.getState().tick(t0 + 2400);
+  let { samples, backends } = store.getState();
+  expect(samples.map((s) => s.t)).toEqual([t0]);
+  expect(samples[0]).toEqual({
+    t: t0,
+    perBackend: { backend1: 1, backend2: 1 },
+    statuses: { '200': 2, '502': 1 },
+    failed: 1,
+  });
+  expect(backends).toEqual(['backend1', 'backend2']);
+
+  // The core's exact figures for a second win over the counted ones, early or late.
+  store
+    .getState()
+    .addMetrics({ t: t0 + 1000, perBackend: { backend1: 7, backend3: 2 }, statuses: {}, failed: 0 });
+  store.getState().addMetrics({ t: t0, perBackend: { backend1: 5 }, statuses: { '200': 5 }, failed: 0 });
+  store.getState().tick(t0 + 3000 + 1500);
+  ({ samples, backends } = store.getState());
+  expect(samples.map((s) => [s.t - t0, s.perBackend])).toEqual([
+    [0, { backend1: 5 }],
+    [1000, { backend1: 7, backend3: 2 }],
+    [2000, {}],
+    [3000, {}],
+  ]);
+  expect(backends).toEqual(['backend1', 'backend2', 'backend3']);
+});
