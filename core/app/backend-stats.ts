@@ -81,18 +81,20 @@ export class BackendStats {
 
   /** Closes the seconds that have passed; returns their samples (oldest first) for the `metrics` event. */
   tick(now = Date.now()): MetricsSample[] {
-    return this.roll(Math.floor(now / 1000));
+    this.roll(Math.floor(now / 1000));
+    return this.closed.splice(0);
   }
 
-  private roll(second: number): MetricsSample[] {
-    const closed: MetricsSample[] = [];
+  /** Seconds closed (by records of a later second, or by the clock) and not yet handed out. */
+  private readonly closed: MetricsSample[] = [];
+
+  private roll(second: number): void {
     while (this.second < second) {
-      closed.push(this.current);
+      this.closed.push(this.current);
       this.second++;
       for (const entry of this.backends.values()) entry.perSecond[this.second % SHARE_WINDOW_SEC] = 0;
       this.current = this.emptySample(this.second);
     }
-    return closed;
   }
 
   private emptySample(second: number): MetricsSample {

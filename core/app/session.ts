@@ -66,7 +66,11 @@ export class LabSession {
   ) {
     this.lab = new BalancedLab({ runtime, config });
     this.timeline = new Timeline((event) => sink.timeline(event));
-    this.metricsTimer = setInterval(() => this.stats.tick().forEach((s) => sink.metrics(s)), 1000);
+    this.metricsTimer = setInterval(() => {
+      this.stats.tick().forEach((s) => sink.metrics(s));
+      // Shares and latencies are windows over time: they move even when nothing else does.
+      sink.changed();
+    }, 1000);
     this.metricsTimer.unref();
     this.follow();
   }
