@@ -24,7 +24,9 @@ export function parseListen(text: string): ListenConfig {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
   const port = Number(match?.[3]);
   if (!match || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--listen "${text}" is not HOST:PORT (for example 127.0.0.1:8080; port 0 picks a free one)`);
+    throw new Error(
+      `--listen "${text}" is not HOST:PORT (for example 127.0.0.1:8080; port 0 picks a free one)`,
+    );
   }
   return { host: match[1] || match[2] || '127.0.0.1', port, defaultServer: false };
 }
