@@ -7,9 +7,11 @@
 import { z } from 'zod';
 
 export const backendName = z.string().regex(/^backend\d{1,3}$/, 'a backend is named backendN');
+/** Valid as a container-name prefix, a network name and an image repository component. */
 export const labName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_.-]{0,39}$/, 'a lab name is lower-case letters, digits, "-", "_" or "."');
+  .max(48)
+  .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, 'use lower-case letters, digits and single . _ - between them');
 
 export const RUNTIMES = ['docker', 'demo'] as const;
 export const METHODS = ['round_robin', 'least_conn', 'ip_hash', 'random'] as const;
@@ -119,6 +121,8 @@ export interface LabView {
   build: BuildView;
   traffic: TrafficView;
   chaos: ChaosView;
+  /** Labs whose containers an earlier run left on the engine: adopt or remove them. */
+  leftovers: Array<{ lab: string; containers: number; running: number }>;
 }
 
 export const BACKEND_ACTIONS = [
@@ -219,6 +223,9 @@ export const commandInputs = {
   'config.export': z.object({ format: z.enum(EXPORT_FORMATS) }).strict(),
   'traffic.start': trafficOptions,
   'traffic.stop': z.object({}).strict(),
+  'leftovers.scan': z.object({}).strict(),
+  'leftovers.adopt': z.object({ lab: labName }).strict(),
+  'leftovers.remove': z.object({ lab: labName }).strict(),
   'logs.backlog': z.object({ limit: z.number().int().min(1).max(100_000).default(5000) }).strict(),
   'engine.retry': z.object({}).strict(),
 } as const;
@@ -248,6 +255,9 @@ export interface CommandResults {
   'config.export': ExportedFile;
   'traffic.start': LabView;
   'traffic.stop': LabView;
+  'leftovers.scan': LabView;
+  'leftovers.adopt': LabView;
+  'leftovers.remove': LabView;
   'logs.backlog': LogLine[];
   'engine.retry': LabView;
 }

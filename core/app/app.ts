@@ -19,7 +19,15 @@ import type { Toxic } from '../balancer/toxic';
 import { RandomFaults } from '../chaos/random-faults';
 import { DemoRuntime } from '../demo/demo-runtime';
 import { SAMPLE_BACKEND } from '../lab/sample';
-import { createLab, Engine, EngineError, imageExists, OFFLINE_BASE_IMAGE } from '../docker';
+import {
+  createLab,
+  Engine,
+  EngineError,
+  findLeftoverLabs,
+  imageExists,
+  OFFLINE_BASE_IMAGE,
+  type LeftoverLab,
+} from '../docker';
 import { Emitter } from '../events/emitter';
 import type { Runtime } from '../lab/runtime';
 import { RingBuffer } from '../logs/ring';
@@ -66,6 +74,7 @@ export class App {
   private recorder: RunRecorder | null = null;
   private readonly persistence: LabPersistence;
   private runTimer: NodeJS.Timeout | null = null;
+  private leftovers: LeftoverLab[] = [];
   private readonly logs = new RingBuffer<LogLine>(LOG_CAPACITY);
   private readonly batcher: EventBatcher;
   private readonly traffic: TrafficControl;
@@ -177,6 +186,23 @@ export class App {
       await this.traffic.stop();
       return this.view();
     },
+    'leftovers.scan': async () => {
+      await this.scanLeftovers();
+      return this.view();
+    },
+    'leftovers.adopt': async ({ lab }: { lab: string }) => {
+      this.leftovers = this.leftovers.filter((l) => l.lab !== lab);
+      return this.start({ lab, runtime: 'docker' });
+    },
+    'leftovers.remove': async ({ lab }: { lab: string }) => {
+      if (this.session && this.settings.lab === lab)
+        throw new Error(`lab "${lab}" is running: stop it instead`);
+      const engine = await this.connectEngine();
+      await createLab({ lab, project: SAMPLE_BACKEND, docker: engine.docker }).down();
+      this.log('lab', `removed the leftovers of lab "${lab}"`);
+      await this.scanLeftovers();
+      return this.view();
+    },
     'logs.backlog': async ({ limit }: { limit: number }) => this.logs.toArray().slice(-limit),
     'engine.retry': async () => {
       await this.connectEngine();
@@ -192,6 +218,27 @@ export class App {
     if (record.importedConfig) {
       const { text, file } = record.importedConfig;
       this.imported = { config: parseNginxConfig(text, file).config, text, file };
+    }
+    this.batcher.changed();
+  }
+
+  /** Finds labs an earlier run left on the engine (by label); quietly nothing without Docker. */
+  private async scanLeftovers(): Promise<void> {
+    if (this.settings.runtime !== 'docker') return;
+    let engine: Engine;
+    try {
+      engine = await this.connectEngine();
+    } catch {
+      this.leftovers = [];
+      return;
+    }
+    const running = this.session ? this.settings.lab : null;
+    this.leftovers = (await findLeftoverLabs(engine.docker)).filter((l) => l.lab !== running);
+    for (const { lab, containers, running: up } of this.leftovers) {
+      this.notice(
+        'warning',
+        `lab "${lab}" left ${containers} container(s) (${up} running) from an earlier run: adopt or remove them`,
+      );
     }
     this.batcher.changed();
   }
@@ -416,6 +463,7 @@ export class App {
       build: session?.build ?? { state: 'idle', steps: [], message: null, durationMs: null },
       traffic: this.traffic.view,
       chaos: this.chaos.view,
+      leftovers: this.leftovers,
     };
   }
 

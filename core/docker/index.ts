@@ -29,3 +29,4 @@ export { FaultError } from './faults';
 export type { Fault, RestoreStep } from './faults';
 export { ContainerLogs } from './logs';
 export { LABEL_LAB, LABEL_BACKEND, labName } from './labels';
+export { findLeftoverLabs, type LeftoverLab } from './leftovers';

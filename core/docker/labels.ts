@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** Everything a lab creates carries `upstream-lab.lab=<lab>`; nothing without it is touched. */
 export const LABEL_LAB = 'upstream-lab.lab';
 export const LABEL_BACKEND = 'upstream-lab.backend';
@@ -9,11 +7,7 @@ export const LABEL_ROLE = 'upstream-lab.role';
 /** The port the sample backend (runserver 0.0.0.0:8000) listens on inside its container. */
 export const BACKEND_PORT = '8000/tcp';
 
-/** Valid as a container-name prefix, a network name and an image repository component. */
-export const labName = z
-  .string()
-  .max(48)
-  .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, 'use lower-case letters, digits and single . _ - between them');
+export { labName } from '../api/contract';
 
 export const labFilter = (lab: string): string => `${LABEL_LAB}=${lab}`;
 export const backendName = (index: number): string => `backend${index}`;

@@ -39,6 +39,8 @@ void app.whenReady().then(() => {
   installSecurity(location);
   handle(channels.version, () => app.getVersion());
   serveApiOverIpc(core);
+  // The last lab's settings come back, and containers an earlier run left are offered for adoption.
+  void core.restore().then(() => core.call('leftovers.scan', {}));
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

@@ -1,0 +1,42 @@
+import { afterAll, describe, expect, test } from 'vitest';
+import { App } from '../../core/app/app';
+import { createLab } from '../../core/docker/lab';
+import { cleanupLab, dockerReachable, SAMPLE_BACKEND, testDocker, uniqueLab } from '../support/docker';
+import { requires } from '../support/prerequisites';
+
+const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
+
+describe.runIf(docker)('leftovers of an earlier run (real dockerd)', () => {
+  const name = uniqueLab('left');
+  afterAll(() => cleanupLab(name, [`upstream-lab/${name}:latest`]));
+
+  test('are found by label on the next start, offered, and removed on request', async () => {
+    const earlier = createLab({
+      lab: name,
+      project: SAMPLE_BACKEND,
+      replicas: 2,
+      docker: testDocker(),
+      offline: true,
+    });
+    await earlier.build();
+    await earlier.up();
+    // The earlier process "crashed": it never ran down().
+    earlier.close();
+
+    const app = new App({ settings: { runtime: 'docker' }, stateDir: null });
+    const notices: string[] = [];
+    app.events.on('notice', (n) => notices.push(n.message));
+    const view = await app.call('leftovers.scan', {});
+    expect(view.leftovers).toContainEqual({ lab: name, containers: 2, running: 2 });
+    expect(notices.some((m) => m.includes(`lab "${name}" left 2 container(s)`))).toBe(true);
+
+    const after = await app.call('leftovers.remove', { lab: name });
+    expect(after.leftovers.find((l) => l.lab === name)).toBeUndefined();
+    const remaining = await testDocker().listContainers({
+      all: true,
+      filters: { label: [`upstream-lab.lab=${name}`] },
+    });
+    expect(remaining).toEqual([]);
+    await app.close();
+  }, 120_000);
+});
