@@ -147,6 +147,11 @@ function failure(progress: BuildProgress): BuildError {
       '(e.g. docker.arvancloud.ir), import the image from a `docker save` archive, or build ' +
       'offline from upstream-lab/python-django:bookworm.';
   }
+  if (/no space left on device/i.test(error)) {
+    message +=
+      "\nDocker's disk is full. Free space with `docker system prune` (stopped containers, unused " +
+      'images and build cache) or `docker builder prune`, then build again. Nothing else was changed.';
+  }
   return new BuildError(message, step, progress.log);
 }
 
