@@ -3,14 +3,20 @@
  * task over 50 ms on the page's main thread, and a JS heap that stays flat (forced GC before each
  * sample). Headless Chromium, driven by Playwright; the load comes from `upstream-lab load`.
  *
- *   npm run bench:dashboard [-- --minutes 5 --rate 2000 --warmup 60 --profile out.cpuprofile]
+ *   npm run bench:dashboard [-- --minutes 5 --rate 2000 --warmup 60]
+ *
+ * To find out why a task is long: `--trace FILE` records a Chromium trace of the minute after the
+ * warm-up and prints each task over 50 ms on the page's main thread with its wall time, its CPU
+ * time and what ran in it; `--profile FILE` records a CPU profile of that minute and prints the top
+ * self times. Open either in Chrome DevTools' Performance panel.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type CDPSession, type Page } from '@playwright/test';
+import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import type { TrafficSummary } from '../core/traffic';
 import playwrightConfig from '../playwright.config';
 import { chromiumMissing, chromiumPath } from '../tests/support/chromium';
@@ -23,8 +29,8 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '2000' },
     /** Seconds of load before the heap's "first minute" starts (the 100,000-line log ring fills). */
     warmup: { type: 'string', default: '60' },
-    /** Also record a CPU profile of the page for a minute after the warm-up (Chrome DevTools format). */
     profile: { type: 'string' },
+    trace: { type: 'string' },
   },
   allowPositionals: true,
 });
@@ -33,6 +39,7 @@ const RATE = Number(values.rate);
 const WARMUP_S = Number(values.warmup);
 const DURATION_S = Math.round(MINUTES * 60);
 const SAMPLE_EVERY_S = 10;
+const DIAGNOSE_S = 60;
 const LONG_TASK_MS = 50;
 /** "Flat": the last minute's average heap within +10% of the first minute's (after the warm-up). */
 const HEAP_TOLERANCE = 0.1;
@@ -48,22 +55,14 @@ if (!(MINUTES > 0) || !(RATE > 0) || !(WARMUP_S >= 0) || WARMUP_S + 60 > DURATIO
 const LONG_TASK_OBSERVER = `
   window.__longTasks = [];
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      window.__longTasks.push({
-        start: e.startTime,
-        duration: e.duration,
-        name: e.name,
-        attribution: (e.attribution || []).map((a) => a.containerType + ':' + (a.containerSrc || a.containerName || a.name)),
-      });
-    }
+    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
 `;
 
 interface LongTask {
+  /** Page time (ms since its time origin). */
   start: number;
   duration: number;
-  name: string;
-  attribution: string[];
 }
 
 interface Sample {
@@ -74,14 +73,11 @@ interface Sample {
   nodes: number;
   elements: number;
   listeners: number;
-  /** Main-thread busy time so far (s): tasks, script. */
-  taskS: number;
-  scriptS: number;
   logsReceived: number;
 }
 
-/** Page time (ms since its time origin) of the forced GCs: long tasks overlapping them are ours. */
-interface Window {
+/** A span of page time (ms): the bench's forced GCs, the diagnosed minute. */
+interface Span {
   from: number;
   to: number;
 }
@@ -89,6 +85,8 @@ interface Window {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const fmt = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+const thousands = (n: number): string => Math.round(n).toLocaleString('en-US');
+const overlaps = (t: LongTask, s: Span): boolean => t.start < s.to && t.start + t.duration > s.from;
 
 /** Least-squares slope of y over x. */
 function slope(points: Array<[number, number]>): number {
@@ -103,6 +101,22 @@ function slope(points: Array<[number, number]>): number {
   return den ? num / den : 0;
 }
 
+/** Busy and total jiffies of the whole machine (Linux), to show what else wanted the cores. */
+function cpuTimes(): { busy: number; total: number } | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
+  } catch {
+    return null;
+  }
+}
+
 async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
   const { metrics: list } = await cdp.send('Performance.getMetrics');
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
@@ -110,53 +124,140 @@ async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
 
 const pageNow = (page: Page): Promise<number> => page.evaluate('performance.now()') as Promise<number>;
 
-async function sample(page: Page, cdp: CDPSession, at: number, gcs: Window[]): Promise<Sample> {
+async function sample(page: Page, cdp: CDPSession, at: number, gcs: Span[]): Promise<Sample> {
   const from = await pageNow(page);
   await cdp.send('HeapProfiler.collectGarbage');
   gcs.push({ from, to: await pageNow(page) });
   const m = await metrics(cdp);
-  const page_ = (await page.evaluate(`({
+  const dom = (await page.evaluate(`({
     elements: document.getElementsByTagName('*').length,
     logs: document.querySelector('[data-testid="log-counts"]')?.textContent ?? '',
   })`)) as { elements: number; logs: string };
-  const received = /([\d,]+) received/.exec(page_.logs)?.[1] ?? '0';
   return {
     at,
     heapMB: (m['JSHeapUsedSize'] ?? NaN) / 2 ** 20,
     nodes: m['Nodes'] ?? NaN,
-    elements: page_.elements,
+    elements: dom.elements,
     listeners: m['JSEventListeners'] ?? NaN,
-    taskS: m['TaskDuration'] ?? NaN,
-    scriptS: m['ScriptDuration'] ?? NaN,
-    logsReceived: Number(received.replace(/,/g, '')),
+    logsReceived: Number((/([\d,]+) received/.exec(dom.logs)?.[1] ?? '0').replace(/,/g, '')),
   };
 }
+
+// --- diagnosis: a CPU profile or a trace of one minute ------------------------------------------
 
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
-  children?: number[];
 }
 
-/** The functions with the most self time in a CPU profile, for the console. */
+/** The functions with the most self time in a CPU profile. */
 function topSelf(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }): string[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
   for (let i = 0; i < samples.length; i++) {
-    const node = byId.get(samples[i]!);
-    if (!node) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const key = `${functionName || '(anonymous)'} ${url.split('/').pop() ?? ''}:${lineNumber + 1}`;
-    self.set(key, (self.get(key) ?? 0) + (deltas[i] ?? 0) / 1000);
+    const frame = byId.get(samples[i]!)?.callFrame;
+    if (!frame) continue;
+    const key = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop() ?? ''}:${frame.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
   }
   return [...self]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 25)
     .map(([k, ms]) => `${ms.toFixed(0).padStart(7)} ms  ${k}`);
 }
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string; data?: { url?: string; functionName?: string } };
+}
+
+interface TraceFindings {
+  /** Tasks over 50 ms of wall time on the page's main thread, and the CPU time of each. */
+  long: Array<{ wallMs: number; cpuMs: number; parts: string }>;
+  /** The most CPU any one task took. */
+  maxCpuMs: number;
+  tasks: number;
+  cpuMs: number;
+}
+
+function analyseTrace(events: TraceEvent[]): TraceFindings | null {
+  const main = events.find(
+    (e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain',
+  );
+  if (!main) return null;
+  const mine = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X');
+  // Tasks are `RunTask`, with `ThreadControllerImpl::RunTask` nested inside: count the outer ones.
+  const tasks = mine.filter((e) => e.name === 'RunTask');
+  const long = tasks
+    .filter((t) => (t.dur ?? 0) > LONG_TASK_MS * 1000)
+    .map((task) => {
+      const end = task.ts + task.dur!;
+      const inside = mine.filter(
+        (e) => e !== task && !e.name.endsWith('RunTask') && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= end,
+      );
+      // The outermost events inside the task: what it was busy (or waiting) with.
+      const outer = inside.filter(
+        (e) => !inside.some((o) => o !== e && o.ts <= e.ts && o.ts + (o.dur ?? 0) >= e.ts + (e.dur ?? 0)),
+      );
+      const parts = outer
+        .filter((e) => (e.dur ?? 0) >= 2000)
+        .sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0))
+        .slice(0, 3)
+        .map((e) => {
+          const fn = e.args?.data?.functionName;
+          return `${e.name}${fn ? ` ${fn}` : ''} ${fmt((e.dur ?? 0) / 1000, 0)}/${fmt((e.tdur ?? 0) / 1000, 0)}`;
+        })
+        .join(', ');
+      return { wallMs: task.dur! / 1000, cpuMs: (task.tdur ?? NaN) / 1000, parts };
+    });
+  return {
+    long,
+    maxCpuMs: Math.max(0, ...tasks.map((t) => (t.tdur ?? 0) / 1000)),
+    tasks: tasks.length,
+    cpuMs: tasks.reduce((sum, t) => sum + (t.tdur ?? 0) / 1000, 0),
+  };
+}
+
+const GC_TASK = /GCLowMemoryNotification/;
+
+async function diagnose(browser: Browser, page: Page, cdp: CDPSession): Promise<TraceFindings | null> {
+  if (values.profile) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+  }
+  if (values.trace) {
+    await browser.startTracing(page, {
+      categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8'],
+    });
+  }
+  await sleep(DIAGNOSE_S * 1000);
+  if (values.profile) {
+    const { profile } = await cdp.send('Profiler.stop');
+    await writeFile(values.profile, JSON.stringify(profile));
+    console.log(`CPU profile (${DIAGNOSE_S} s) → ${values.profile}; most self time:`);
+    for (const line of topSelf(profile as never)) console.log(`  ${line}`);
+  }
+  if (!values.trace) return null;
+  const buffer = await browser.stopTracing();
+  await writeFile(values.trace, buffer);
+  const findings = analyseTrace(
+    (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents,
+  );
+  console.log(`trace (${DIAGNOSE_S} s) → ${values.trace}`);
+  for (const t of findings?.long ?? [])
+    console.log(`  task ${fmt(t.wallMs)} ms wall, ${fmt(t.cpuMs)} ms CPU: ${t.parts}`);
+  return findings;
+}
+
+// --- the run ------------------------------------------------------------------------------------
 
 /** `upstream-lab load URL --rate N --duration Ns --json` as a child process. */
 function startLoad(url: string): { done: Promise<TrafficSummary>; last: () => string; stop: () => void } {
@@ -188,15 +289,20 @@ function startLoad(url: string): { done: Promise<TrafficSummary>; last: () => st
 
 interface Result {
   samples: Sample[];
+  /** Long tasks during the load, the forced GCs' left out. */
   longTasks: LongTask[];
-  /** Long tasks that overlap a forced GC (the bench's, not the page's). */
+  /** Long tasks that overlap a forced GC (the bench's work, not the page's). */
   gcTasks: LongTask[];
-  /** Long tasks before the load started (page load, backlog). */
+  /** Long tasks before the load started (page load and the log backlog). */
   beforeLoad: LongTask[];
+  /** Long tasks in the diagnosed minute (tracing or profiling adds work there). */
+  diagnosed: LongTask[];
+  trace: TraceFindings | null;
   summary: TrafficSummary;
-  busyPct: number;
-  scriptPct: number;
-  /** Page time (ms) when the load started. */
+  wallS: number;
+  /** Page figures over the load, per second of wall time (CDP Performance metrics). */
+  page: { cpuPct: number; inTasksPct: number; scriptPct: number; processPct: number; layoutsPerS: number };
+  machineBusyPct: number | null;
   loadAt: number;
 }
 
@@ -219,57 +325,64 @@ async function measure(lab: LabProcess): Promise<Result> {
     await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
     await sleep(2000);
 
-    const gcs: Window[] = [];
+    const gcs: Span[] = [];
     const samples: Sample[] = [];
     const loadAt = await pageNow(page);
+    const cpuBefore = cpuTimes();
+    const before = await metrics(cdp);
     const startedAt = performance.now();
     const load = startLoad(lab.balancerUrl);
     const elapsed = (): number => (performance.now() - startedAt) / 1000;
-    const before = await metrics(cdp);
-    let profiling: Promise<void> | null = null;
+    let diagnosis: Promise<TraceFindings | null> | null = null;
+    const diagnosed: Span = { from: Infinity, to: Infinity };
 
     for (let next = SAMPLE_EVERY_S; next <= DURATION_S; next += SAMPLE_EVERY_S) {
       await sleep(Math.max(0, (next - elapsed()) * 1000));
-      if (values.profile && !profiling && next >= WARMUP_S) {
-        await cdp.send('Profiler.enable');
-        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-        await cdp.send('Profiler.start');
-        const file = values.profile;
-        profiling = sleep(60_000).then(async () => {
-          const { profile } = await cdp.send('Profiler.stop');
-          await writeFile(file, JSON.stringify(profile));
-          console.log(`CPU profile (60 s) → ${file}; most self time:`);
-          for (const line of topSelf(profile as never)) console.log(`  ${line}`);
-        });
+      if ((values.trace || values.profile) && !diagnosis && next >= WARMUP_S) {
+        diagnosed.from = await pageNow(page);
+        diagnosis = diagnose(browser, page, cdp).finally(async () => (diagnosed.to = await pageNow(page)));
       }
       const s = await sample(page, cdp, next, gcs);
       samples.push(s);
-      const tasks = ((await page.evaluate('window.__longTasks.length')) as number) || 0;
+      const tasks = (await page.evaluate('window.__longTasks.length')) as number;
       console.log(
         `[${String(next).padStart(3)} s] heap ${fmt(s.heapMB)} MB · nodes ${s.nodes} · elements ${s.elements} · ` +
           `logs ${s.logsReceived} · long tasks ${tasks} · load: ${load.last()}`,
       );
     }
-    await profiling;
+    const trace = (await diagnosis) ?? null;
     const after = await metrics(cdp);
-    const wall = elapsed();
+    const cpuAfter = cpuTimes();
+    const wallS = elapsed();
     const all = (await page.evaluate('window.__longTasks')) as LongTask[];
-    const summary = await load.done.catch(async (error: Error) => {
+    const summary = await load.done.catch((error: Error) => {
       load.stop();
       throw error;
     });
     if (errors.length) console.warn(`page errors:\n  ${errors.join('\n  ')}`);
-    const overlapsGc = (t: LongTask): boolean =>
-      gcs.some((g) => t.start < g.to && t.start + t.duration > g.from);
     const during = all.filter((t) => t.start >= loadAt);
+    const byGc = (t: LongTask): boolean => gcs.some((g) => overlaps(t, g));
+    const pct = (name: string): number => (100 * ((after[name] ?? 0) - (before[name] ?? 0))) / wallS;
     return {
       samples,
-      longTasks: during.filter((t) => !overlapsGc(t)),
-      gcTasks: during.filter(overlapsGc),
+      longTasks: during.filter((t) => !byGc(t)),
+      gcTasks: during.filter(byGc),
       beforeLoad: all.filter((t) => t.start < loadAt),
+      diagnosed: during.filter((t) => !byGc(t) && overlaps(t, diagnosed)),
+      trace: trace && { ...trace, long: trace.long.filter((t) => !GC_TASK.test(t.parts)) },
       summary,
-      busyPct: (100 * ((after['TaskDuration'] ?? 0) - (before['TaskDuration'] ?? 0))) / wall,
-      scriptPct: (100 * ((after['ScriptDuration'] ?? 0) - (before['ScriptDuration'] ?? 0))) / wall,
+      wallS,
+      page: {
+        cpuPct: pct('ThreadTime'),
+        inTasksPct: pct('TaskDuration'),
+        scriptPct: pct('ScriptDuration'),
+        processPct: pct('ProcessTime'),
+        layoutsPerS: ((after['LayoutCount'] ?? 0) - (before['LayoutCount'] ?? 0)) / wallS,
+      },
+      machineBusyPct:
+        cpuBefore && cpuAfter
+          ? (100 * (cpuAfter.busy - cpuBefore.busy)) / Math.max(1, cpuAfter.total - cpuBefore.total)
+          : null,
       loadAt,
     };
   } finally {
@@ -287,54 +400,64 @@ function report(r: Result, loadBefore: number, loadAfter: number): { markdown: s
   const spanMin = ((measured.at(-1)?.at ?? 0) - (measured[0]?.at ?? 0)) / 60;
   const grown = heapLast / heapFirst - 1;
   const heapFlat = grown <= HEAP_TOLERANCE && mbPerMin * spanMin <= HEAP_TOLERANCE * heapFirst;
-  const maxTask = Math.max(0, ...r.longTasks.map((t) => t.duration));
   const over = r.longTasks.filter((t) => t.duration > LONG_TASK_MS);
+  const maxTask = Math.max(0, ...r.longTasks.map((t) => t.duration));
   const noLongTasks = over.length === 0;
   const pass = noLongTasks && heapFlat;
   const s = r.summary;
-  const minuteOf = (xs: Sample[], pick: (s: Sample) => number): string => fmt(mean(xs.map(pick)), 0);
+  const avg = (xs: Sample[], pick: (s: Sample) => number): string => thousands(mean(xs.map(pick)));
+  const maxOf = (ts: LongTask[]): string =>
+    ts.length ? ` (max ${fmt(Math.max(...ts.map((t) => t.duration)), 0)} ms)` : '';
   const list = over.length
     ? `\n\nLong tasks over ${LONG_TASK_MS} ms during the load (seconds after it started: ms): ${over
         .slice(0, 40)
         .map((t) => `${fmt((t.start - r.loadAt) / 1000)} s: ${fmt(t.duration, 0)}`)
         .join(', ')}${over.length > 40 ? ', …' : ''}.`
     : '';
+  const trace = r.trace
+    ? `\n\nThe traced minute (\`--trace\`, ${DIAGNOSE_S} s from ${WARMUP_S} s; tracing adds work): ${thousands(r.trace.tasks)} tasks on
+the page's main thread, ${fmt(r.trace.cpuMs / 1000)} s of CPU in all; **the most CPU any one task took: ${fmt(r.trace.maxCpuMs)} ms**
+(the bench's forced GCs included). Tasks over ${LONG_TASK_MS} ms of wall time, besides the forced GCs (wall / CPU ms, and their biggest parts as wall/CPU ms):
+${r.trace.long.length ? r.trace.long.map((t) => `- ${fmt(t.wallMs, 0)} / ${fmt(t.cpuMs, 1)}: ${t.parts || '(nothing recorded inside)'}`).join('\n') : '- none'}`
+    : '';
+  const machineBusy = r.machineBusyPct === null ? 'unknown' : `${fmt(r.machineBusyPct, 0)}%`;
   const markdown = `## Dashboard under load
 
-Run ${new Date().toISOString().slice(0, 10)} on ${machine()} (1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after).
+Run ${new Date().toISOString().slice(0, 10)} on ${machine()} (1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after; all cores ${machineBusy} busy during the run).
 
 Method: \`upstream-lab up --runtime demo --dashboard ...\` (three built-in backends, the balancer and the
 dashboard server in one Node process, started through the CLI); the dashboard in headless Chromium
 (${chromiumPath}, Playwright, ${VIEWPORT.width}×${VIEWPORT.height}, the e2e suite's flags), connected and idle for 2 s; then
 \`upstream-lab load URL --rate ${RATE} --duration ${DURATION_S}s\` (open loop, a child process) for ${MINUTES} min.
 In the page: long tasks from a \`PerformanceObserver({ type: 'longtask', buffered: true })\` installed
-before the page's scripts; every ${SAMPLE_EVERY_S} s a forced GC (CDP \`HeapProfiler.collectGarbage\`), then
-\`Performance.getMetrics\` (JSHeapUsedSize, Nodes) and the document's element count. Long tasks that
-overlap the forced GCs are the bench's and counted apart. "Flat": after a ${WARMUP_S} s warm-up (the log
-view's 100,000-line ring fills), the last minute's average heap within +${HEAP_TOLERANCE * 100}% of the first
-minute's, and the fitted slope over the ${fmt(spanMin)} min measured adds less than ${HEAP_TOLERANCE * 100}% of it.
-Load generator, lab, Chromium and this script share the machine's cores.
+before the page's scripts (wall time: a task that waits for a core counts too); every ${SAMPLE_EVERY_S} s a forced GC
+(CDP \`HeapProfiler.collectGarbage\`), then \`Performance.getMetrics\` (JSHeapUsedSize, Nodes, ThreadTime) and the
+document's element count. Long tasks that overlap the forced GCs are the bench's, counted apart. "Flat": after a
+${WARMUP_S} s warm-up (the log view's 100,000-line ring fills in about 25 s), the last minute's average heap within
++${HEAP_TOLERANCE * 100}% of the first minute's, and the fitted slope over the ${fmt(spanMin)} min measured adding less than
+${HEAP_TOLERANCE * 100}% of it. Load generator, lab, Chromium and this script share the machine's cores (and so does
+whatever else runs on it).
 
 | | value |
 | --- | ---: |
-| load sent / achieved | ${s.sent.toLocaleString('en-US')} requests, ${fmt(s.rps, 0)} req/s (target ${RATE}); failed ${s.failed}, dropped ${s.dropped} |
-| log lines the page received | ${(r.samples.at(-1)?.logsReceived ?? 0).toLocaleString('en-US')} |
-| page main thread busy (tasks / script) | ${fmt(r.busyPct)}% / ${fmt(r.scriptPct)}% |
-| long tasks during the load | ${r.longTasks.length} |
-| **max long task** | **${r.longTasks.length ? `${fmt(maxTask, 0)} ms` : 'none (< 50 ms)'}** |
-| **long tasks > ${LONG_TASK_MS} ms** | **${over.length}** |
-| long tasks overlapping the forced GCs (not counted) | ${r.gcTasks.length}${r.gcTasks.length ? ` (max ${fmt(Math.max(...r.gcTasks.map((t) => t.duration)), 0)} ms)` : ''} |
-| long tasks while the page loaded (before the load) | ${r.beforeLoad.length}${r.beforeLoad.length ? ` (max ${fmt(Math.max(...r.beforeLoad.map((t) => t.duration)), 0)} ms)` : ''} |
+| load sent; achieved | ${thousands(s.sent)} requests; ${fmt(s.rps, 0)} req/s (target ${RATE}); ${s.failed} failed, ${s.dropped} dropped |
+| log lines the page received | ${thousands(r.samples.at(-1)?.logsReceived ?? 0)} |
+| page main thread: on the CPU / in tasks (wall) / script | ${fmt(r.page.cpuPct)}% / ${fmt(r.page.inTasksPct)}% / ${fmt(r.page.scriptPct)}% |
+| page renderer process CPU; layouts per second | ${fmt(r.page.processPct)}%; ${fmt(r.page.layoutsPerS)} |
+| **max long task** | **${r.longTasks.length ? `${fmt(maxTask, 0)} ms` : 'none (all < 50 ms)'}** |
+| **long tasks > ${LONG_TASK_MS} ms during the load** | **${over.length}**${r.diagnosed.length ? ` (${r.diagnosed.length} in the traced/profiled minute)` : ''} |
+| long tasks overlapping the forced GCs (not counted) | ${r.gcTasks.length}${maxOf(r.gcTasks)} |
+| long tasks while the page opened (before the load) | ${r.beforeLoad.length}${maxOf(r.beforeLoad)} |
 | JS heap, first minute after warm-up (avg) | ${fmt(heapFirst)} MB |
 | JS heap, last minute (avg) | ${fmt(heapLast)} MB (${grown >= 0 ? '+' : ''}${fmt(grown * 100)}%) |
 | **heap slope** | **${mbPerMin >= 0 ? '+' : ''}${fmt(mbPerMin, 2)} MB/min** |
-| DOM nodes (Chromium's count), first / last minute | ${minuteOf(first, (x) => x.nodes)} / ${minuteOf(last, (x) => x.nodes)} |
-| elements in the document, first / last minute | ${minuteOf(first, (x) => x.elements)} / ${minuteOf(last, (x) => x.elements)} |
-| JS event listeners, first / last minute | ${minuteOf(first, (x) => x.listeners)} / ${minuteOf(last, (x) => x.listeners)} |
+| DOM nodes (Chromium's count), first / last minute | ${avg(first, (x) => x.nodes)} / ${avg(last, (x) => x.nodes)} |
+| elements in the document, first / last minute | ${avg(first, (x) => x.elements)} / ${avg(last, (x) => x.elements)} |
+| JS event listeners, first / last minute | ${avg(first, (x) => x.listeners)} / ${avg(last, (x) => x.listeners)} |
 
-Heap samples (MB, every ${SAMPLE_EVERY_S} s after a forced GC): ${r.samples.map((x) => fmt(x.heapMB)).join(', ')}.${list}
+Heap samples (MB, every ${SAMPLE_EVERY_S} s after a forced GC): ${r.samples.map((x) => fmt(x.heapMB)).join(', ')}.${list}${trace}
 
-Target: no long task over ${LONG_TASK_MS} ms ${noLongTasks ? 'met' : '**not met**'}; heap flat ${heapFlat ? 'met' : '**not met**'}: ${pass ? '**met**' : '**not met**'}.
+Target: no long task over ${LONG_TASK_MS} ms: ${noLongTasks ? 'met' : '**not met**'}; heap flat: ${heapFlat ? 'met' : '**not met**'}. Overall: ${pass ? '**met**' : '**not met**'}.
 `;
   return { markdown, pass };
 }

@@ -1,6 +1,5 @@
 // `npm start`: build, then open the desktop app. Without the Electron binary (installed with
 // ELECTRON_SKIP_BINARY_DOWNLOAD=1, or offline) fall back to the headless dashboard in a browser.
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { findElectronBinary } from './electron-binary.mjs';
 import { repoRoot, run } from './run.mjs';
@@ -21,11 +20,4 @@ if ('path' in electron) {
 console.error(`\nCannot open the desktop app: ${electron.reason}.`);
 console.error('Falling back to the headless dashboard in your browser instead.\n');
 
-const help = spawnSync(process.execPath, [cli, '--help'], { cwd: repoRoot, encoding: 'utf8' });
-if (help.status !== 0 || !/^\s+up\b/m.test(help.stdout)) {
-  const firstError = help.stderr.split('\n').find((line) => /error/i.test(line)) ?? help.stderr.trim();
-  const why = help.status !== 0 ? `the CLI does not load (${firstError})` : "it has no 'up' command yet";
-  console.error(`The headless dashboard (upstream-lab ${dashboard.join(' ')}) is not available: ${why}`);
-  process.exit(1);
-}
 process.exit(await run(process.execPath, [cli, ...dashboard]));

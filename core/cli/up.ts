@@ -97,8 +97,16 @@ async function up(options: UpOptions): Promise<void> {
     });
     if (options.dashboard) dashboard = await serveDashboard(app, options.dashboard, out);
     const started = await app.call('lab.start', {});
-    if (started.state === 'error') throw new CliError(started.error ?? 'the lab did not start');
-    await Promise.race([announceWhenReady(app, started, out), stopped]);
+    const ready =
+      started.state === 'error'
+        ? Promise.reject(new CliError(started.error ?? 'the lab did not start'))
+        : announceWhenReady(app, started, out);
+    await Promise.race([ready, stopped]).catch((error: Error) => {
+      // With a dashboard, a lab that fails to start is fixed there (or switched to the demo backends).
+      if (!dashboard) throw error;
+      out(`error: ${error.message}`);
+      out('the dashboard stays up: change the settings there, or press Ctrl-C to quit');
+    });
   } catch (error) {
     await shutdown();
     throw error instanceof CliError ? error : new CliError((error as Error).message);
