@@ -148,6 +148,7 @@ export const trafficOptions = z
     /** 0 = until stopped. */
     durationSec: z.number().min(0).max(86_400).default(0),
   })
+  .strict()
   .refine((o) => (o.rate === undefined) !== (o.concurrency === undefined), 'give either rate or concurrency');
 export type TrafficOptions = z.infer<typeof trafficOptions>;
 
