@@ -23,7 +23,7 @@ function randomValue(random: () => number, depth = 0): unknown {
     case 1:
       return random() < 0.5;
     case 2:
-      return [0, -1, 1e309, Number.NaN, 3.5, 2 ** 53, 8080][Math.floor(random() * 7)];
+      return [0, -1, Number.POSITIVE_INFINITY, Number.NaN, 3.5, 2 ** 53, 8080][Math.floor(random() * 7)];
     case 3:
       return ['', 'backend1', 'kill', '../../etc/passwd', '<script>', '0.0.0.0:80', 'x'.repeat(5000)][
         Math.floor(random() * 7)

@@ -11,11 +11,14 @@ import { DashboardPage } from './pages/dashboard';
  */
 export function useLab(options: LabOptions = {}): () => LabProcess {
   let lab: LabProcess | undefined;
+  const docker = options.runtime === 'docker';
   base.beforeAll(async () => {
-    base.setTimeout(120_000);
+    // startLab's own budget, and room to fail with its output rather than a bare hook timeout.
+    base.setTimeout((options.timeoutMs ?? (docker ? 120_000 : 90_000)) + 30_000);
     lab = await startLab(options);
   });
   base.afterAll(async () => {
+    base.setTimeout((options.stopTimeoutMs ?? (docker ? 60_000 : 15_000)) + 15_000);
     await lab?.stop();
   });
   return () => {

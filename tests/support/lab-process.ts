@@ -11,15 +11,31 @@ export interface LabProcess {
   balancerUrl: string;
   /** Everything the CLI printed so far (stdout and stderr). */
   output(): string;
-  /** SIGINT, as Ctrl-C; waits for the CLI to remove its lab and exit. */
-  stop(): Promise<void>;
+  /**
+   * SIGINT, as Ctrl-C; waits for the CLI to remove its lab and exit (SIGKILL after `stopTimeoutMs`).
+   * Resolves with how it ended; `forced` when it had to be killed.
+   */
+  stop(): Promise<LabExit>;
+}
+
+export interface LabExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  forced: boolean;
 }
 
 export interface LabOptions {
   lab?: string;
+  /** `demo` (default): built-in backends in the CLI's process; `docker`: the sample Django image. */
+  runtime?: 'demo' | 'docker';
   replicas?: number;
-  /** Startup budget: the first run may rebuild the renderer. */
+  /**
+   * Startup budget: the first run may rebuild the renderer; Docker builds the image and starts
+   * the replicas. Default 90 s (demo), 120 s (docker).
+   */
   timeoutMs?: number;
+  /** How long SIGINT may take before SIGKILL. Default 15 s (demo), 60 s (docker: it removes containers). */
+  stopTimeoutMs?: number;
   /** Extra environment for the CLI (e.g. a DOCKER_HOST that is not there). */
   env?: Record<string, string>;
 }
@@ -48,16 +64,19 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /**
- * `upstream-lab up --runtime demo --dashboard ...` as a child process on free ports: resolves once
- * the dashboard URL and the balancer's `listening on` line are printed.
+ * `upstream-lab up --runtime demo|docker --dashboard ...` as a child process on free ports: resolves
+ * once the dashboard URL and the balancer's `listening on` line (the first replica serving) are printed.
  */
 export async function startLab(options: LabOptions = {}): Promise<LabProcess> {
+  const runtime = options.runtime ?? 'demo';
+  const timeoutMs = options.timeoutMs ?? (runtime === 'docker' ? 120_000 : 90_000);
+  const stopTimeoutMs = options.stopTimeoutMs ?? (runtime === 'docker' ? 60_000 : 15_000);
   const [listen, dashboard] = [await freePort(), await freePort()];
   const args = [
     resolve(ROOT, 'bin/upstream-lab.mjs'),
     'up',
     '--runtime',
-    'demo',
+    runtime,
     '--lab',
     options.lab ?? 'e2e',
     '--listen',
@@ -79,8 +98,8 @@ export async function startLab(options: LabOptions = {}): Promise<LabProcess> {
 
   const ready = new Promise<void>((done, fail) => {
     const timer = setTimeout(
-      () => fail(new Error(`the lab did not start within ${options.timeoutMs ?? 90_000} ms:\n${output}`)),
-      options.timeoutMs ?? 90_000,
+      () => fail(new Error(`the lab did not start within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
     );
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
@@ -89,6 +108,10 @@ export async function startLab(options: LabOptions = {}): Promise<LabProcess> {
       if (dashboardUrl && balancerUrl) {
         clearTimeout(timer);
         done();
+      } else if (/^error: /m.test(output)) {
+        // With a dashboard, `up` stays running when the lab fails to start: no point waiting.
+        clearTimeout(timer);
+        fail(new Error(`the lab failed to start:\n${output}`));
       }
     };
     child.stdout.on('data', onData);
@@ -99,13 +122,17 @@ export async function startLab(options: LabOptions = {}): Promise<LabProcess> {
     });
   });
 
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+  let forced = false;
+  const exit = (): LabExit => ({ code: child.exitCode, signal: child.signalCode, forced });
+  const stop = async (): Promise<LabExit> => {
+    if (child.exitCode !== null || child.signalCode !== null) return exit();
     child.kill('SIGINT');
-    if (!(await waitForExit(child, 15_000))) {
+    if (!(await waitForExit(child, stopTimeoutMs))) {
+      forced = true;
       child.kill('SIGKILL');
       await waitForExit(child, 5000);
     }
+    return exit();
   };
 
   try {

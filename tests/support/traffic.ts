@@ -51,7 +51,8 @@ export function startTraffic(baseUrl: string, options: TrafficOptions = {}): Tra
         res.on('end', () => {
           if (res.statusCode === 200) {
             stats.ok++;
-            const backend = /"backend":"([^"]+)"/.exec(Buffer.concat(chunks).toString())?.[1];
+            // `"backend":"backend1"` (the demo backends) or `"backend": "backend1"` (Django's JsonResponse).
+            const backend = /"backend":\s*"([^"]+)"/.exec(Buffer.concat(chunks).toString())?.[1];
             if (backend) stats.byBackend[backend] = (stats.byBackend[backend] ?? 0) + 1;
           } else stats.failed++;
           settle();
