@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { freePort } from './target';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -38,18 +38,6 @@ export interface LabOptions {
   stopTimeoutMs?: number;
   /** Extra environment for the CLI (e.g. a DOCKER_HOST that is not there). */
   env?: Record<string, string>;
-}
-
-/** A free TCP port on loopback (closed again before it is returned). */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 }
 
 function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {

@@ -1,21 +1,11 @@
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { Balancer, type BalancerOptions } from '../../../core/balancer';
 import type { ProxyConfig } from '../../../core/balancer/config';
 import { parseNginxConfig } from '../../../core/nginx';
+import { freePort } from '../../support/target';
 
-/** Finds a free port: listen on 0, note the port, close. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../support/target';
 
 // ---- cleanup ------------------------------------------------------------------------------
 
