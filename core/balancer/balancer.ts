@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Emitter } from '../events/emitter';
+import { errorResponse, onClientError, refuseConnection, trackRequest } from './client-errors';
+import { headStatus, MAX_HEAD_BYTES } from './client-request-checks';
 import type { ProxyConfig, ServerBlockConfig, ServerConfig } from './config';
 import { errorPage } from './error-page';
 import { ProxyExchange } from './exchange';
@@ -100,20 +102,35 @@ export class Balancer {
   private serve(host: string, port: number, routes: ServerRoute[]): Promise<ListenAddress> {
     const first = routes[0]!.config;
     const server = createServer({
-      keepAliveTimeout: first.keepaliveTimeoutMs,
+      keepAliveTimeout: keepAliveTimeout(first.keepaliveTimeoutMs),
+      // client_header_timeout: from the connection (or the request's first byte) to the end of its
+      // head, checked every tenth of it (at most every second); nginx closes without an answer.
       headersTimeout: first.clientHeaderTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.max(50, first.clientHeaderTimeoutMs / 10)),
       requestTimeout: 0,
+      // Heads nginx could accept pass Node's parser; nginx's buffer rules decide (headStatus).
+      maxHeaderSize: MAX_HEAD_BYTES,
+      // A missing Host is checked in nginx's order, after the request line.
+      requireHostHeader: false,
       noDelay: true,
     });
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.handle(routes, port, req, res));
+    const handle = (req: IncomingMessage, res: ServerResponse): void => this.handle(routes, port, req, res);
+    server.on('request', handle);
+    // nginx ignores an Expect it does not know (Node would answer 417) ...
+    server.on('checkExpectation', handle);
+    // ... and sends 100 Continue only for a request it goes on with.
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) =>
+      this.handle(routes, port, req, res, true),
+    );
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
       this.handleUpgrade(routes, port, req, socket, head),
     );
-    server.on('clientError', (_error, socket: Socket) => {
-      if (socket.writable)
-        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      else socket.destroy();
+    server.on('connect', (req: IncomingMessage, socket: Socket) => {
+      // nginx does not proxy CONNECT: 405 for a request otherwise fine, 400 for a host:port target.
+      socket.on('error', () => socket.destroy());
+      socket.end(errorResponse(headStatus(req) || 405));
     });
+    server.on('clientError', onClientError);
     this.servers.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {
@@ -139,22 +156,54 @@ export class Balancer {
     return { server, location: matchLocation(server, routePath(req.url ?? '/')) };
   }
 
-  private handle(routes: ServerRoute[], port: number, req: IncomingMessage, res: ServerResponse): void {
+  private handle(
+    routes: ServerRoute[],
+    port: number,
+    req: IncomingMessage,
+    res: ServerResponse,
+    expectsContinue = false,
+  ): void {
+    const refused = headStatus(req);
+    if (refused !== 0) {
+      this.refuse(req, res, refused);
+      return;
+    }
     const { server, location } = this.route(routes, req);
     const maxBody = server.config.clientMaxBodySize;
     if (maxBody > 0 && Number(req.headers['content-length'] ?? 0) > maxBody) {
-      // nginx: "client intended to send too large body"; the connection is closed after the answer.
-      res.shouldKeepAlive = false;
-      this.answer(res, 413, errorPage(413), 'text/html');
+      // nginx: "client intended to send too large body".
+      this.refuse(req, res, 413);
       return;
     }
+    // keepalive_timeout 0: no keep-alive.
+    if (server.config.keepaliveTimeoutMs === 0) res.shouldKeepAlive = false;
+    if (expectsContinue) res.writeContinue();
     if (location?.proxy) {
-      new ProxyExchange(req, res, location.proxy, location, server.serverName, port, this.records).start();
+      const exchange = new ProxyExchange(
+        req,
+        res,
+        location.proxy,
+        location,
+        server.serverName,
+        port,
+        this.records,
+        server.config,
+      );
+      trackRequest(req.socket, res, exchange);
+      exchange.start();
       return;
     }
+    trackRequest(req.socket, res);
     const ret = location?.config.return;
     if (ret) this.answer(res, ret.status, Buffer.from(ret.body ?? ''), 'text/plain');
     else this.answer(res, 404, errorPage(404), 'text/html');
+  }
+
+  /** nginx's error page for a request it refuses; the connection closes after it. */
+  private refuse(req: IncomingMessage, res: ServerResponse, status: number): void {
+    refuseConnection(req.socket);
+    res.shouldKeepAlive = false;
+    this.answer(res, status, errorPage(status), 'text/html');
   }
 
   private answer(res: ServerResponse, status: number, body: Buffer, type: string): void {
@@ -169,6 +218,12 @@ export class Balancer {
     socket: Socket,
     head: Buffer,
   ): void {
+    const refused = headStatus(req);
+    if (refused !== 0) {
+      socket.on('error', () => socket.destroy());
+      socket.end(errorResponse(refused));
+      return;
+    }
     const { server, location } = this.route(routes, req);
     if (!location?.proxy) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -192,6 +247,19 @@ export class Balancer {
 
   get upstreamNames(): string[] {
     return [...this.upstreams.keys()];
+  }
+
+  /** Client connections open on all the listening sockets. */
+  async connectionCount(): Promise<number> {
+    const counts = await Promise.all(
+      this.servers.map(
+        (server) =>
+          new Promise<number>((resolve) =>
+            server.getConnections((error, count) => resolve(error ? 0 : count)),
+          ),
+      ),
+    );
+    return counts.reduce((sum, count) => sum + count, 0);
   }
 
   snapshot(): UpstreamSnapshot[] {
@@ -311,6 +379,15 @@ export class Balancer {
     for (const upstream of this.upstreams.values()) upstream.close();
     this.records.close();
   }
+}
+
+/**
+ * Node's keepAliveTimeout for nginx's keepalive_timeout: Node 20 closes an idle connection one
+ * second after its keepAliveTimeout (HTTP_SERVER_KEEP_ALIVE_TIMEOUT_BUFFER), so it gets a second
+ * less. 0 (no keep-alive) is applied per response instead.
+ */
+function keepAliveTimeout(ms: number): number {
+  return ms === 0 ? 0 : Math.max(1, ms - 1000);
 }
 
 /** The server block for a Host header: exact name, then `*.suffix`, then the default (first) one. */

@@ -1,6 +1,13 @@
 import { STATUS_CODES } from 'node:http';
 
-const REASONS: Record<number, string> = { 504: 'Gateway Time-out' };
+/** nginx's status lines where they differ from Node's. */
+const REASONS: Record<number, string> = {
+  405: 'Not Allowed',
+  408: 'Request Time-out',
+  413: 'Request Entity Too Large',
+  414: 'Request-URI Too Large',
+  504: 'Gateway Time-out',
+};
 
 export function reasonPhrase(status: number): string {
   return REASONS[status] ?? STATUS_CODES[status] ?? 'Unknown';

@@ -6,7 +6,8 @@ import { FT, isNonIdempotent, RETRYABLE_STATUS, statusFor } from './next-upstrea
 import type { Peer } from './peer';
 import type { PickState } from './pick-state';
 import type { AttemptRecord, RequestRecord } from './record';
-import { RequestBody } from './request-body';
+import type { ServerBlockConfig } from './config';
+import { RequestBody, type BodyLimits } from './request-body';
 import { buildRequestHead } from './request-head';
 import { afterSend, dial, paceMs } from './toxic';
 import { filterResponseHeaders, applyAddHeaders } from './response-headers';
@@ -22,6 +23,9 @@ const CHUNKED_BUFFER_LIMIT = 64 * 1024;
 const REPLAY_LIMIT = 1024 * 1024;
 
 function ignore(): void {}
+
+/** The server block's limits on reading a client's body. */
+export type ClientLimits = Pick<ServerBlockConfig, 'clientBodyTimeoutMs' | 'clientMaxBodySize'>;
 
 /** Where finished requests' records go (the balancer's batcher). */
 export interface RecordSink {
@@ -75,6 +79,7 @@ export class ProxyExchange {
     serverName: string,
     serverPort: number,
     private readonly records: RecordSink,
+    private readonly client: ClientLimits,
   ) {
     this.ctx = {
       req,
@@ -95,7 +100,7 @@ export class ProxyExchange {
     this.res.on('close', this.onClientClose);
     const { headers } = this.req;
     if (headers['transfer-encoding'] !== undefined) {
-      const body = new RequestBody(this.req, REPLAY_LIMIT);
+      const body = new RequestBody(this.req, REPLAY_LIMIT, this.bodyLimits());
       this.body = body;
       void body.bufferUpTo(CHUNKED_BUFFER_LIMIT).then((complete) => {
         if (complete) this.bodyLength = body.bufferedLength;
@@ -107,9 +112,39 @@ export class ProxyExchange {
     const length = headers['content-length'];
     if (length !== undefined) {
       this.bodyLength = Number(length);
-      if (this.bodyLength > 0) this.body = new RequestBody(this.req, REPLAY_LIMIT);
+      if (this.bodyLength > 0) this.body = new RequestBody(this.req, REPLAY_LIMIT, this.bodyLimits());
     }
     this.connect();
+  }
+
+  private bodyLimits(): BodyLimits {
+    return {
+      idleTimeoutMs: this.client.clientBodyTimeoutMs,
+      maxSize: this.client.clientMaxBodySize,
+      onIdle: () => this.clientTimedOut(),
+      onTooLarge: () => this.rejectBody(413),
+    };
+  }
+
+  /**
+   * The client's body broke: a malformed chunked encoding (nginx: 400 "client sent invalid chunked
+   * body") or more than client_max_body_size (413). nginx reads the whole body before it goes
+   * upstream; here an attempt may be under way: it is dropped without blaming the peer. The client
+   * gets the error page if the response has not begun, and the connection closes.
+   */
+  rejectBody(status: number): void {
+    if (this.done) return;
+    this.dropAttempt(status);
+    this.res.shouldKeepAlive = false;
+    this.fail(status);
+  }
+
+  /** client_body_timeout: nginx closes the connection without an answer and logs 408. */
+  private clientTimedOut(): void {
+    if (this.done) return;
+    this.dropAttempt(408);
+    this.finish(408);
+    this.req.socket.destroy();
   }
 
   private connect(): void {
@@ -234,6 +269,7 @@ export class ProxyExchange {
       return;
     }
     this.ctx.status = head.status;
+    this.closeIfBodyUnread();
     const headers = filterResponseHeaders(head.headers);
     applyAddHeaders(headers, this.location.addHeaders, head.status, this.ctx);
     try {
@@ -394,9 +430,18 @@ export class ProxyExchange {
       String(page.length),
     ];
     applyAddHeaders(headers, this.location.addHeaders, status, this.ctx);
+    this.closeIfBodyUnread();
     this.res.writeHead(status, headers);
     this.res.end(page);
     this.finish(status);
+  }
+
+  /**
+   * A response that starts before the client's body was all read ends the connection: the rest of
+   * the body would otherwise be read as the next request (nginx reads the body first).
+   */
+  private closeIfBodyUnread(): void {
+    if (!this.req.complete) this.res.shouldKeepAlive = false;
   }
 
   /**
@@ -419,19 +464,23 @@ export class ProxyExchange {
   private readonly onClientClose = (): void => {
     if (this.done) return;
     // The client went away first (nginx logs 499 and frees the peer as a success).
+    this.dropAttempt(499);
+    this.finish(499);
+  };
+
+  /** Ends the attempt under way for a reason on the client's side: the peer is freed as a success. */
+  private dropAttempt(status: number): void {
     const attempt = this.attempt;
     this.attempt = null;
     this.clearConnectTimer();
     this.body?.detach();
-    if (attempt) {
-      attempt.socket.destroy();
-      const now = Date.now();
-      if (attempt.record) attempt.record.ms = now - attempt.startMs;
-      else this.recordAttempt(attempt, 499);
-      this.route.upstream.free(this.state, attempt.peer, 'ok', now);
-    }
-    this.finish(499);
-  };
+    if (!attempt) return;
+    attempt.socket.destroy();
+    const now = Date.now();
+    if (attempt.record) attempt.record.ms = now - attempt.startMs;
+    else this.recordAttempt(attempt, status);
+    this.route.upstream.free(this.state, attempt.peer, 'ok', now);
+  }
 
   private clearConnectTimer(): void {
     if (this.connectTimer !== null) {
@@ -443,6 +492,7 @@ export class ProxyExchange {
   private finish(status: number): void {
     if (this.done) return;
     this.done = true;
+    this.body?.dispose();
     const { req } = this;
     const last = this.attempts[this.attempts.length - 1];
     this.records.push({

@@ -1,6 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 
+/** nginx's client_body_timeout and client_max_body_size for a body, and what breaking them does. */
+export interface BodyLimits {
+  /** The longest wait for the client between two reads of the body; 0 = none. */
+  idleTimeoutMs: number;
+  /** Bytes allowed (checked as they arrive: a chunked body has no length up front); 0 = any. */
+  maxSize: number;
+  onIdle(): void;
+  onTooLarge(): void;
+}
+
 /**
  * The client's request body, streamed to the current upstream attempt with backpressure and kept
  * in memory up to `replayLimit` so a retry can send it again. Past that limit the body is no longer
@@ -19,12 +29,17 @@ export class RequestBody {
   private readonly onData = (chunk: Buffer): void => this.push(chunk);
   private readonly onEnd = (): void => this.finish();
   private readonly onDrain = (): void => {
-    this.req.resume();
+    this.flow();
   };
+  /** Reading from the client (not paused by us): client_body_timeout runs. */
+  private waiting = false;
+  private timer: NodeJS.Timeout | null = null;
+  private tooLarge = false;
 
   constructor(
     private readonly req: IncomingMessage,
     private readonly replayLimit: number,
+    private readonly limits?: BodyLimits,
   ) {}
 
   /** Bytes received from the client so far. */
@@ -40,7 +55,7 @@ export class RequestBody {
           this.req.off('data', check);
           this.req.off('end', check);
           this.req.off('close', check);
-          if (!this.ended) this.req.pause();
+          if (!this.ended) this.stall();
           resolve(this.ended);
         }
       };
@@ -48,7 +63,7 @@ export class RequestBody {
       this.req.on('data', check);
       this.req.on('end', check);
       this.req.on('close', check);
-      this.req.resume();
+      this.flow();
       check();
     });
   }
@@ -68,7 +83,7 @@ export class RequestBody {
       return;
     }
     socket.on('drain', this.onDrain);
-    this.req.resume();
+    this.flow();
   }
 
   /** Stops feeding the current attempt (it failed or the response has been decided). */
@@ -76,8 +91,40 @@ export class RequestBody {
     if (this.sink) this.sink.off('drain', this.onDrain);
     this.sink = null;
     this.onSent = null;
-    if (!this.ended) this.req.pause();
+    if (!this.ended) this.stall();
   }
+
+  /** The exchange is over: no more timeout, and nothing kept for a retry. */
+  dispose(): void {
+    this.stopTimer();
+    this.chunks.length = 0;
+  }
+
+  private stopTimer(): void {
+    this.waiting = false;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private flow(): void {
+    this.req.resume();
+    const ms = this.limits?.idleTimeoutMs ?? 0;
+    if (ms <= 0 || this.ended) return;
+    this.waiting = true;
+    if (this.timer) this.timer.refresh();
+    else {
+      this.timer = setTimeout(this.onTimer, ms);
+      this.timer.unref();
+    }
+  }
+
+  private stall(): void {
+    this.req.pause();
+    this.waiting = false;
+  }
+
+  private readonly onTimer = (): void => {
+    if (this.waiting && !this.ended && !this.req.destroyed) this.limits?.onIdle();
+  };
 
   private listening = false;
 
@@ -90,6 +137,15 @@ export class RequestBody {
 
   private push(chunk: Buffer): void {
     this.size += chunk.length;
+    if (this.waiting) this.timer?.refresh();
+    const max = this.limits?.maxSize ?? 0;
+    if (max > 0 && this.size > max) {
+      if (!this.tooLarge) {
+        this.tooLarge = true;
+        this.limits?.onTooLarge();
+      }
+      return;
+    }
     if (this.replayable) {
       if (this.size <= this.replayLimit) this.chunks.push(chunk);
       else {
@@ -97,11 +153,12 @@ export class RequestBody {
         this.chunks.length = 0;
       }
     }
-    if (this.sink && !this.write(this.sink, chunk)) this.req.pause();
+    if (this.sink && !this.write(this.sink, chunk)) this.stall();
   }
 
   private finish(): void {
     this.ended = true;
+    this.stopTimer();
     if (this.sink) this.complete();
   }
 
