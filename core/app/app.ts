@@ -350,22 +350,15 @@ export class App {
 
   /** Connects (or reconnects) to Docker; on failure the engine view says why and what to do. */
   private async connectEngine(): Promise<Engine> {
-    this.engine ??= this.options.engine?.() ?? new Engine();
+    if (!this.engine) {
+      this.engine = this.options.engine?.() ?? new Engine();
+      this.followEngine(this.engine);
+    }
     const engine = this.engine;
     try {
       const info = await engine.connect();
       this.engineView = { state: 'connected', message: null, version: info.version };
       engine.watch();
-      engine.events.on('disconnected', ({ error }) => {
-        this.engineView = { state: 'disconnected', message: error.message, version: null };
-        this.log('lab', `engine: disconnected: ${error.message}`, 'stderr');
-        this.batcher.changed();
-      });
-      engine.events.on('connected', ({ info: again, reconnected }) => {
-        this.engineView = { state: 'connected', message: null, version: again.version };
-        if (reconnected) this.readopt();
-        this.batcher.changed();
-      });
       return engine;
     } catch (error) {
       const message = error instanceof EngineError ? error.message : (error as Error).message;
@@ -378,9 +371,23 @@ export class App {
     }
   }
 
+  /** Keeps the engine view current; after the engine comes back, re-adopts the running lab. */
+  private followEngine(engine: Engine): void {
+    engine.events.on('disconnected', ({ error }) => {
+      this.engineView = { state: 'disconnected', message: error.message, version: null };
+      this.log('lab', `engine: disconnected: ${error.message}`, 'stderr');
+      this.batcher.changed();
+    });
+    engine.events.on('connected', ({ info, reconnected }) => {
+      this.engineView = { state: 'connected', message: null, version: info.version };
+      if (reconnected) this.readopt();
+      this.batcher.changed();
+    });
+  }
+
   private readopt(): void {
-    const runtime = this.session?.runtime as { adopt?: () => Promise<unknown> } | undefined;
-    if (!runtime?.adopt) return;
+    const runtime = this.session?.runtime;
+    if (!runtime) return;
     this.log('lab', 'engine: reconnected, re-adopting the lab');
     void runtime
       .adopt()

@@ -18,7 +18,6 @@ export class EventBatcher {
   private requestTimer: NodeJS.Timeout | null = null;
   private logs: LogLine[] = [];
   private samples: RequestSample[] = [];
-  private skipped = 0;
 
   constructor(
     private readonly events: Emitter<ApiEvents>,
@@ -44,15 +43,11 @@ export class EventBatcher {
   }
 
   requests(samples: RequestSample[]): void {
-    for (const sample of samples) {
-      if (this.samples.length < MAX_REQUEST_SAMPLES) this.samples.push(sample);
-      else this.skipped++;
-    }
+    for (const sample of samples) if (this.samples.length < MAX_REQUEST_SAMPLES) this.samples.push(sample);
     this.requestTimer ??= setTimeout(() => {
       this.requestTimer = null;
       const batch = this.samples;
       this.samples = [];
-      this.skipped = 0;
       this.events.emit('requests', batch);
       // Request counts also move the backend table.
       this.changed();

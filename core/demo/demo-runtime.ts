@@ -137,6 +137,11 @@ export class DemoRuntime implements Runtime {
     };
   }
 
+  /** In-process backends never lose their owner: nothing to take back. */
+  adopt(): Promise<LabStatus> {
+    return this.status();
+  }
+
   close(): void {}
 
   kill(target: string) {

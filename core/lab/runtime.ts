@@ -23,6 +23,7 @@ export type Runtime = Pick<
   | 'disconnect'
   | 'connect'
   | 'restore'
+  | 'adopt'
 >;
 
 export type RuntimeKind = 'docker' | 'demo';

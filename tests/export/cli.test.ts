@@ -128,6 +128,6 @@ describe('upstream-lab export (a real process)', () => {
     expect(format.stderr).toContain('Allowed choices are nginx, compose, report');
     const name = await exportCli('--lab', '../etc', '--format', 'nginx', '--out', join(out, 'x.conf'));
     expect(name.code).toBe(1);
-    expect(name.stderr).toMatch(/^--lab "\.\.\/etc": a lab name is lower-case/);
+    expect(name.stderr).toMatch(/^--lab "\.\.\/etc": use lower-case letters, digits/);
   });
 });

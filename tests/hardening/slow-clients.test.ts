@@ -103,8 +103,9 @@ if (requires('nginx', nginxBinary() !== undefined, 'install nginx 1.22 (apt-get 
       const proxy = await setup(target, await holdingUpstream());
       const result = await slowClient(proxy.port, [HEAD, ...'0123456789'], 300);
       expect(result.received).toBe('');
-      // Ten bytes over 3 s, then one second of silence.
-      expect(result.closedAfterMs).toBeGreaterThan(3000 + 950);
+      // Ten bytes over 3 s, then one second of silence. nginx keeps a running timer when the new
+      // deadline is within 300 ms of the old (NGX_TIMER_LAZY_DELAY), so it may close up to 300 ms early.
+      expect(result.closedAfterMs).toBeGreaterThan(3000 + 600);
       expect(result.closedAfterMs).toBeLessThan(3000 + 1700);
     });
 
