@@ -231,16 +231,10 @@ export class LabSession {
     });
     on('build:done', ({ tag, steps, cachedSteps, durationMs }) => {
       for (const step of this.build.steps) step.state = 'done';
-      this.build = {
-        ...this.build,
-        state: 'done',
-        durationMs,
-        message: `${tag}: ${cachedSteps} of ${steps} steps cached`,
-      };
-      sink.log(
-        'lab',
-        `build: ${tag} in ${(durationMs / 1000).toFixed(1)} s (${cachedSteps} of ${steps} steps cached)`,
-      );
+      const summary =
+        steps === 0 ? `${tag} is up to date` : `${tag}: ${cachedSteps} of ${steps} steps cached`;
+      this.build = { ...this.build, state: 'done', durationMs, message: summary };
+      sink.log('lab', `build: ${summary} (${(durationMs / 1000).toFixed(1)} s)`);
       sink.changed();
     });
     on('build:failed', ({ message, step, cancelled }) => {

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { LogEntry } from '../logs/entry';
 import { RingBuffer } from '../logs/ring';
 import { buildImage, BuildError } from './build';
+import { contextFingerprint, LABEL_CONTEXT, upToDateImage } from './context-fingerprint';
 import type { BuildResult } from './build';
 import { Emitter } from '../events/emitter';
 import { EventFollower } from './events';
@@ -79,13 +80,25 @@ export class Lab {
   /** Builds the project's image with the mirror settings as build arguments. */
   build(options: { signal?: AbortSignal; noCache?: boolean } = {}): Promise<BuildResult> {
     return this.#serial(async () => {
+      const started = Date.now();
+      const buildArgs = this.#buildArgs();
+      const dockerfile = this.#settings.dockerfile ?? 'Dockerfile';
       try {
+        const fingerprint = await contextFingerprint(
+          this.#docker,
+          this.#settings.project,
+          dockerfile,
+          buildArgs,
+        );
+        const current =
+          fingerprint && !options.noCache ? await upToDateImage(this.#docker, this.image, fingerprint) : null;
+        if (current) return this.#unchanged(current, started);
         const result = await buildImage(this.#docker, {
           context: this.#settings.project,
           tag: this.image,
           ...(this.#settings.dockerfile ? { dockerfile: this.#settings.dockerfile } : {}),
-          buildArgs: this.#buildArgs(),
-          labels: { [LABEL_LAB]: this.name },
+          buildArgs,
+          labels: { [LABEL_LAB]: this.name, ...(fingerprint ? { [LABEL_CONTEXT]: fingerprint } : {}) },
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.noCache ? { noCache: true } : {}),
           onUpdate: (update) => {
@@ -121,6 +134,17 @@ export class Lab {
         throw error;
       }
     });
+  }
+
+  /** Nothing the build depends on changed since the image was built: use it as it is. */
+  #unchanged(imageId: string, started: number): BuildResult {
+    this.#imageId = imageId;
+    const line = `${this.image} is up to date with the project (nothing it is built from changed)`;
+    this.#log({ source: 'build', stream: 'stdout', time: new Date().toISOString(), line });
+    this.events.emit('build:log', { line });
+    const durationMs = Date.now() - started;
+    this.events.emit('build:done', { imageId, tag: this.image, steps: 0, cachedSteps: 0, durationMs });
+    return { imageId, tag: this.image, steps: [], log: [line], files: [], durationMs };
   }
 
   /**
