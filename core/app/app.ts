@@ -32,12 +32,12 @@ import { Emitter } from '../events/emitter';
 import type { Runtime } from '../lab/runtime';
 import { RingBuffer } from '../logs/ring';
 import { ConfigError, parseNginxConfig } from '../nginx';
-import { exportLab, type ExportFormat } from '../export';
+import type { ExportFormat } from '../export';
 import { formatDiagnostic } from '../nginx/errors';
 import { DEFAULT_SETTINGS, labConfig, settingsFromConfig } from './lab-config';
 import { LabSession } from './session';
 import { EventBatcher } from './event-batcher';
-import { PrometheusMetrics } from './prometheus';
+import type { PrometheusMetrics } from './prometheus';
 import { TrafficControl } from './traffic-control';
 import { LabPersistence, type SavedLab } from './persistence';
 import { RunRecorder } from './run-recorder';
@@ -79,7 +79,7 @@ export class App {
   private readonly batcher: EventBatcher;
   private readonly traffic: TrafficControl;
   private readonly chaos: RandomFaults;
-  readonly prometheus: PrometheusMetrics;
+  private prometheus: PrometheusMetrics | null = null;
 
   constructor(private readonly options: AppOptions = {}) {
     this.settings = labSettings.parse({ ...DEFAULT_SETTINGS, ...options.settings });
@@ -91,10 +91,6 @@ export class App {
       (message) => this.notice('warning', message),
     );
     this.traffic = new TrafficControl(() => this.batcher.changed());
-    this.prometheus = new PrometheusMetrics(
-      () => this.view(),
-      () => this.session?.stats ?? null,
-    );
     this.chaos = new RandomFaults(
       {
         candidates: () => this.session?.upBackends() ?? [],
@@ -179,7 +175,7 @@ export class App {
     'traffic.start': async (input: TrafficOptions) => {
       const url = this.session?.url;
       if (!url) throw new Error('start the lab first: traffic goes to its balancer');
-      this.traffic.start(url, input);
+      await this.traffic.start(url, input);
       return this.view();
     },
     'traffic.stop': async () => {
@@ -209,6 +205,18 @@ export class App {
       return this.view();
     },
   };
+
+  /** The lab's figures in Prometheus text format (prom-client is loaded on the first scrape). */
+  async metrics(): Promise<{ contentType: string; text: string }> {
+    if (!this.prometheus) {
+      const { PrometheusMetrics } = await import('./prometheus');
+      this.prometheus = new PrometheusMetrics(
+        () => this.view(),
+        () => this.session?.stats ?? null,
+      );
+    }
+    return { contentType: this.prometheus.contentType, text: await this.prometheus.text() };
+  }
 
   /** Loads the saved lab `lab` (default: the current one), if any: its settings and imported config. */
   async restore(lab = this.settings.lab): Promise<void> {
@@ -430,8 +438,9 @@ export class App {
     }
   }
 
-  private exportConfig(format: ExportFormat): ExportedFile {
+  private async exportConfig(format: ExportFormat): Promise<ExportedFile> {
     const { lab, run } = { lab: this.savedLab(), run: this.runSnapshot(false) };
+    const { exportLab } = await import('../export');
     return exportLab({ version: 1, ...lab, lastRun: run, savedAt: Date.now() }, format);
   }
 

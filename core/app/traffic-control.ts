@@ -1,5 +1,5 @@
 import type { TrafficOptions, TrafficView } from '../api/contract';
-import { generatorOptionsFor, TrafficGenerator, type TrafficSummary } from '../traffic';
+import type { TrafficGenerator, TrafficSummary } from '../traffic';
 
 const IDLE: TrafficView = {
   running: false,
@@ -21,8 +21,9 @@ export class TrafficControl {
 
   constructor(private readonly changed: () => void) {}
 
-  start(baseUrl: string, options: TrafficOptions): void {
-    void this.stop();
+  async start(baseUrl: string, options: TrafficOptions): Promise<void> {
+    await this.stop();
+    const { generatorOptionsFor, TrafficGenerator } = await import('../traffic');
     const generator = new TrafficGenerator(generatorOptionsFor(baseUrl, options));
     this.generator = generator;
     this.view = { ...IDLE, running: true, options };

@@ -2,7 +2,7 @@ import { chmod } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { labName } from '../api/contract';
-import { exportCompose, ExportError, exportNginx, exportReport, type ReportFormat } from '../export';
+import type { ReportFormat } from '../export';
 import { writeFileAtomic } from '../state/atomic-file';
 import type { LabRecord } from '../state/lab-record';
 import { LabStore } from '../state/lab-store';
@@ -39,7 +39,7 @@ export function registerExport(program: Command): void {
       .option('--state-dir <dir>', 'where labs are saved', defaultStateDir()),
   ).action(async (flags: ExportFlags) => {
     const record = await loadLab(flags.lab, flags.stateDir);
-    const files = outputs(record, flags.format, resolve(flags.out));
+    const files = outputs(await import('../export'), record, flags.format, resolve(flags.out));
     for (const file of files) {
       await writeFileAtomic(file.path, file.text);
       // Exports are handed in and mounted into containers, not private like the lab files.
@@ -63,7 +63,13 @@ async function loadLab(lab: string, stateDir: string): Promise<LabRecord> {
   return record;
 }
 
-function outputs(record: LabRecord, format: ExportFlags['format'], out: string): OutputFile[] {
+function outputs(
+  exporters: typeof import('../export'),
+  record: LabRecord,
+  format: ExportFlags['format'],
+  out: string,
+): OutputFile[] {
+  const { ExportError, exportNginx, exportReport } = exporters;
   try {
     switch (format) {
       case 'nginx':
@@ -71,7 +77,7 @@ function outputs(record: LabRecord, format: ExportFlags['format'], out: string):
       case 'report':
         return [{ path: out, text: exportReport(record, reportFormatOf(out)) }];
       case 'compose':
-        return composeOutputs(record, out);
+        return composeOutputs(exporters, record, out);
     }
   } catch (error) {
     if (error instanceof ExportError)
@@ -81,12 +87,12 @@ function outputs(record: LabRecord, format: ExportFlags['format'], out: string):
 }
 
 /** compose.yaml where asked; nginx.conf beside it, where its `./nginx.conf` mount looks. */
-function composeOutputs(record: LabRecord, out: string): OutputFile[] {
+function composeOutputs(exporters: typeof import('../export'), record: LabRecord, out: string): OutputFile[] {
   const nginxPath = join(dirname(out), 'nginx.conf');
   if (basename(out) === 'nginx.conf') {
     throw new CliError(`--out ${out}: that is where nginx.conf goes; name the compose file compose.yaml`);
   }
-  const [compose, nginx] = exportCompose(record).files;
+  const [compose, nginx] = exporters.exportCompose(record).files;
   return [
     { path: out, text: compose!.text },
     { path: nginxPath, text: nginx!.text },

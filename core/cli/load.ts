@@ -1,12 +1,5 @@
 import type { Command } from 'commander';
-import {
-  TrafficGenerator,
-  liveLine,
-  parseDuration,
-  parseHeader,
-  summaryText,
-  type TrafficGeneratorOptions,
-} from '../traffic';
+import type { TrafficGenerator, TrafficGeneratorOptions } from '../traffic';
 import { CliError } from './errors';
 
 interface LoadFlags {
@@ -39,7 +32,10 @@ export function registerLoad(program: Command): void {
     .option('--success-latency-only', 'leave non-2xx/3xx responses out of the latency figures')
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (url: string, flags: LoadFlags) => {
-      const generator = createGenerator(url, flags);
+      // Loaded here, not at start: the other commands don't need the generator.
+      const traffic = await import('../traffic');
+      const { liveLine, summaryText } = traffic;
+      const generator = createGenerator(traffic, url, flags);
       generator.on('sample', (sample) => process.stderr.write(`${liveLine(sample)}\n`));
       const stop = (): void => void generator.stop();
       process.once('SIGINT', stop);
@@ -58,7 +54,12 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-function createGenerator(url: string, flags: LoadFlags): TrafficGenerator {
+function createGenerator(
+  traffic: typeof import('../traffic'),
+  url: string,
+  flags: LoadFlags,
+): TrafficGenerator {
+  const { parseDuration, parseHeader, TrafficGenerator } = traffic;
   if ((flags.rate === undefined) === (flags.concurrency === undefined))
     throw new CliError('load: give exactly one of --rate N (open loop) or --concurrency N (closed loop)');
   try {

@@ -4,8 +4,7 @@ import { Option, type Command } from 'commander';
 import type { LabSettings, LabView } from '../api/contract';
 import { App } from '../app/app';
 import { OFFLINE_BASE_IMAGE } from '../docker';
-import { DashboardServer } from '../server/dashboard-server';
-import { ensureRendererBuilt } from '../server/renderer-build';
+import type { DashboardServer } from '../server/dashboard-server';
 import { parseListen } from '../lab/default-config';
 import { CliError } from './errors';
 import { labOption, positiveInt } from './lab-options';
@@ -135,6 +134,11 @@ async function serveDashboard(
   out: (line: string) => void,
 ): Promise<DashboardServer> {
   const { host, port } = parseListen(listen);
+  // Loaded only with --dashboard: the WebSocket server is not needed otherwise.
+  const [{ DashboardServer }, { ensureRendererBuilt }] = await Promise.all([
+    import('../server/dashboard-server'),
+    import('../server/renderer-build'),
+  ]);
   const rendererDir = await ensureRendererBuilt(out);
   const server = new DashboardServer({ app, host, port, rendererDir });
   out(`dashboard: ${await server.listen()}`);

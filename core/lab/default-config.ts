@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { ListenConfig, ProxyConfig } from '../balancer/config';
 import { parseNginxConfig } from '../nginx';
+import { resourcePath } from '../paths';
 
 /** The lab's nginx.conf: the course's, with timeouts short enough to watch a paused backend. */
-export const LAB_CONFIG_PATH = resolve(import.meta.dirname, '../../resources/lab/nginx.conf');
+export const LAB_CONFIG_PATH = resourcePath('lab', 'nginx.conf');
 
 /** The default lab config for `replicas` backends, listening where asked. */
 export function defaultLabConfig(replicas: number, listen: ListenConfig): ProxyConfig {

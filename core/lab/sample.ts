@@ -1,11 +1,7 @@
-import { resolve } from 'node:path';
+import { resourcePath } from '../paths';
 
 /**
- * The bundled sample Django backend (the course's project). Packaged apps keep resources in
- * app.asar, which only Electron's fs can read; Docker builds from the unpacked copy that
- * electron-builder leaves beside it.
+ * The bundled sample Django backend (the course's project). In a packaged app Docker builds from
+ * the unpacked copy electron-builder leaves beside app.asar, which only Electron's fs can read.
  */
-export const SAMPLE_BACKEND = resolve(import.meta.dirname, '../../resources/sample-backend').replace(
-  /([\\/])app\.asar([\\/])/,
-  '$1app.asar.unpacked$2',
-);
+export const SAMPLE_BACKEND = resourcePath('sample-backend');

@@ -44,9 +44,8 @@ export class DashboardServer {
     this.http = createServer((req, res) => void this.onRequest(req, res));
     this.routes = {
       '/metrics': async (_req, res) => {
-        const { prometheus } = options.app;
-        const text = await prometheus.text();
-        res.writeHead(200, { 'Content-Type': prometheus.contentType });
+        const { contentType, text } = await options.app.metrics();
+        res.writeHead(200, { 'Content-Type': contentType });
         res.end(text);
       },
       ...options.routes,

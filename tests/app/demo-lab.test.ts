@@ -229,7 +229,7 @@ describe('Prometheus /metrics', () => {
     for (let i = 0; i < 9; i++) await get(`${view.url}/`);
     await app.call('backend.action', { backend: 'backend2', action: 'kill' });
     await new Promise((r) => setTimeout(r, 400));
-    const families = parse(await app.prometheus.text());
+    const families = parse((await app.metrics()).text);
     const family = (name: string) => families.find((f) => f.name === name)!;
     expect(family('upstream_lab_backend_requests_total').type).toBe('COUNTER');
     const requests = Object.fromEntries(
