@@ -34,13 +34,18 @@ export class EventBatcher {
   log(line: LogLine): void {
     if (this.logs.length >= MAX_LOG_LINES) this.logs.shift();
     this.logs.push(line);
-    this.logTimer ??= setTimeout(() => {
-      this.logTimer = null;
-      const batch = this.logs;
-      this.logs = [];
-      this.events.emit('logs', batch);
-    }, LOGS_MS);
+    // The lab's own lines (ready, down, build steps) are few and people wait for them: send now.
+    if (line.source === 'lab') this.flushLogs();
+    else this.logTimer ??= setTimeout(this.flushLogs, LOGS_MS);
   }
+
+  private readonly flushLogs = (): void => {
+    if (this.logTimer) clearTimeout(this.logTimer);
+    this.logTimer = null;
+    const batch = this.logs;
+    this.logs = [];
+    if (batch.length > 0) this.events.emit('logs', batch);
+  };
 
   requests(samples: RequestSample[]): void {
     for (const sample of samples) if (this.samples.length < MAX_REQUEST_SAMPLES) this.samples.push(sample);

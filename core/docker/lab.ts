@@ -71,6 +71,9 @@ export class Lab {
       probe: {
         path: this.#settings.readinessPath,
         intervalMs: this.#settings.probeIntervalMs,
+        // Python needs longer than this to listen; probing sooner only loads the engine's port
+        // proxy while the other replicas are still starting.
+        initialDelayMs: 150,
         timeoutMs: this.#settings.readyTimeoutMs,
       },
       warn: (message) => this.#warn(message),
@@ -307,18 +310,27 @@ export class Lab {
 
   /** The image to run, the network, and the event stream: what up and scale need first. */
   async #prepare(): Promise<string> {
-    let imageId: string;
-    try {
-      imageId = (await this.#docker.getImage(this.image).inspect()).Id;
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) {
-        throw new Error(`The image ${this.image} does not exist yet: build the lab first.`, { cause: error });
-      }
-      throw error;
-    }
+    const image = this.#docker
+      .getImage(this.image)
+      .inspect()
+      .then(
+        (info) => info.Id,
+        (error: unknown) => {
+          if ((error as { statusCode?: number }).statusCode === 404) {
+            throw new Error(`The image ${this.image} does not exist yet: build the lab first.`, {
+              cause: error,
+            });
+          }
+          throw error;
+        },
+      );
+    // Independent round trips to the engine, so at the same time.
+    const [imageId] = await Promise.all([
+      image,
+      ensureLabNetwork(this.#docker, this.name),
+      this.#startEvents(),
+    ]);
     this.#imageId = imageId;
-    await ensureLabNetwork(this.#docker, this.name);
-    await this.#startEvents();
     return imageId;
   }
 
@@ -338,9 +350,9 @@ export class Lab {
       if (!taken.has(index)) missing.push(index);
     }
     const created = new Set<number>();
-    // Created and started concurrently, as `docker compose up --scale` does: one after another,
-    // each replica's create + start (~0.3 s on a 2-core machine) added up before any could serve.
-    const starts = await Promise.allSettled(
+    // All created, then all started, each step concurrently, as `docker compose up --scale` does:
+    // one after another, each replica's create + start (~0.3 s on 2 cores) would add up.
+    const creates = await Promise.allSettled(
       missing.map(async (index) => {
         const container = await createReplica(this.#docker, {
           lab: this.name,
@@ -352,10 +364,12 @@ export class Lab {
         const replica = this.#replicas.add(index, container.id, containerName(this.name, index));
         created.add(index);
         this.events.emit('replica:created', ref(replica));
-        await container.start();
+        return container;
       }),
     );
-    const failed = starts.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    const containers = creates.flatMap((c) => (c.status === 'fulfilled' ? [c.value] : []));
+    const starts = await Promise.allSettled(containers.map((container) => container.start()));
+    const failed = [...creates, ...starts].find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     // Replicas left stopped, paused or disconnected on purpose (faults) are not waited for.
     const serving = this.#replicas.all.filter(

@@ -5,6 +5,8 @@ export interface ProbeOptions {
   port: number;
   path?: string;
   intervalMs?: number;
+  /** Before the first attempt: a process that just started cannot answer yet. */
+  initialDelayMs?: number;
   timeoutMs?: number;
   /** Per attempt. */
   attemptTimeoutMs?: number;
@@ -36,12 +38,14 @@ export async function waitReady(options: ProbeOptions): Promise<boolean> {
     port,
     path = '/health',
     intervalMs = 50,
+    initialDelayMs = 0,
     timeoutMs = 60_000,
     attemptTimeoutMs = 1000,
     signal,
   } = options;
   const deadline = Date.now() + timeoutMs;
   let last: string;
+  if (initialDelayMs > 0) await sleep(initialDelayMs, signal);
   for (;;) {
     if (signal?.aborted) return false;
     try {

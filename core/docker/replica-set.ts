@@ -30,7 +30,7 @@ export interface ReplicaSetOptions {
   network: string;
   events: Emitter<LabEvents>;
   logs: ContainerLogs;
-  probe: { path: string; intervalMs: number; timeoutMs: number };
+  probe: { path: string; intervalMs: number; initialDelayMs?: number; timeoutMs: number };
   warn: (message: string) => void;
 }
 
@@ -113,8 +113,19 @@ export class ReplicaSet {
     if (!snapshot.running || snapshot.paused || !snapshot.connected || snapshot.port === undefined) {
       return { ready: false, error: `${snapshot.state}${snapshot.connected ? '' : ', disconnected'}` };
     }
-    if (!this.o.logs.isFollowing(replica.id)) void this.resumeLogs(replica.id);
+    if (!this.o.logs.isFollowing(replica.id)) void this.#followLogs(replica);
     return this.#probe(replica, snapshot.port);
+  }
+
+  /** Follows a replica just seen running (no second inspect: containers are starting around it). */
+  async #followLogs(replica: Replica): Promise<void> {
+    try {
+      await this.o.logs.follow(replica.id, replica.name);
+    } catch (error) {
+      // 404: gone; 409: being removed.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status !== 404 && status !== 409) this.o.warn(`${replica.name} logs: ${(error as Error).message}`);
+    }
   }
 
   /** Follows the replica's log again (from where it stopped) if it is running. */
@@ -147,7 +158,7 @@ export class ReplicaSet {
     if (!replica) return;
     switch (event.action) {
       case 'start':
-        void this.resumeLogs(replica.id);
+        // The refresh re-reads the port, follows the log and probes readiness.
         void this.refresh(replica);
         break;
       case 'unpause':
