@@ -19,7 +19,7 @@ import { freePort } from '../tests/support/target';
 import { machine, median, writeSection } from './lib/report';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' } },
+  options: { runs: { type: 'string', default: '7' } },
   allowPositionals: true,
 });
 const RUNS = Number(values.runs);

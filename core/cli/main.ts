@@ -4,6 +4,7 @@ import { registerCheckConfig } from './check-config';
 import { registerDown } from './down';
 import { registerExport } from './export';
 import { registerLoad } from './load';
+import { registerLoadImage } from './load-image';
 import { registerProxy } from './proxy';
 import { registerStatus } from './status';
 import { registerUp } from './up';
@@ -22,6 +23,7 @@ export function createProgram(): Command {
   registerProxy(program);
   registerCheckConfig(program);
   registerBaseImage(program);
+  registerLoadImage(program);
   registerLoad(program);
   registerExport(program);
   return program;

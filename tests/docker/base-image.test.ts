@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packContext } from '../../core/docker/build-context';
@@ -29,6 +30,7 @@ describe('offline base image prerequisites', () => {
   });
 });
 
+const ROOT = resolve(import.meta.dirname, '../..');
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
 
 /** A one-file root file system as a tar stream, as `docker import` takes it. */
@@ -75,6 +77,24 @@ describe.runIf(docker)('image archives (real dockerd)', () => {
     expect(await loadImageArchive(d, archive, (line) => lines.push(line))).toEqual([tag]);
     expect(await imageExists(d, tag)).toBe(true);
     expect(lines.join('\n')).toMatch(/Loaded image/);
+
+    // The same through the command line.
+    await d.getImage(tag).remove();
+    const cli = spawnSync(process.execPath, [join(ROOT, 'bin/upstream-lab.mjs'), 'load-image', archive], {
+      encoding: 'utf8',
+    });
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toContain(`loaded ${tag}`);
+    expect(await imageExists(d, tag)).toBe(true);
+    const missing = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin/upstream-lab.mjs'), 'load-image', join(dir, 'nope.tar')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/No such file/);
   });
 
   // The image itself is built by buildBaseImage in the suite's globalSetup when missing (as CI's
