@@ -7,7 +7,7 @@ import {
   type BrowserWindowConstructorOptions,
   type IpcMainInvokeEvent,
 } from 'electron';
-import { isAllowedExternalUrl, isAppUrl, type AppLocation } from './url-policy';
+import { isAllowedExternalUrl, isAppUrl, isTrustedSender, type AppLocation } from './url-policy';
 
 /**
  * The one place that hardens windows. `installSecurity` runs once before the first window and
@@ -71,7 +71,7 @@ export function handle<T>(
 ): void {
   ipcMain.handle(channel, (event, ...args) => {
     const frame = event.senderFrame;
-    if (!frame || frame.parent !== null || !isOwnPage(frame.url)) {
+    if (!appLocation || !isTrustedSender(frame, appLocation)) {
       throw new Error(`Refused IPC '${channel}' from ${frame?.url ?? 'a destroyed frame'}`);
     }
     return listener(event, ...args);

@@ -34,3 +34,15 @@ export function isAllowedExternalUrl(url: string, allowedPorts: ReadonlySet<numb
   if (target.hostname !== '127.0.0.1' && target.hostname !== 'localhost') return false;
   return target.port !== '' && allowedPorts.has(Number(target.port));
 }
+
+/** The sender of an IPC message, as much of Electron's WebFrameMain as the check needs. */
+export interface SenderFrame {
+  url: string;
+  /** null for a top-level frame. */
+  parent: unknown;
+}
+
+/** IPC is answered only for the app's own top-level page: never a subframe or another origin. */
+export function isTrustedSender(frame: SenderFrame | null | undefined, app: AppLocation): boolean {
+  return frame !== null && frame !== undefined && frame.parent === null && isAppUrl(frame.url, app);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedExternalUrl, isAppUrl } from '../../electron/main/url-policy';
+import { isAllowedExternalUrl, isAppUrl, isTrustedSender } from '../../electron/main/url-policy';
 
 describe('isAppUrl', () => {
   const built = { indexHtml: 'file:///opt/upstream-lab/out/renderer/index.html' };
@@ -45,5 +45,22 @@ describe('isAllowedExternalUrl', () => {
     'nonsense',
   ])('refuses %s', (url) => {
     expect(isAllowedExternalUrl(url, ports)).toBe(false);
+  });
+});
+
+describe('isTrustedSender (every IPC message)', () => {
+  const built = { indexHtml: 'file:///opt/upstream-lab/out/renderer/index.html' };
+  const page = 'file:///opt/upstream-lab/out/renderer/index.html';
+
+  it("answers the app's own top-level page only", () => {
+    expect(isTrustedSender({ url: page, parent: null }, built)).toBe(true);
+  });
+
+  it('refuses a subframe, another page or origin, and a destroyed frame', () => {
+    expect(isTrustedSender({ url: page, parent: { url: page } }, built)).toBe(false);
+    expect(isTrustedSender({ url: 'https://evil.example/', parent: null }, built)).toBe(false);
+    expect(isTrustedSender({ url: 'file:///tmp/evil.html', parent: null }, built)).toBe(false);
+    expect(isTrustedSender(null, built)).toBe(false);
+    expect(isTrustedSender(undefined, built)).toBe(false);
   });
 });
