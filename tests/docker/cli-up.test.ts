@@ -12,39 +12,11 @@ import { cleanupLab, dockerReachable, eventually, testDocker, uniqueLab } from '
 import { getOnce } from '../support/load';
 import { requires } from '../support/prerequisites';
 import { freePort } from '../support/target';
+import { seedText } from '../nginx/support/fixtures';
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
 
 const BIN = fileURLToPath(new URL('../../bin/upstream-lab.mjs', import.meta.url));
-
-/** The course's nginx.conf, verbatim from the seed (shared/seeds/000_bb02ed10ba8419e4.txt). */
-const SEED_NGINX_CONF = `events {}
-
-http {
-    upstream backend_pool {
-
-        server backend1:8000 max_fails=3 fail_timeout=30s weight=1;
-        server backend2:8000 max_fails=3 fail_timeout=30s weight=1;
-        server backend3:8000 max_fails=3 fail_timeout=30s weight=1;
-
-    }
-
-    server {
-        listen 80;
-
-        location / {
-            proxy_pass http://backend_pool;
-
-            proxy_set_header Host $host;
-            proxy_set_header X-Real-IP $remote_addr;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header X-Forwarded-Host $server_name;
-
-        }
-    }
-}
-`;
 
 /** `$upstream_addr $upstream_status` after the user agent in the CLI's access log (nginx combined + upstream fields). */
 const ACCESS_LINE = /"GET (\/\S*) HTTP\/1\.1" (\d{3}) \d+ "[^"]*" "[^"]*" (127\.0\.0\.1:\d+) (\d{3}) /;
@@ -190,7 +162,7 @@ describe.runIf(docker)('upstream-lab up, as a child process (real dockerd)', () 
   it("--config with the seed's nginx.conf: backend1..3 are the replicas; a doubled Ctrl-C still cleans up", async () => {
     const lab = newLab('cli-seed');
     const dir = tempDir();
-    writeFileSync(join(dir, 'nginx.conf'), SEED_NGINX_CONF);
+    writeFileSync(join(dir, 'nginx.conf'), seedText());
     const port = await freePort();
     const up = cli([
       'up',

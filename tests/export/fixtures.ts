@@ -1,6 +1,7 @@
 import type { LabSettings, MetricsSample, TimelineEvent } from '../../core/api/contract';
 import { DEFAULT_SETTINGS } from '../../core/app/lab-config';
 import type { BackendTotals, LabRecord, RunRecord } from '../../core/state/lab-record';
+import { seedText } from '../nginx/support/fixtures';
 
 export const STARTED_AT = Date.UTC(2025, 2, 1, 10, 0, 0);
 const at = (sec: number): number => STARTED_AT + Math.round(sec * 1000);
@@ -154,30 +155,4 @@ export function maliciousRecord(): LabRecord {
 }
 
 /** The course's nginx.conf (Experiment05-Docker), as a student would import it. */
-export const SEED_NGINX_CONF = `events {}
-
-http {
-    upstream backend_pool {
-
-        server backend1:8000 max_fails=3 fail_timeout=30s weight=1;
-        server backend2:8000 max_fails=3 fail_timeout=30s weight=1;
-        server backend3:8000 max_fails=3 fail_timeout=30s weight=1;
-
-    }
-
-    server {
-        listen 80;
-
-        location / {
-            proxy_pass http://backend_pool;
-
-            proxy_set_header Host $host;
-            proxy_set_header X-Real-IP $remote_addr;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header X-Forwarded-Host $server_name;
-
-        }
-    }
-}
-`;
+export const SEED_NGINX_CONF = seedText();
