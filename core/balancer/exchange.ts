@@ -29,6 +29,8 @@ export type ClientLimits = Pick<ServerBlockConfig, 'clientBodyTimeoutMs' | 'clie
 
 /** Where finished requests' records go (the balancer's batcher). */
 export interface RecordSink {
+  /** False when nobody listens: then no record is built at all. */
+  readonly wanted: boolean;
   push(record: RequestRecord): void;
 }
 
@@ -493,6 +495,7 @@ export class ProxyExchange {
     if (this.done) return;
     this.done = true;
     this.body?.dispose();
+    if (!this.records.wanted) return;
     const { req } = this;
     const last = this.attempts[this.attempts.length - 1];
     this.records.push({

@@ -18,6 +18,10 @@ export class RecordBatcher {
     private readonly maxBuffered = 50_000,
   ) {}
 
+  get wanted(): boolean {
+    return this.listeners.size > 0;
+  }
+
   push(record: RequestRecord): void {
     if (this.listeners.size === 0) return;
     if (this.batch.length >= this.maxBuffered) {
