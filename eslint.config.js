@@ -14,6 +14,7 @@ export default defineConfig(
     'playwright-report/',
     'blob-report/',
     'resources/sample-backend/',
+    'tests/fixtures/projects/',
   ]),
   js.configs.recommended,
   tseslint.configs.recommended,

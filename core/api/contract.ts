@@ -25,21 +25,46 @@ export const backendParams = z.object({
 });
 export type BackendParams = z.infer<typeof backendParams>;
 
+/** An environment variable's name, as a shell and Docker accept it. */
+export const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name is letters, digits and _');
+
 export const labSettings = z.object({
   lab: labName,
   runtime: z.enum(RUNTIMES),
-  /** Project folder with the Dockerfile; empty = the bundled sample backend. */
+  /** Project folder (Dockerfile, maybe a compose file); empty = the bundled sample backend. */
   project: z.string().max(4096),
+  /** The compose file (absolute, or relative to the project); empty = the one Compose would pick. */
+  composeFile: z.string().max(4096),
+  /** The app service to balance, when the compose file has several and no nginx conf says which. */
+  service: z.string().max(256),
   replicas: z.number().int().min(1).max(20),
-  /** Where the balancer listens: HOST:PORT on this machine. */
-  listen: z.string().regex(/^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$/, 'listen is HOST:PORT'),
-  /** BASE_IMAGE: empty = python:3.13 (or the offline image when there is no mirror). */
+  /** Where the balancer listens: HOST:PORT on this machine; empty = the project's nginx port, else 127.0.0.1:8080. */
+  listen: z.union([
+    z.literal(''),
+    z.string().regex(/^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$/, 'listen is HOST:PORT'),
+  ]),
+  /** Replaces the image the Dockerfile's last stage starts FROM; empty = the Dockerfile's own. */
   baseImage: z.string().max(256),
-  /** Docker Hub mirror host, e.g. docker.arvancloud.ir. */
-  registryMirror: z.string().max(256),
-  /** PyPI simple index, e.g. https://mirror-pypi.runflare.com/simple. */
+  /** Docker Hub mirrors (e.g. docker.arvancloud.ir), tried in order when a registry cannot be reached. */
+  registryMirrors: z.array(z.string().min(1).max(256)).max(10),
+  /** PyPI simple index used when the Dockerfile's own cannot be reached, e.g. https://mirror-pypi.runflare.com/simple. */
   pipIndex: z.string().max(1024),
+  /** No network at all: offline stand-ins and Debian packages, builds with --network none. */
   offline: z.boolean(),
+  /** A folder of wheels for requirements Debian does not have. */
+  wheelhouse: z.string().max(4096),
+  /** For every replica, over the compose file's environment. */
+  env: z.record(envName, z.string().max(65_536)),
+  /** Read for compose interpolation (instead of .env) and into the replicas' environment. */
+  envFiles: z.array(z.string().max(4096)).max(10),
+  /** The replicas' command instead of the image's (shell words); empty = the compose file's or the image's. */
+  command: z.string().max(4096),
+  /** A health path of the app (2xx/3xx wanted); empty = GET / answered below 500. */
+  readyPath: z.union([z.literal(''), z.string().max(1024).startsWith('/')]),
+  /** `postgres`: a lab PostgreSQL the settings are pointed at (a project on SQLite with several replicas). */
+  database: z.enum(['', 'postgres']),
   method: z.enum(METHODS),
   /** Parameters applied to every backend unless overridden in `backends`. */
   defaults: backendParams,
@@ -109,6 +134,41 @@ export interface EngineView {
   version: string | null;
 }
 
+export interface ServiceView {
+  name: string;
+  /** The image it runs (an offline stand-in's tag when `substitute` is set). */
+  image: string;
+  /** What the stand-in is (`PostgreSQL 17 (Debian trixie)`), when the compose image could not be pulled. */
+  substitute: string | null;
+  state: 'starting' | 'ready' | 'stopped';
+  /** Where it is published on this machine (`127.0.0.1:49153`), if it is. */
+  addr: string | null;
+}
+
+/** One file of the build context sent differently from the project on disk, and why. */
+export interface ContextChangeView {
+  file: string;
+  reasons: string[];
+  diff: string;
+}
+
+/** How the project runs as a lab, read before anything starts, and what happened to it since. */
+export interface ProjectView {
+  source: 'compose' | 'dockerfile' | 'demo';
+  dir: string;
+  composeFile: string | null;
+  roles: Array<{ service: string; role: 'balancer' | 'replica' | 'service'; detail: string }>;
+  warnings: string[];
+  services: ServiceView[];
+  changes: ContextChangeView[];
+  substitutes: Array<{ image: string; title: string }>;
+  migrate: {
+    state: 'none' | 'waiting' | 'running' | 'done' | 'failed';
+    where: string | null;
+    output: string[];
+  };
+}
+
 export interface LabView {
   state: (typeof LAB_STATES)[number];
   error: string | null;
@@ -123,6 +183,8 @@ export interface LabView {
   chaos: ChaosView;
   /** Labs whose containers an earlier run left on the engine: adopt or remove them. */
   leftovers: Array<{ lab: string; containers: number; running: number }>;
+  /** The project as the lab runs it (null before the first start). */
+  project: ProjectView | null;
 }
 
 export const BACKEND_ACTIONS = [

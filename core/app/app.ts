@@ -15,19 +15,16 @@ import type {
 } from '../api/contract';
 import { labSettings } from '../api/contract';
 import type { ProxyConfig } from '../balancer/config';
+import { DEFAULT_LISTEN } from '../lab/default-config';
+import type { NetworkProbe } from '../prepare/network-probe';
 import type { Toxic } from '../balancer/toxic';
 import { RandomFaults } from '../chaos/random-faults';
 import { DemoRuntime } from '../demo/demo-runtime';
 import { SAMPLE_BACKEND } from '../lab/sample';
-import {
-  createLab,
-  Engine,
-  EngineError,
-  findLeftoverLabs,
-  imageExists,
-  OFFLINE_BASE_IMAGE,
-  type LeftoverLab,
-} from '../docker';
+import { createLab, Engine, EngineError, findLeftoverLabs, type LeftoverLab } from '../docker';
+import type { ProjectPlan } from '../project/plan';
+import { loadProject } from './project-loader';
+import { availableListen } from './listen-choice';
 import { Emitter } from '../events/emitter';
 import type { Runtime } from '../lab/runtime';
 import { RingBuffer } from '../logs/ring';
@@ -53,6 +50,8 @@ export interface AppOptions {
   stateDir?: string | null;
   /** For tests and the CLI: how to reach Docker (default: DOCKER_HOST, context, default socket). */
   engine?: () => Engine;
+  /** Whether registries and package indexes answer (default: ask them; tests answer "unreachable"). */
+  probe?: NetworkProbe;
 }
 
 type Handlers = { [C in CommandName]: (input: never) => Promise<CommandResult<C>> };
@@ -287,17 +286,21 @@ export class App {
     this.error = null;
     this.setState('starting');
     let runtime: Runtime;
+    let plan: ProjectPlan | null;
+    let listen: string;
     try {
-      runtime = await this.createRuntime();
+      ({ runtime, plan } = await this.createRuntime(input.replicas ?? this.options.settings?.replicas));
+      listen = await this.chooseListen(plan);
     } catch (error) {
       return this.fail(error);
     }
     const session = new LabSession(
       this.settings,
       runtime,
-      labConfig(this.settings, this.imported?.config ?? null),
+      labConfig(this.settings, this.imported?.config ?? plan?.balancer?.config ?? null, listen),
       {
         log: (source, text, stream, time) => this.log(source, text, stream, time),
+        notice: (level, message) => this.notice(level, message),
         requests: (samples: RequestSample[]) => this.batcher.requests(samples),
         metrics: (sample) => {
           this.recorder?.metrics(sample);
@@ -309,6 +312,7 @@ export class App {
         },
         changed: () => this.batcher.changed(),
       },
+      plan,
     );
     this.session = session;
     try {
@@ -334,26 +338,47 @@ export class App {
     return this.view();
   }
 
-  private async createRuntime(): Promise<Runtime> {
+  /** The runtime for the settings; `replicas` when the user chose a count (else the project's own). */
+  private async createRuntime(replicas?: number): Promise<{ runtime: Runtime; plan: ProjectPlan | null }> {
     const { settings } = this;
-    if (settings.runtime === 'demo') return new DemoRuntime(settings.lab, settings.replicas);
+    if (settings.runtime === 'demo')
+      return { runtime: new DemoRuntime(settings.lab, settings.replicas), plan: null };
     const engine = await this.connectEngine();
-    const offline =
-      settings.offline ||
-      (!settings.baseImage &&
-        !settings.registryMirror &&
-        !settings.pipIndex &&
-        (await imageExists(engine.docker, OFFLINE_BASE_IMAGE)));
-    return createLab({
+    const plan = await loadProject(settings, settings.project || SAMPLE_BACKEND, replicas);
+    this.settings = { ...this.settings, replicas: Math.min(20, Math.max(1, plan.replicas.length)) };
+    const runtime = createLab({
       lab: settings.lab,
-      project: settings.project || SAMPLE_BACKEND,
-      replicas: settings.replicas,
+      project: plan.dir,
+      replicas: plan.replicas.length,
       docker: engine.docker,
-      offline,
-      ...(settings.baseImage ? { baseImage: settings.baseImage } : {}),
-      ...(settings.registryMirror ? { registryMirror: settings.registryMirror } : {}),
+      plan,
+      offline: settings.offline,
+      registryMirrors: settings.registryMirrors,
       ...(settings.pipIndex ? { pipIndex: settings.pipIndex } : {}),
+      ...(settings.wheelhouse ? { wheelhouse: settings.wheelhouse } : {}),
+      ...(settings.baseImage ? { baseImage: settings.baseImage } : {}),
+      ...(settings.readyPath ? { readyPath: settings.readyPath } : {}),
+      ...(this.options.probe ? { probe: this.options.probe } : {}),
     });
+    return { runtime, plan };
+  }
+
+  /**
+   * The settings' listen address; when left empty, the port the project's nginx service is
+   * published on (80 → 8080 when it cannot be bound here, said so), else 127.0.0.1:8080.
+   */
+  private async chooseListen(plan: ProjectPlan | null): Promise<string> {
+    if (this.settings.listen) return this.settings.listen;
+    const port = plan?.balancer?.port;
+    if (!port) return DEFAULT_LISTEN;
+    const wanted = `127.0.0.1:${port}`;
+    const chosen = await availableListen(wanted, DEFAULT_LISTEN);
+    if (chosen !== wanted)
+      this.log(
+        'lab',
+        `${plan.balancer!.service} publishes port ${port}, which cannot be bound here: listening on ${chosen} instead`,
+      );
+    return chosen;
   }
 
   /** Connects (or reconnects) to Docker; on failure the engine view says why and what to do. */
@@ -480,6 +505,7 @@ export class App {
       traffic: this.traffic.view,
       chaos: this.chaos.view,
       leftovers: this.leftovers,
+      project: session?.project.view ?? null,
     };
   }
 

@@ -1,18 +1,26 @@
 import type { BackendParams, LabSettings } from '../api/contract';
 import type { BalanceMethod, ProxyConfig, ServerConfig } from '../balancer/config';
-import { defaultLabConfig, parseListen } from '../lab/default-config';
+import { DEFAULT_LISTEN, defaultLabConfig, parseListen } from '../lab/default-config';
 import { replicaName } from '../lab/replica-peers';
 
 export const DEFAULT_SETTINGS: LabSettings = {
   lab: 'default',
   runtime: 'docker',
   project: '',
+  composeFile: '',
+  service: '',
   replicas: 3,
-  listen: '127.0.0.1:8080',
+  listen: '',
   baseImage: '',
-  registryMirror: '',
+  registryMirrors: [],
   pipIndex: '',
   offline: false,
+  wheelhouse: '',
+  env: {},
+  envFiles: [],
+  command: '',
+  readyPath: '',
+  database: '',
   method: 'round_robin',
   defaults: { weight: 1, maxFails: 3, failTimeoutSec: 30, backup: false },
   backends: {},
@@ -40,8 +48,12 @@ function applyParams(server: ServerConfig, params: BackendParams): ServerConfig 
  * The balancer config for the settings: an imported nginx.conf if any (its backendN servers take
  * the parameters as tuned since), else the lab's default with the settings' method.
  */
-export function labConfig(settings: LabSettings, imported: ProxyConfig | null): ProxyConfig {
-  const listen = parseListen(settings.listen);
+export function labConfig(
+  settings: LabSettings,
+  imported: ProxyConfig | null,
+  listenAt = settings.listen,
+): ProxyConfig {
+  const listen = parseListen(listenAt || DEFAULT_LISTEN);
   const config = imported ? structuredClone(imported) : defaultLabConfig(settings.replicas, listen);
   for (const server of config.servers) server.listen = [listen];
   if (!imported) config.upstreams[0]!.method = methodOf(settings.method);

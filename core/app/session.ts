@@ -14,15 +14,18 @@ import type { Toxic } from '../balancer/toxic';
 import type { RequestRecord } from '../balancer/record';
 import type { PeerSnapshot } from '../balancer/snapshot';
 import { BalancedLab } from '../lab/balanced-lab';
+import type { ProjectPlan } from '../project/plan';
 import type { Runtime } from '../lab/runtime';
 import type { LogEntry } from '../logs/entry';
 import { BackendStats } from './backend-stats';
 import { paramsFor } from './lab-config';
+import { ProjectTracker } from './project-tracker';
 import { Timeline } from './timeline';
 
 /** What a session reports to its owner (the App), which batches it into API events. */
 export interface SessionSink {
   log(source: string, text: string, stream?: 'stdout' | 'stderr', time?: number): void;
+  notice(level: 'info' | 'warning', message: string): void;
   requests(samples: RequestSample[]): void;
   metrics(sample: MetricsSample): void;
   timeline(event: TimelineEvent): void;
@@ -47,6 +50,7 @@ export class LabSession {
   readonly lab: BalancedLab;
   readonly stats = new BackendStats();
   readonly timeline: Timeline;
+  readonly project: ProjectTracker;
   build: BuildView = { state: 'idle', steps: [], message: null, durationMs: null };
   url: string | null = null;
   private readonly replicas = new Map<string, ReplicaState>();
@@ -63,8 +67,10 @@ export class LabSession {
     readonly runtime: Runtime,
     config: ProxyConfig,
     private readonly sink: SessionSink,
+    plan: ProjectPlan | null = null,
   ) {
     this.lab = new BalancedLab({ runtime, config });
+    this.project = new ProjectTracker(plan, sink, () => this.url);
     this.timeline = new Timeline((event) => sink.timeline(event));
     this.metricsTimer = setInterval(() => {
       this.stats.tick().forEach((s) => sink.metrics(s));
@@ -92,12 +98,19 @@ export class LabSession {
 
   /** Builds the image, then starts the replicas; progress arrives as events. */
   async start(): Promise<void> {
+    this.project.announce();
     this.buildAbort = new AbortController();
     this.build = { state: 'running', steps: [], message: null, durationMs: null };
     this.sink.changed();
-    await this.runtime.build({ signal: this.buildAbort.signal });
-    this.buildAbort = null;
-    await this.runtime.up();
+    try {
+      await this.runtime.build({ signal: this.buildAbort.signal });
+      this.buildAbort = null;
+      await this.runtime.up();
+    } catch (error) {
+      // Nothing is starting any more: "no live upstreams" is nginx's 502 again.
+      this.lab.balancer.setUpstreamStarting(this.upstream, false);
+      throw error;
+    }
   }
 
   cancelBuild(): void {
@@ -241,7 +254,14 @@ export class LabSession {
       const failing = this.build.steps.find((s) => s.index === step?.index) ?? this.build.steps.at(-1);
       if (failing && !cancelled) failing.state = 'failed';
       this.build = { ...this.build, state: cancelled ? 'cancelled' : 'failed', message };
-      sink.log('lab', cancelled ? 'build: cancelled' : `build: ${message}`, 'stderr');
+      // The message itself is the lab's error, printed once by whoever shows it.
+      sink.log(
+        'lab',
+        cancelled
+          ? 'build: cancelled'
+          : `build: failed${failing ? ` at step ${failing.index}/${failing.total}` : ''}`,
+        'stderr',
+      );
       sink.changed();
     });
     on('replica:created', ({ name, container }) =>
@@ -281,6 +301,7 @@ export class LabSession {
       sink.changed();
     });
     on('log', (entry: LogEntry) => sink.log(entry.source, entry.line, entry.stream, Date.parse(entry.time)));
+    this.project.follow(this.runtime);
     on('warning', ({ message }) => sink.log('lab', `warning: ${message}`, 'stderr'));
   }
 
@@ -308,6 +329,7 @@ export class LabSession {
     for (const backend of [...this.restores.keys()]) this.cancelRestore(backend);
     clearInterval(this.metricsTimer);
     for (const off of this.offs.splice(0)) off();
+    this.project.close();
     await this.lab.down();
   }
 }

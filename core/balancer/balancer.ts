@@ -320,6 +320,11 @@ export class Balancer {
     this.emitPeers(upstream, 'address');
   }
 
+  /** While set, "no live upstreams" answers 503 "replicas starting" instead of 502 (see Upstream.starting). */
+  setUpstreamStarting(upstreamName: string, starting: boolean): void {
+    this.upstream(upstreamName).starting = starting;
+  }
+
   /** Marks a peer healthy or not from outside (a container's readiness probe or death). */
   setPeerHealthy(upstreamName: string, key: string | number, healthy: boolean): void {
     const { upstream, peer } = this.peer(upstreamName, key);

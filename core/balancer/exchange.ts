@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { errorPage } from './error-page';
+import { errorPage, startingPage } from './error-page';
 import type { LocationRoute, ProxyRoute } from './location';
 import { FT, isNonIdempotent, RETRYABLE_STATUS, statusFor } from './next-upstream';
 import type { Peer } from './peer';
@@ -28,6 +28,9 @@ function ignore(): void {}
 export type ClientLimits = Pick<ServerBlockConfig, 'clientBodyTimeoutMs' | 'clientMaxBodySize'>;
 
 /** Where finished requests' records go (the balancer's batcher). */
+/** A 503 while replicas start: browsers and load tools may come back soon. */
+const STARTING_HEADERS = ['Retry-After', '2'];
+
 export interface RecordSink {
   /** False when nobody listens: then no record is built at all. */
   readonly wanted: boolean;
@@ -154,9 +157,11 @@ export class ProxyExchange {
     const now = Date.now();
     const peer = upstream.get(this.state, now);
     if (peer === null) {
-      // "no live upstreams": listed under the group name, always ends the request with 502.
-      this.attempts.push({ peer: upstream.name, addr: upstream.name, status: 502, ms: 0 });
-      this.fail(502);
+      // "no live upstreams": listed under the group name, always ends the request with 502
+      // (503 while a lab's replicas are still starting).
+      const status = upstream.starting ? 503 : 502;
+      this.attempts.push({ peer: upstream.name, addr: upstream.name, status, ms: 0 });
+      this.fail(status, upstream.starting ? STARTING_HEADERS : undefined);
       return;
     }
     const toxic = peer.toxic;
@@ -413,7 +418,7 @@ export class ProxyExchange {
   }
 
   /** Answers with nginx's own error page (502, 504, ...). */
-  private fail(status: number): void {
+  private fail(status: number, extra?: readonly string[]): void {
     if (this.done) return;
     this.status = status;
     this.ctx.status = status;
@@ -422,7 +427,7 @@ export class ProxyExchange {
       this.finish(status);
       return;
     }
-    const page = errorPage(status);
+    const page = extra ? startingPage() : errorPage(status);
     const headers = [
       'Server',
       'upstream-lab',
@@ -430,6 +435,7 @@ export class ProxyExchange {
       'text/html',
       'Content-Length',
       String(page.length),
+      ...(extra ?? []),
     ];
     applyAddHeaders(headers, this.location.addHeaders, status, this.ctx);
     this.closeIfBodyUnread();

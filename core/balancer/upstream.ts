@@ -24,6 +24,11 @@ export class Upstream {
   readonly implicit: boolean;
   readonly healthCheck: HealthCheckConfig | undefined;
   readonly pool: ConnectionPool;
+  /**
+   * Beyond nginx: set while a lab's replicas are starting and none has served yet, so "no live
+   * upstreams" is a 503 "replicas starting" (try again) rather than nginx's 502.
+   */
+  starting = false;
   private readonly picker: Picker;
   groups: Groups;
 

@@ -1,18 +1,35 @@
 import type { Command } from 'commander';
+import type Docker from 'dockerode';
 import { createLab } from '../docker';
+import { LABEL_LAB, labFilter } from '../docker/labels';
+import { listLabVolumes } from '../docker/volumes';
 import { connectOrExplain } from './engine';
 import { labOption } from './lab-options';
 
 export function registerDown(program: Command): void {
-  labOption(program.command('down').description("remove the lab's containers and network")).action(
-    async (options: { lab: string }) => {
-      const engine = await connectOrExplain();
-      const lab = createLab({ lab: options.lab, project: '.', docker: engine.docker });
-      const before = await lab.status();
-      await lab.down();
-      lab.close();
-      engine.close();
-      process.stdout.write(`lab "${options.lab}": removed ${before.replicas.length} container(s)\n`);
-    },
-  );
+  labOption(
+    program
+      .command('down')
+      .description("remove the lab's containers and network (its volumes stay unless --volumes)")
+      .option('--volumes', "also remove the lab's volumes (the database's data)"),
+  ).action(async (options: { lab: string; volumes?: boolean }) => {
+    const engine = await connectOrExplain();
+    const lab = createLab({ lab: options.lab, project: '.', docker: engine.docker });
+    const containers = await countLabContainers(engine.docker, options.lab);
+    const volumes = await listLabVolumes(engine.docker, options.lab);
+    await lab.down({ volumes: options.volumes ?? false });
+    lab.close();
+    engine.close();
+    const kept = options.volumes
+      ? `, ${volumes.length} volume(s)`
+      : volumes.length
+        ? `; kept ${volumes.join(', ')}`
+        : '';
+    process.stdout.write(`lab "${options.lab}": removed ${containers} container(s)${kept}\n`);
+  });
+}
+
+async function countLabContainers(docker: Docker, lab: string): Promise<number> {
+  const list = await docker.listContainers({ all: true, filters: { label: [labFilter(lab)] } });
+  return list.filter((c) => c.Labels?.[LABEL_LAB] === lab).length;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadImageArchive } from '../docker';
+import { loadImageArchive } from '../images/import';
 import { connectOrExplain } from './engine';
 import { CliError } from './errors';
 

@@ -37,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof CliError) {
-      process.stderr.write(`${error.message}\n`);
+      if (!error.printed) process.stderr.write(`${error.message}\n`);
       return error.exitCode;
     }
     throw error;

@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { LabSettings, LabView } from '../api/contract';
 import { App } from '../app/app';
-import { OFFLINE_BASE_IMAGE } from '../docker';
 import type { DashboardServer } from '../server/dashboard-server';
 import { parseListen } from '../lab/default-config';
 import { CliError } from './errors';
@@ -12,72 +11,122 @@ import { untilSignal } from './signals';
 
 interface UpOptions {
   project?: string;
+  compose?: string;
+  service?: string;
   replicas?: number;
-  listen: string;
+  listen?: string;
   lab: string;
   runtime: LabSettings['runtime'];
   baseImage?: string;
-  registryMirror?: string;
+  registryMirror: string[];
   pipIndex?: string;
   offline?: boolean;
+  wheelhouse?: string;
+  env: string[];
+  envFile: string[];
+  command?: string;
+  readyPath?: string;
+  database?: 'postgres';
   config?: string;
   dashboard?: string;
   quiet?: boolean;
 }
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function registerUp(program: Command): void {
   labOption(
     program
       .command('up')
       .description(
-        'build the project, run its replicas and balance them, in the foreground; Ctrl-C removes them',
+        'build the project, run its services and replicas and balance them, in the foreground; Ctrl-C removes the containers (volumes stay)',
       )
-      .option('--project <dir>', 'Django project folder with a Dockerfile (default: the sample backend)')
+      .option(
+        '--project <dir>',
+        'the project folder: a Dockerfile, and a compose file if it has one (default: the sample backend)',
+      )
+      .option(
+        '--compose <file>',
+        'the compose file (default: compose.yaml, compose.yml, docker-compose.yml or docker-compose.yaml in the project)',
+      )
+      .option('--service <name>', 'the app service to balance, when the compose file builds several')
       .option(
         '--replicas <n>',
-        'number of replicas (default 3, or the backendN servers of --config)',
+        "number of replicas (default: the servers of the project's nginx.conf, or 3)",
         positiveInt('--replicas'),
       )
       .option(
         '--listen <host:port>',
-        "where the balancer listens (overrides the config's listen)",
-        '127.0.0.1:8080',
+        "where the balancer listens (default: the nginx service's published port, else 127.0.0.1:8080)",
       )
       .addOption(
         new Option('--runtime <kind>', 'docker, or demo: built-in backends')
           .choices(['docker', 'demo'])
           .default('docker'),
       )
+      .option('--env <KEY=VALUE>', "set a variable in the replicas' environment (repeatable)", collect, [])
       .option(
-        '--base-image <image>',
-        `BASE_IMAGE build argument (default python:3.13, or ${OFFLINE_BASE_IMAGE} when present)`,
+        '--env-file <file>',
+        'variables for compose interpolation (instead of .env) and for the replicas (repeatable)',
+        collect,
+        [],
+      )
+      .option('--command <command>', "the replicas' command instead of the image's or the compose file's")
+      .option(
+        '--ready-path <path>',
+        'a health path of the app that answers 2xx/3xx (default: GET / answered below 500)',
+      )
+      .addOption(
+        new Option(
+          '--database <kind>',
+          'run a lab database and point the settings at it (projects on SQLite)',
+        ).choices(['postgres']),
       )
       .option(
         '--registry-mirror <host>',
-        'pull Docker Hub images through this mirror, e.g. docker.arvancloud.ir',
+        'a Docker Hub mirror, e.g. docker.arvancloud.ir (repeatable: tried in order)',
+        collect,
+        [],
       )
-      .option('--pip-index <url>', 'PyPI index, e.g. https://mirror-pypi.runflare.com/simple')
-      .option('--offline', `build from ${OFFLINE_BASE_IMAGE} without any network`)
+      .option('--pip-index <url>', 'a PyPI mirror for when the index the Dockerfile names cannot be reached')
+      .option('--offline', 'no network at all: offline base images, Debian packages for the requirements')
+      .option('--wheelhouse <dir>', 'wheels for requirements Debian does not have (offline builds)')
+      .option('--base-image <image>', "replace the image the Dockerfile's last stage starts FROM")
       .option('--config <nginx.conf>', 'balance with this nginx.conf: its backendN servers are the replicas')
       .option('--dashboard <host:port>', 'also serve the dashboard here (loopback), with a token')
       .option('--quiet', 'no access log'),
   ).action((options: UpOptions) => up(options));
 }
 
+/** `KEY=VALUE` → [KEY, VALUE], or a one-line error naming the option. */
+function envPair(text: string): [string, string] {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(text);
+  if (!match) throw new CliError(`--env "${text}" is not KEY=VALUE (KEY: letters, digits and _)`, 2);
+  return [match[1]!, match[2]!];
+}
+
 async function up(options: UpOptions): Promise<void> {
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
-  parseListen(options.listen);
+  if (options.listen) parseListen(options.listen);
   const app = new App({
     settings: {
       lab: options.lab,
       runtime: options.runtime,
-      listen: options.listen,
+      ...(options.listen ? { listen: options.listen } : {}),
       ...(options.project ? { project: resolve(options.project) } : {}),
+      ...(options.compose ? { composeFile: resolve(options.compose) } : {}),
+      ...(options.service ? { service: options.service } : {}),
       ...(options.replicas ? { replicas: options.replicas } : {}),
       ...(options.baseImage ? { baseImage: options.baseImage } : {}),
-      ...(options.registryMirror ? { registryMirror: options.registryMirror } : {}),
+      registryMirrors: options.registryMirror,
       ...(options.pipIndex ? { pipIndex: options.pipIndex } : {}),
       ...(options.offline ? { offline: true } : {}),
+      ...(options.wheelhouse ? { wheelhouse: resolve(options.wheelhouse) } : {}),
+      env: Object.fromEntries(options.env.map(envPair)),
+      envFiles: options.envFile.map((file) => resolve(file)),
+      ...(options.command ? { command: options.command } : {}),
+      ...(options.readyPath ? { readyPath: options.readyPath } : {}),
+      ...(options.database ? { database: options.database } : {}),
     },
   });
   let dashboard: DashboardServer | null = null;
@@ -91,7 +140,13 @@ async function up(options: UpOptions): Promise<void> {
     if (options.config) await importConfig(app, options.config, options.replicas);
     app.events.on('logs', (lines) => {
       for (const line of lines) {
-        if (line.source === 'lab' || (line.source === 'access' && !options.quiet)) out(line.text);
+        if (line.source === 'lab' && line.stream === 'stderr') process.stderr.write(`${line.text}\n`);
+        else if (
+          line.source === 'lab' ||
+          line.source === 'migrate' ||
+          (line.source === 'access' && !options.quiet)
+        )
+          out(line.source === 'migrate' ? `migrate | ${line.text}` : line.text);
       }
     });
     if (options.dashboard) dashboard = await serveDashboard(app, options.dashboard, out);
@@ -100,12 +155,12 @@ async function up(options: UpOptions): Promise<void> {
     if (dashboard) void app.call('leftovers.scan', {}).catch(() => undefined);
     const ready =
       started.state === 'error'
-        ? Promise.reject(new CliError(started.error ?? 'the lab did not start'))
+        ? Promise.reject(new CliError(started.error ?? 'the lab did not start', 1, true))
         : announceWhenReady(app, started, out);
     await Promise.race([ready, stopped]).catch((error: Error) => {
       // With a dashboard, a lab that fails to start is fixed there (or switched to the demo backends).
       if (!dashboard) throw error;
-      out(`error: ${error.message}`);
+      if (!(error instanceof CliError && error.printed)) out(`error: ${error.message}`);
       out('the dashboard stays up: change the settings there, or press Ctrl-C to quit');
     });
   } catch (error) {
@@ -113,7 +168,9 @@ async function up(options: UpOptions): Promise<void> {
     throw error instanceof CliError ? error : new CliError((error as Error).message);
   }
   await stopped;
-  out("stopping: removing the lab's replicas");
+  out(
+    "stopping: removing the lab's containers (its volumes stay; `upstream-lab down --volumes` removes them)",
+  );
   await shutdown();
 }
 
@@ -153,7 +210,7 @@ function announceWhenReady(app: App, view: LabView, out: (line: string) => void)
     const check = (lab: LabView): boolean => {
       if (lab.state === 'error') {
         off();
-        reject(new CliError(lab.error ?? 'the lab failed'));
+        reject(new CliError(lab.error ?? 'the lab failed', 1, true));
         return true;
       }
       if (lab.backends.some((b) => b.state === 'up')) {

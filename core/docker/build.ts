@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
+import { packEntries, type ContextEntry } from '../prepare/adapted-context';
 import { buildContextStream } from './build-context';
 import { BuildProgress } from './build-progress';
 import type { BuildMessage, BuildStep, BuildUpdate } from './build-progress';
@@ -13,6 +14,12 @@ export interface BuildOptions {
   buildArgs?: Record<string, string>;
   labels?: Record<string, string>;
   noCache?: boolean;
+  /** The context as adapted (prepare/adapted-context.ts); default: the folder as it is. */
+  entries?: ContextEntry[];
+  /** `none` for builds that must not touch any network (offline). */
+  networkMode?: string;
+  /** The stage to build (compose `build.target`). */
+  target?: string;
   signal?: AbortSignal;
   onUpdate?: (update: BuildUpdate) => void;
 }
@@ -50,7 +57,9 @@ const OUTPUT_LINES_IN_MESSAGE = 20;
 export async function buildImage(docker: Docker, options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
   const dockerfile = options.dockerfile ?? 'Dockerfile';
-  const { stream: tar, files } = await buildContextStream(options.context, dockerfile);
+  const { stream: tar, files } = options.entries
+    ? { stream: packEntries(options.entries), files: options.entries.map((e) => e.path) }
+    : await buildContextStream(options.context, dockerfile);
   const progress = new BuildProgress();
   const notify = (updates: BuildUpdate[]) => {
     for (const update of updates) {
@@ -81,6 +90,8 @@ export async function buildImage(docker: Docker, options: BuildOptions): Promise
       rm: true,
       forcerm: true,
       nocache: options.noCache ?? false,
+      ...(options.networkMode ? { networkmode: options.networkMode } : {}),
+      ...(options.target ? { target: options.target } : {}),
       ...(options.signal ? { abortSignal: options.signal } : {}),
     })) as Readable;
   } catch (error) {

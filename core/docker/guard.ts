@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { backendIndex, LABEL_BACKEND, LABEL_LAB, labFilter } from './labels';
+import { backendIndex, LABEL_BACKEND, LABEL_LAB, LABEL_ROLE, labFilter } from './labels';
 
 /** A container that carries the lab's label; the only kind a lab may change. */
 export interface LabContainer {
@@ -18,7 +18,7 @@ export class NotInLabError extends Error {
   override name = 'NotInLabError';
 }
 
-/** All containers carrying `upstream-lab.lab=<lab>`, running or not. */
+/** The lab's replicas: containers carrying `upstream-lab.lab=<lab>` (not its services), running or not. */
 export async function listLabContainers(docker: Docker, lab: string): Promise<LabContainer[]> {
   const list = await docker.listContainers({ all: true, filters: { label: [labFilter(lab)] } });
   const out: LabContainer[] = [];
@@ -26,6 +26,8 @@ export async function listLabContainers(docker: Docker, lab: string): Promise<La
     const labels = info.Labels ?? {};
     // Checked again here: the filter is the engine's, and Podman's label filters have had bugs.
     if (labels[LABEL_LAB] !== lab) continue;
+    // Services and one-off containers carry the lab's label too; they are not replicas.
+    if (labels[LABEL_ROLE] !== undefined && labels[LABEL_ROLE] !== 'backend') continue;
     const name = labels[LABEL_BACKEND] ?? '';
     const index = backendIndex(lab, name);
     out.push({

@@ -9,16 +9,7 @@ export { buildImage, BuildError } from './build';
 export type { BuildOptions, BuildResult } from './build';
 export type { BuildStep, BuildUpdate } from './build-progress';
 export { listContext } from './build-context';
-export { buildArgsFor, DEFAULT_BASE_IMAGE, OFFLINE_BASE_IMAGE } from './mirrors';
-export type { MirrorSettings } from './mirrors';
-export {
-  baseImageBlocker,
-  buildBaseImage,
-  ensureBaseImage,
-  imageExists,
-  loadImageArchive,
-  BaseImageError,
-} from './base-image';
+export { throughMirror, isDockerHubImage, KNOWN_DOCKER_HUB_MIRRORS } from './mirrors';
 export { createLab, Lab } from './lab';
 export type { LabOptions } from './lab-options';
 export type { LabEvents, ReplicaRef, DownReason } from './lab-events';

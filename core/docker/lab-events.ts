@@ -1,4 +1,5 @@
 import type { LogEntry } from '../logs/entry';
+import type { ContextChange } from '../prepare/prepare-build';
 import type { ContainerEvent } from './events';
 
 /** Which replica an event is about. */
@@ -22,10 +23,24 @@ export interface LabEvents {
     step?: { index: number; total: number; instruction: string };
     cancelled: boolean;
   };
+  /** What the build context sent differs in from the project on disk, and why (shown once). */
+  'build:adapted': {
+    changes: ContextChange[];
+    warnings: string[];
+    substitutes: Array<{ image: string; title: string }>;
+  };
+  /** A lab service (the project's database, ...) is being created; `substitute` names an offline stand-in. */
+  'service:starting': { name: string; container: string; image: string; substitute?: string };
+  /** Healthy, or listening on its port. */
+  'service:ready': { name: string; container: string; host?: string; port?: number };
+  'migrate:start': { command: string; where: string };
+  'migrate:log': { line: string };
+  'migrate:done': { durationMs: number };
+  'migrate:failed': { message: string };
   'replica:created': ReplicaRef;
   /** A leftover of an earlier run, running the right image, taken over instead of recreated. */
   'replica:adopted': ReplicaRef;
-  /** GET /health answered on the published port (re-read after every start). */
+  /** Answered its readiness probe on the published port (re-read after every start). */
   'replica:ready': ReplicaRef & { host: string; port: number };
   /** It stopped answering: it exited, was paused, or left the lab network. */
   'replica:down': ReplicaRef & { reason: DownReason; exitCode?: number };

@@ -1,5 +1,8 @@
 import type Docker from 'dockerode';
 import { z } from 'zod';
+import type { OfflineImageOptions } from '../images/offline-image';
+import type { NetworkProbe } from '../prepare/network-probe';
+import type { ProjectPlan } from '../project/plan';
 import { labName } from './labels';
 import type { ReplicaInfo } from './lab-status';
 
@@ -9,21 +12,25 @@ export const replicaCount = z.number().int().min(0).max(MAX_REPLICAS);
 
 const settings = z.object({
   lab: labName,
-  /** The project folder with the Dockerfile (the sample backend, or the student's own). */
+  /** The project folder (the sample backend, or the student's own). */
   project: z.string().min(1),
   replicas: replicaCount.default(3),
   /** The tag to build and run; default upstream-lab/<lab>:latest. */
   image: z.string().min(1).optional(),
-  dockerfile: z.string().min(1).optional(),
-  baseImage: z.string().min(1).optional(),
-  registryMirror: z.string().min(1).optional(),
+  /** No network at all: nothing pulled, pip offline, builds with --network none. */
+  offline: z.boolean().default(false),
+  /** Docker Hub mirrors, tried in order when a registry cannot be reached. */
+  registryMirrors: z.array(z.string().min(1)).default([]),
+  /** The PyPI mirror for a Dockerfile whose own index cannot be reached. */
   pipIndex: z.string().min(1).optional(),
-  offline: z.boolean().optional(),
-  /** Extra build arguments, applied over the mirror settings. */
-  buildArgs: z.record(z.string(), z.string()).optional(),
-  /** Extra environment for every replica (REPLICA_NAME is always set). */
+  /** What the Dockerfile's last stage starts FROM instead of its own image. */
+  baseImage: z.string().min(1).optional(),
+  /** Wheels for requirements Debian does not have (offline). */
+  wheelhouse: z.string().min(1).optional(),
+  /** Extra environment for every replica when there is no plan (REPLICA_NAME is always set). */
   env: z.record(z.string(), z.string()).optional(),
-  readinessPath: z.string().startsWith('/').default('/health'),
+  /** A health path of the app's (2xx/3xx); default: GET / answered below 500. */
+  readyPath: z.string().startsWith('/').optional(),
   /**
    * Between readiness probes while a replica (re)starts; probing stops once it answers. Django is
    * up ~0.2 s after its container starts, so a longer interval mostly adds waiting.
@@ -42,12 +49,17 @@ export type LabSettings = z.output<typeof settings>;
 
 export type LabOptions = z.input<typeof settings> & {
   docker: Docker;
+  /** How the project runs (compose roles, replicas, services); default: its Dockerfile alone. */
+  plan?: ProjectPlan;
+  /** Whether registries and indexes answer (default: a short HTTPS request; tests inject one). */
+  probe?: NetworkProbe;
+  offlineImages?: OfflineImageOptions;
   /** Awaited after `replica:removing` and before the container goes: let the balancer drain it. */
   beforeRemove?: (replica: ReplicaInfo) => void | Promise<void>;
 };
 
 export function parseLabSettings(options: LabOptions): LabSettings {
-  const { docker: _docker, beforeRemove: _beforeRemove, ...rest } = options;
+  const { docker: _docker, beforeRemove: _b, plan: _p, probe: _probe, offlineImages: _o, ...rest } = options;
   const parsed = settings.safeParse(rest);
   if (!parsed.success) {
     const issues = parsed.error.issues.map(

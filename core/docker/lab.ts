@@ -1,8 +1,12 @@
 import type Docker from 'dockerode';
 import type { LogEntry } from '../logs/entry';
 import { RingBuffer } from '../logs/ring';
-import { buildImage, BuildError } from './build';
-import { contextFingerprint, LABEL_CONTEXT, upToDateImage } from './context-fingerprint';
+import { networkProbe } from '../prepare/network-probe';
+import { chooseImage } from '../prepare/image-source';
+import type { BuildSources } from '../prepare/prepare-build';
+import type { ProjectPlan, ReplicaPlan } from '../project/plan';
+import { dockerfilePlan } from '../project/dockerfile-plan';
+import { BuildError } from './build';
 import type { BuildResult } from './build';
 import { Emitter } from '../events/emitter';
 import { EventFollower } from './events';
@@ -10,26 +14,36 @@ import { applyFault, restoreReplica } from './faults';
 import type { Fault, RestoreStep } from './faults';
 import { listLabContainers, resolveLabContainer } from './guard';
 import type { LabContainer } from './guard';
-import { containerName, defaultImageTag, LABEL_LAB, networkName } from './labels';
+import {
+  containerName,
+  DEFAULT_APP_PORT,
+  defaultImageTag,
+  LABEL_LAB,
+  labFilter,
+  networkName,
+} from './labels';
+import { buildLabImage } from './lab-build';
+import { migrateIn, migrateOnce } from './lab-migrate';
 import type { LabEvents } from './lab-events';
 import { parseLabSettings, replicaCount } from './lab-options';
 import type { LabOptions, LabSettings } from './lab-options';
 import type { LabStatus, ReplicaInfo } from './lab-status';
 import { ContainerLogs } from './logs';
-import { buildArgsFor } from './mirrors';
 import { ensureLabNetwork, removeLabNetworks } from './network';
-import { ref, ReplicaSet } from './replica-set';
+import { ref, ReplicaSet, type Replica } from './replica-set';
 import { createReplica, inspectReplica, PUBLISH_HOST, removeReplica } from './replicas';
+import { LabServices, type ServiceToRun } from './services';
+import { ensureLabVolume, removeLabVolumes } from './volumes';
 
 export function createLab(options: LabOptions): Lab {
   return new Lab(options);
 }
 
 /**
- * One lab: the project's image and its replicas `<lab>-backend1..N` on `<lab>-net`. It changes
- * only containers and networks labelled `upstream-lab.lab=<lab>`, resolved by label before every
- * change. State comes from the engine's event stream; readiness from GET /health on each
- * replica's published port, read again after every start.
+ * One lab: the project's image, its services (a database, from its compose file) and its
+ * replicas `<lab>-backend1..N` on `<lab>-net`. It changes only containers, networks and volumes
+ * labelled `upstream-lab.lab=<lab>`, resolved by label before every change. State comes from the
+ * engine's event stream; readiness from each replica's published port, read again after every start.
  */
 export class Lab {
   readonly events = new Emitter<LabEvents>();
@@ -41,11 +55,20 @@ export class Lab {
 
   readonly #docker: Docker;
   readonly #settings: LabSettings;
+  readonly #plan: ProjectPlan;
+  readonly #sources: BuildSources;
   readonly #beforeRemove: LabOptions['beforeRemove'];
   readonly #replicas: ReplicaSet;
+  readonly #services: LabServices;
   readonly #containerLogs: ContainerLogs;
   #desired: number;
   #imageId: string | undefined;
+  /** The port the app listens on in each replica: the plan's, else the image's EXPOSE, else 8000. */
+  #appPort = DEFAULT_APP_PORT;
+  /** Migrations every replica waits for before it is probed (settled once per up()). */
+  #migrated: Promise<void> = Promise.resolve();
+  /** Containers (SQLite: one database each) whose own migrations ran or run. */
+  readonly #migratedIn = new Map<string, Promise<void>>();
   #follower: EventFollower | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -53,79 +76,91 @@ export class Lab {
     this.#settings = parseLabSettings(options);
     this.#docker = options.docker;
     this.#beforeRemove = options.beforeRemove;
-    this.name = this.#settings.lab;
+    const s = this.#settings;
+    this.#plan = options.plan ?? dockerfilePlan(s.project, s.replicas, s.env ?? {});
+    this.#sources = {
+      offline: s.offline,
+      mirrors: s.registryMirrors,
+      ...(s.pipIndex ? { pipMirror: s.pipIndex } : {}),
+      ...(s.wheelhouse ? { wheelhouse: s.wheelhouse } : {}),
+      ...(s.baseImage ? { baseImage: s.baseImage } : {}),
+      probe: options.probe ?? networkProbe(),
+      machine: process.arch === 'arm64' ? 'aarch64' : 'x86_64',
+      ...(options.offlineImages ? { offlineImages: options.offlineImages } : {}),
+    };
+    this.name = s.lab;
     this.network = networkName(this.name);
-    this.image = this.#settings.image ?? defaultImageTag(this.name);
-    this.#desired = this.#settings.replicas;
-    this.logs = new RingBuffer<LogEntry>(this.#settings.logCapacity);
+    this.image = s.image ?? defaultImageTag(this.name);
+    this.#desired = s.replicas;
+    this.logs = new RingBuffer<LogEntry>(s.logCapacity);
     this.#containerLogs = new ContainerLogs(this.#docker, {
-      tail: this.#settings.logTail,
-      onLine: ({ id: _id, ...entry }) => this.#log(entry),
+      tail: s.logTail,
+      onLine: ({ id, ...entry }) => {
+        this.#log(entry);
+        this.#replicas.onLogLine(id, entry.line);
+      },
       onEnd: (id) => void this.#replicas.resumeLogs(id),
     });
+    const lastLines = (source: string, count: number): string[] =>
+      this.logs
+        .toArray()
+        .filter((entry) => entry.source === source)
+        .slice(-count)
+        .map((entry) => entry.line);
     this.#replicas = new ReplicaSet({
       docker: this.#docker,
       network: this.network,
       events: this.events,
       logs: this.#containerLogs,
       probe: {
-        path: this.#settings.readinessPath,
-        intervalMs: this.#settings.probeIntervalMs,
+        path: s.readyPath ?? '/',
+        rule: s.readyPath ? 'success' : 'any-answer',
+        intervalMs: s.probeIntervalMs,
         // Python needs longer than this to listen; probing sooner only loads the engine's port
         // proxy while the other replicas are still starting.
         initialDelayMs: 150,
-        timeoutMs: this.#settings.readyTimeoutMs,
+        timeoutMs: s.readyTimeoutMs,
       },
+      beforeProbe: (replica) => this.#beforeProbe(replica),
+      lastLines,
       warn: (message) => this.#warn(message),
+    });
+    this.#services = new LabServices({
+      docker: this.#docker,
+      lab: this.name,
+      network: this.network,
+      logs: this.#containerLogs,
+      events: this.events,
+      lastLines,
     });
   }
 
-  /** Builds the project's image with the mirror settings as build arguments. */
+  /** The plan the lab runs (roles, services, warnings), for showing before anything starts. */
+  get plan(): ProjectPlan {
+    return this.#plan;
+  }
+
+  /**
+   * Builds the project's image, adapted to what this machine can reach (mirrors, offline
+   * stand-ins, Debian packages for the requirements), unless nothing it is built from changed.
+   */
   build(options: { signal?: AbortSignal; noCache?: boolean } = {}): Promise<BuildResult> {
     return this.#serial(async () => {
-      const started = Date.now();
-      const buildArgs = this.#buildArgs();
-      const dockerfile = this.#settings.dockerfile ?? 'Dockerfile';
       try {
-        const fingerprint = await contextFingerprint(
-          this.#docker,
-          this.#settings.project,
-          dockerfile,
-          buildArgs,
-        );
-        const current =
-          fingerprint && !options.noCache ? await upToDateImage(this.#docker, this.image, fingerprint) : null;
-        if (current) return this.#unchanged(current, started);
-        const result = await buildImage(this.#docker, {
-          context: this.#settings.project,
+        const result = await buildLabImage({
+          docker: this.#docker,
+          lab: this.name,
           tag: this.image,
-          ...(this.#settings.dockerfile ? { dockerfile: this.#settings.dockerfile } : {}),
-          buildArgs,
-          labels: { [LABEL_LAB]: this.name, ...(fingerprint ? { [LABEL_CONTEXT]: fingerprint } : {}) },
+          image: this.#plan.image,
+          sources: this.#sources,
+          events: this.events,
+          log: (line) =>
+            this.#log({ source: 'build', stream: 'stdout', time: new Date().toISOString(), line }),
+          commandGiven: this.#plan.replicas.every((r) => r.command || r.entrypoint),
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.noCache ? { noCache: true } : {}),
-          onUpdate: (update) => {
-            if (update.kind === 'step') {
-              const { index, total, instruction } = update.step;
-              this.events.emit('build:step', { index, total, instruction });
-            } else if (update.kind === 'log') {
-              const time = new Date().toISOString();
-              this.#log({ source: 'build', stream: 'stdout', time, line: update.line });
-              this.events.emit('build:log', {
-                line: update.line,
-                ...(update.step ? { step: update.step } : {}),
-              });
-            }
-          },
         });
         this.#imageId = result.imageId;
-        this.events.emit('build:done', {
-          imageId: result.imageId,
-          tag: result.tag,
-          steps: result.steps.length,
-          cachedSteps: result.steps.filter((step) => step.cached).length,
-          durationMs: result.durationMs,
-        });
         return result;
       } catch (error) {
         const step = error instanceof BuildError ? error.step : undefined;
@@ -139,24 +174,20 @@ export class Lab {
     });
   }
 
-  /** Nothing the build depends on changed since the image was built: use it as it is. */
-  #unchanged(imageId: string, started: number): BuildResult {
-    this.#imageId = imageId;
-    const line = `${this.image} is up to date with the project (nothing it is built from changed)`;
-    this.#log({ source: 'build', stream: 'stdout', time: new Date().toISOString(), line });
-    this.events.emit('build:log', { line });
-    const durationMs = Date.now() - started;
-    this.events.emit('build:done', { imageId, tag: this.image, steps: 0, cachedSteps: 0, durationMs });
-    return { imageId, tag: this.image, steps: [], log: [line], files: [], durationMs };
-  }
-
   /**
-   * Starts the replicas and waits until each answers its readiness probe. Leftovers of this lab
-   * from an earlier run are adopted when running the current image, otherwise removed.
+   * Starts the lab services in depends_on order, runs the migrations, then the replicas, and
+   * waits until each replica answers its readiness probe. Leftover replicas of this lab from an
+   * earlier run are adopted when running the current image, otherwise removed.
    */
   up(): Promise<LabStatus> {
     return this.#serial(async () => {
       const imageId = await this.#prepare();
+      await Promise.all(this.#plan.volumes.map((volume) => ensureLabVolume(this.#docker, this.name, volume)));
+      await this.#services.up(await this.#servicesToRun());
+      this.#migratedIn.clear();
+      this.#migrated = this.#migrateOnce();
+      // Seen by every probe; a failure is reported by the replicas waiting for it.
+      this.#migrated.catch(() => undefined);
       for (const c of await listLabContainers(this.#docker, this.name)) {
         if (await this.#adoptable(c, imageId)) {
           this.events.emit('replica:adopted', ref(this.#replicas.track(c)));
@@ -164,7 +195,7 @@ export class Lab {
           await this.#remove(c, undefined);
         }
       }
-      await this.#converge(imageId);
+      await Promise.all([this.#converge(imageId), this.#migrated]);
       return this.status();
     });
   }
@@ -230,13 +261,19 @@ export class Lab {
     return { steps, replica: this.#replicas.info(replica) };
   }
 
-  /** Removes every container and network of the lab. Safe to call again. */
-  down(): Promise<void> {
+  /**
+   * Removes every container and network of the lab; its volumes (the database's data) stay
+   * unless `volumes` is set. Safe to call again.
+   */
+  down(options: { volumes?: boolean } = {}): Promise<void> {
     return this.#serial(async () => {
       this.#stopFollowing();
       for (const c of await listLabContainers(this.#docker, this.name)) await this.#remove(c, undefined);
       this.#replicas.clear();
+      await this.#services.down();
+      await this.#removeOthers();
       await removeLabNetworks(this.#docker, this.name);
+      if (options.volumes) await removeLabVolumes(this.#docker, this.name);
     });
   }
 
@@ -295,19 +332,6 @@ export class Lab {
     return run;
   }
 
-  #buildArgs(): Record<string, string> {
-    const s = this.#settings;
-    return {
-      ...buildArgsFor({
-        ...(s.baseImage ? { baseImage: s.baseImage } : {}),
-        ...(s.registryMirror ? { registryMirror: s.registryMirror } : {}),
-        ...(s.pipIndex ? { pipIndex: s.pipIndex } : {}),
-        ...(s.offline ? { offline: s.offline } : {}),
-      }),
-      ...s.buildArgs,
-    };
-  }
-
   /** The image to run, the network, and the event stream: what up and scale need first. */
   async #prepare(): Promise<string> {
     const image = this.#docker
@@ -331,7 +355,98 @@ export class Lab {
       this.#startEvents(),
     ]);
     this.#imageId = imageId;
+    this.#appPort = this.#plan.replicas[0]?.port ?? (await this.#exposedPort()) ?? DEFAULT_APP_PORT;
     return imageId;
+  }
+
+  /** The image's first EXPOSEd TCP port. */
+  async #exposedPort(): Promise<number | undefined> {
+    const exposed = Object.keys(
+      (await this.#docker.getImage(this.image).inspect()).Config?.ExposedPorts ?? {},
+    );
+    const port = Number(exposed.find((key) => key.endsWith('/tcp'))?.split('/')[0]);
+    return Number.isInteger(port) && port > 0 ? port : undefined;
+  }
+
+  /** Each service with the image it runs: the replicas' own, or its compose image from wherever it can come. */
+  async #servicesToRun(): Promise<ServiceToRun[]> {
+    const out: ServiceToRun[] = [];
+    for (const plan of this.#plan.services) {
+      if (plan.usesProjectImage) {
+        out.push({ plan, image: this.image });
+        continue;
+      }
+      const choice = await chooseImage(plan.image, {
+        docker: this.#docker,
+        offline: this.#sources.offline,
+        mirrors: this.#sources.mirrors,
+        probe: this.#sources.probe,
+        log: (line) => this.#log({ source: 'lab', stream: 'stdout', time: new Date().toISOString(), line }),
+        ...(this.#sources.offlineImages ? { offlineImages: this.#sources.offlineImages } : {}),
+      });
+      if (choice.reason) this.#warn(`${plan.name}: ${choice.reason}`);
+      out.push({
+        plan,
+        image: choice.image,
+        ...(choice.substitute ? { substitute: choice.substitute.title } : {}),
+      });
+    }
+    return out;
+  }
+
+  /** `migrate` once, before any replica joins; nothing when the plan has no migrations to run. */
+  async #migrateOnce(): Promise<void> {
+    const django = this.#plan.django;
+    if (this.#plan.migrate !== 'once' || !django) return;
+    await migrateOnce({
+      docker: this.#docker,
+      lab: this.name,
+      image: this.image,
+      network: this.network,
+      replica: this.#plan.replicas[0]!,
+      managePy: django.managePy,
+      events: this.events,
+      log: (line, stream) => this.#log({ source: 'migrate', stream, time: new Date().toISOString(), line }),
+    });
+  }
+
+  /** What a started replica waits for before it is probed: the shared migrations, or its own. */
+  #beforeProbe(replica: Replica): Promise<void> {
+    const django = this.#plan.django;
+    if (this.#plan.migrate !== 'each' || !django) return this.#migrated;
+    let run = this.#migratedIn.get(replica.id);
+    if (!run) {
+      run = migrateIn(this.#docker, replica.id, django.managePy, this.events, (line, stream) =>
+        this.#log({ source: replica.name, stream, time: new Date().toISOString(), line }),
+      );
+      this.#migratedIn.set(replica.id, run);
+    }
+    return run;
+  }
+
+  /** Containers of the lab that are neither replicas nor services (a one-off left by a crash). */
+  async #removeOthers(): Promise<void> {
+    const list = await this.#docker.listContainers({ all: true, filters: { label: [labFilter(this.name)] } });
+    for (const c of list.filter((c) => c.Labels?.[LABEL_LAB] === this.name)) {
+      await this.#docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
+    }
+  }
+
+  /** All replicas come from one compose service (scaled): new ones share its network alias too. */
+  #oneService(): boolean {
+    const services = new Set(this.#plan.replicas.map((r) => r.service));
+    return services.size === 1 && !services.has(null);
+  }
+
+  /** The replica's spec: its own in the plan, or the last one's for replicas beyond the plan (scaling up). */
+  #specOf(index: number): ReplicaPlan {
+    const plans = this.#plan.replicas;
+    return (
+      plans[index - 1] ?? plans.at(-1) ?? { name: `backend${index}`, service: null, aliases: [], env: {} }
+    );
   }
 
   async #adoptable(c: LabContainer, imageId: string): Promise<boolean> {
@@ -354,12 +469,21 @@ export class Lab {
     // one after another, each replica's create + start (~0.3 s on 2 cores) would add up.
     const creates = await Promise.allSettled(
       missing.map(async (index) => {
+        const spec = this.#specOf(index);
         const container = await createReplica(this.#docker, {
           lab: this.name,
           index,
           image: imageId,
           network: this.network,
-          ...(this.#settings.env ? { env: this.#settings.env } : {}),
+          port: this.#appPort,
+          env: spec.env,
+          aliases: index <= this.#plan.replicas.length || this.#oneService() ? spec.aliases : [],
+          ...(spec.command ? { command: spec.command } : {}),
+          ...(spec.entrypoint ? { entrypoint: spec.entrypoint } : {}),
+          ...(spec.healthcheck ? { healthcheck: spec.healthcheck } : {}),
+          ...(spec.workingDir ? { workingDir: spec.workingDir } : {}),
+          ...(spec.user ? { user: spec.user } : {}),
+          ...(spec.volumes ? { volumes: spec.volumes } : {}),
         });
         const replica = this.#replicas.add(index, container.id, containerName(this.name, index));
         created.add(index);
@@ -381,17 +505,12 @@ export class Lab {
       return outcome.ready ? [] : [`${replica.name}: ${outcome.error ?? `not ready (${replica.state})`}`];
     });
     if (failures.length > 0) {
-      throw new Error(`Some replicas did not become ready: ${failures.join('; ')}${this.#lastLines()}`);
+      throw new Error(
+        failures.length === 1
+          ? `${failures[0]}`
+          : `${failures.length} replicas did not become ready:\n${failures.join('\n')}`,
+      );
     }
-  }
-
-  #lastLines(): string {
-    const lines = this.logs
-      .toArray()
-      .filter((entry) => entry.source !== 'build')
-      .slice(-10)
-      .map((entry) => `  ${entry.source} ${entry.stream}: ${entry.line}`);
-    return lines.length > 0 ? `\nLast log lines:\n${lines.join('\n')}` : '';
   }
 
   /** Announces the removal, lets the owner drain the replica, then removes the container. */

@@ -1,16 +1,22 @@
+import { backendName } from '../lab/backend-name';
+
 /** Everything a lab creates carries `upstream-lab.lab=<lab>`; nothing without it is touched. */
 export const LABEL_LAB = 'upstream-lab.lab';
 export const LABEL_BACKEND = 'upstream-lab.backend';
 export const LABEL_IMAGE = 'upstream-lab.image';
 export const LABEL_ROLE = 'upstream-lab.role';
+/** On a built image: a hash of everything it was built from (equal: the build can be skipped). */
+export const LABEL_CONTEXT = 'upstream-lab.context';
 
-/** The port the sample backend (runserver 0.0.0.0:8000) listens on inside its container. */
-export const BACKEND_PORT = '8000/tcp';
+/** The port the app listens on inside a replica (recorded on it: it varies by project). */
+export const LABEL_PORT = 'upstream-lab.port';
+/** runserver 0.0.0.0:8000, as the course's Dockerfile and most Django projects. */
+export const DEFAULT_APP_PORT = 8000;
 
 export { labName } from '../api/contract';
+export { backendName };
 
 export const labFilter = (lab: string): string => `${LABEL_LAB}=${lab}`;
-export const backendName = (index: number): string => `backend${index}`;
 export const containerName = (lab: string, index: number): string => `${lab}-${backendName(index)}`;
 export const networkName = (lab: string): string => `${lab}-net`;
 export const defaultImageTag = (lab: string): string => `upstream-lab/${lab}:latest`;

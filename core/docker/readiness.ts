@@ -1,9 +1,17 @@
 import { request } from 'node:http';
 
+/**
+ * When a replica counts as ready. `any-answer`: TCP, then GET `path` answered below 500 (a 404
+ * or a 400 from ALLOWED_HOSTS is an app that runs); `success`: 2xx or 3xx, for a health path
+ * the user chose.
+ */
+export type ReadyRule = 'any-answer' | 'success';
+
 export interface ProbeOptions {
   host: string;
   port: number;
   path?: string;
+  rule?: ReadyRule;
   intervalMs?: number;
   /** Before the first attempt: a process that just started cannot answer yet. */
   initialDelayMs?: number;
@@ -28,7 +36,7 @@ export function probeOnce(host: string, port: number, path: string, timeoutMs: n
 }
 
 /**
- * Polls GET `path` until it answers 2xx or 3xx. Docker's port proxy accepts connections before
+ * Polls GET `path` until it answers as `rule` wants. Docker's port proxy accepts connections before
  * the app listens, so resets and empty replies just mean "not yet". Resolves true when ready,
  * false when aborted; rejects after `timeoutMs` with the last failure.
  */
@@ -36,7 +44,8 @@ export async function waitReady(options: ProbeOptions): Promise<boolean> {
   const {
     host,
     port,
-    path = '/health',
+    path = '/',
+    rule = 'any-answer',
     intervalMs = 50,
     initialDelayMs = 0,
     timeoutMs = 60_000,
@@ -50,7 +59,7 @@ export async function waitReady(options: ProbeOptions): Promise<boolean> {
     if (signal?.aborted) return false;
     try {
       const status = await probeOnce(host, port, path, attemptTimeoutMs);
-      if (status >= 200 && status < 400) return true;
+      if (rule === 'any-answer' ? status > 0 && status < 500 : status >= 200 && status < 400) return true;
       last = `HTTP ${status}`;
     } catch (error) {
       last = (error as NodeJS.ErrnoException).code ?? (error as Error).message;

@@ -6,7 +6,7 @@ import { backendName } from './labels';
 import type { DownReason, LabEvents, ReplicaRef } from './lab-events';
 import type { ReplicaInfo } from './lab-status';
 import type { ContainerLogs } from './logs';
-import { waitReady } from './readiness';
+import { waitReady, type ReadyRule } from './readiness';
 import { inspectReplica, PUBLISH_HOST } from './replicas';
 
 export type ProbeOutcome = { ready: true } | { ready: false; error?: string };
@@ -23,6 +23,8 @@ export interface Replica {
   /** Being removed on purpose: no `replica:down`, no log resumption. */
   removing: boolean;
   probe?: { port: number; controller: AbortController; outcome: Promise<ProbeOutcome> };
+  /** Set while a traceback printed during start-up is being read to its end. */
+  traceback?: NodeJS.Timeout;
 }
 
 export interface ReplicaSetOptions {
@@ -30,9 +32,21 @@ export interface ReplicaSetOptions {
   network: string;
   events: Emitter<LabEvents>;
   logs: ContainerLogs;
-  probe: { path: string; intervalMs: number; initialDelayMs?: number; timeoutMs: number };
+  probe: { path: string; rule: ReadyRule; intervalMs: number; initialDelayMs?: number; timeoutMs: number };
+  /**
+   * Awaited before a started replica is probed: the migrations it must not serve without (shared
+   * for all, or run inside it). Called again for the same container; the caller memoizes.
+   */
+  beforeProbe?: (replica: Replica) => Promise<void>;
+  /** The newest lines a replica printed, for the message when it fails to start. */
+  lastLines: (name: string, count: number) => string[];
   warn: (message: string) => void;
 }
+
+/** How long to keep reading after a traceback starts, so the message has its last line (the error). */
+const TRACEBACK_GRACE_MS = 400;
+/** How long the last lines of a replica that exited may take to arrive. */
+const EXIT_GRACE_MS = 250;
 
 /**
  * What a lab knows about its replicas, kept current by the engine's events: the published port
@@ -114,7 +128,14 @@ export class ReplicaSet {
       return { ready: false, error: `${snapshot.state}${snapshot.connected ? '' : ', disconnected'}` };
     }
     if (!this.o.logs.isFollowing(replica.id)) void this.#followLogs(replica);
-    return this.#probe(replica, snapshot.port);
+    if (this.o.beforeProbe && !replica.probe) {
+      try {
+        await this.o.beforeProbe(replica);
+      } catch (error) {
+        return { ready: false, error: (error as Error).message };
+      }
+    }
+    return this.#probe(replica, snapshot.port, snapshot.health !== undefined);
   }
 
   /** Follows a replica just seen running (no second inspect: containers are starting around it). */
@@ -202,6 +223,16 @@ export class ReplicaSet {
   /** Reports the first of the events that take a replica down (die is followed by disconnect). */
   #down(replica: Replica, reason: DownReason, exitCode?: number): void {
     const wasUp = replica.ready || replica.probe !== undefined;
+    if (!replica.ready && replica.probe && reason === 'exited') {
+      // Its last lines may still be on their way from the log stream: read them, then fail.
+      const { controller } = replica.probe;
+      replica.probe = undefined;
+      setTimeout(() => {
+        controller.abort(
+          new Error(`exited with code ${exitCode ?? '?'} while starting${this.#lines(replica)}`),
+        );
+      }, EXIT_GRACE_MS);
+    }
     this.#cancelProbe(replica);
     replica.ready = false;
     if (replica.removing || !wasUp) return;
@@ -215,29 +246,94 @@ export class ReplicaSet {
   #cancelProbe(replica: Replica): void {
     replica.probe?.controller.abort();
     replica.probe = undefined;
+    clearTimeout(replica.traceback);
+    replica.traceback = undefined;
+  }
+
+  /** A starting replica that cannot become ready: its probe ends now, with this message. */
+  failStart(id: string, message: string): void {
+    const replica = this.byId(id);
+    if (!replica?.probe || replica.ready) return;
+    replica.probe.controller.abort(new Error(message));
+  }
+
+  /**
+   * A line a replica printed. While it starts, a Python traceback means it will not serve (Django's
+   * autoreloader keeps the process alive after a broken import), so it fails now instead of at
+   * the readiness timeout.
+   */
+  onLogLine(id: string, line: string): void {
+    const replica = this.byId(id);
+    if (!replica?.probe || replica.ready || replica.traceback) return;
+    if (!/^Traceback \(most recent call last\):/.test(line)) return;
+    replica.traceback = setTimeout(() => {
+      replica.traceback = undefined;
+      const lines = this.o.lastLines(replica.name, 40);
+      const request = lines.some((l) => /Internal Server Error: /.test(l));
+      const what = request
+        ? `answered ${this.o.probe.path} with a 500 (a traceback in its log); if that page needs something the probe does not send, give another path with --ready-path`
+        : 'printed a Python traceback while starting';
+      this.failStart(replica.id, `${what}${this.#lines(replica, 12)}`);
+    }, TRACEBACK_GRACE_MS);
+  }
+
+  #lines(replica: Replica, count = 10): string {
+    const lines = this.o.lastLines(replica.name, count);
+    return lines.length
+      ? `; its last lines:\n${lines.map((l) => `    ${l}`).join('\n')}`
+      : ' (it printed nothing)';
   }
 
   /** One probe per replica and port: a second caller shares the first one's outcome. */
-  #probe(replica: Replica, port: number): Promise<ProbeOutcome> {
+  #probe(replica: Replica, port: number, healthchecked: boolean): Promise<ProbeOutcome> {
     if (replica.probe && replica.probe.port === port) return replica.probe.outcome;
     this.#cancelProbe(replica);
     replica.ready = false;
     const controller = new AbortController();
-    const outcome = waitReady({ host: PUBLISH_HOST, port, ...this.o.probe, signal: controller.signal }).then(
+    const { signal } = controller;
+    const attempt = healthchecked
+      ? this.#waitHealthy(replica, signal)
+      : waitReady({ host: PUBLISH_HOST, port, ...this.o.probe, signal });
+    const outcome = attempt.then(
       (ready): ProbeOutcome => {
-        if (!ready || controller.signal.aborted) return { ready: false };
+        if (!ready || signal.aborted) return failed(signal);
         replica.ready = true;
         this.o.events.emit('replica:ready', { ...ref(replica), host: PUBLISH_HOST, port });
         return { ready: true };
       },
       (error: Error): ProbeOutcome => {
-        if (!controller.signal.aborted) this.o.warn(`${replica.name}: ${error.message}`);
+        if (!signal.aborted) this.o.warn(`${replica.name}: ${error.message}`);
         return { ready: false, error: error.message };
       },
     );
     replica.probe = { port, controller, outcome };
     return outcome;
   }
+
+  /** The container's own healthcheck (compose `healthcheck:`) says healthy. */
+  async #waitHealthy(replica: Replica, signal: AbortSignal): Promise<boolean> {
+    const deadline = Date.now() + this.o.probe.timeoutMs;
+    while (!signal.aborted) {
+      const snapshot = await inspectReplica(this.o.docker, replica.id, this.o.network);
+      if (snapshot.health === 'healthy') return true;
+      if (snapshot.health === 'unhealthy')
+        throw new Error(`its healthcheck failed${snapshot.healthLog ? `: ${snapshot.healthLog}` : ''}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `not healthy after ${Math.round(this.o.probe.timeoutMs / 1000)} s (health: ${snapshot.health})`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, Math.max(this.o.probe.intervalMs, 100)));
+    }
+    return false;
+  }
+}
+
+/** A probe that ended without success: why, when someone said. */
+function failed(signal: AbortSignal): ProbeOutcome {
+  const reason = signal.reason as unknown;
+  return reason instanceof Error && reason.name !== 'AbortError'
+    ? { ready: false, error: reason.message }
+    : { ready: false };
 }
 
 export const ref = (r: { name: string; container: string; id: string }): ReplicaRef => ({

@@ -1,11 +1,10 @@
 import { SAMPLE_BACKEND } from '../lab/sample';
 import { isAbsolute, resolve } from 'node:path';
 import { Document, Scalar, type YAMLMap } from 'yaml';
-import { buildArgsFor, throughMirror } from '../docker/mirrors';
+import { throughMirror } from '../docker/mirrors';
 import { defaultImageTag } from '../docker/labels';
-import { parseListen } from '../lab/default-config';
+import { DEFAULT_LISTEN, parseListen } from '../lab/default-config';
 import type { LabRecord } from '../state/lab-record';
-import { ExportError } from './errors';
 import { exportNginx } from './nginx';
 import { CONTAINER_HTTP_PORT, REPLICA_PORT, replicaNames } from './proxy-config';
 
@@ -40,7 +39,7 @@ export function exportCompose(
 export function composeYaml(record: LabRecord, options: ComposeExportOptions = {}): string {
   const { settings } = record;
   const replicas = replicaNames(settings);
-  const hostPort = parseListen(settings.listen).port;
+  const hostPort = parseListen(settings.listen || DEFAULT_LISTEN).port;
   // YAML 1.1 is what docker-compose v1 (PyYAML) reads: strings like "on" or "0777" get quoted.
   const doc = new Document(
     { 'x-backend': backendTemplate(record, options), services: {} },
@@ -58,7 +57,7 @@ export function composeYaml(record: LabRecord, options: ComposeExportOptions = {
   services.set(
     'nginx',
     doc.createNode({
-      image: throughMirror(NGINX_IMAGE, settings.registryMirror || undefined),
+      image: throughMirror(NGINX_IMAGE, settings.registryMirrors[0]),
       volumes: ['./nginx.conf:/etc/nginx/nginx.conf:ro'],
       ports: [quoted(`${hostPort}:${CONTAINER_HTTP_PORT}`)],
       depends_on: replicas,
@@ -77,7 +76,7 @@ export function composeYaml(record: LabRecord, options: ComposeExportOptions = {
 function backendTemplate(record: LabRecord, options: ComposeExportOptions): Record<string, unknown> {
   const { settings } = record;
   return {
-    build: { context: projectFolder(record, options), args: buildArgs(record) },
+    build: { context: projectFolder(record, options) },
     image: defaultImageTag(settings.lab),
     expose: [quoted(String(REPLICA_PORT))],
     restart: 'unless-stopped',
@@ -88,20 +87,6 @@ function projectFolder(record: LabRecord, options: ComposeExportOptions): string
   const project = record.settings.project;
   if (!project) return options.sampleProject ?? SAMPLE_BACKEND;
   return isAbsolute(project) ? project : resolve(project);
-}
-
-function buildArgs(record: LabRecord): Record<string, string> {
-  const { settings } = record;
-  try {
-    return buildArgsFor({
-      offline: settings.offline,
-      ...(settings.baseImage ? { baseImage: settings.baseImage } : {}),
-      ...(settings.registryMirror ? { registryMirror: settings.registryMirror } : {}),
-      ...(settings.pipIndex ? { pipIndex: settings.pipIndex } : {}),
-    });
-  } catch (error) {
-    throw new ExportError((error as Error).message, { cause: error });
-  }
 }
 
 /** Compose reads an unquoted `8080:80` as a base-60 number (YAML 1.1), so ports are always quoted. */

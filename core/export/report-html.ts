@@ -106,7 +106,7 @@ function settingsSection(model: ReportModel): Html {
     ['Project', s.project || 'the bundled sample Django backend'],
     ['Image', run?.image],
     ['Base image', base],
-    ['Registry mirror', s.registryMirror],
+    ['Registry mirrors', s.registryMirrors.join(', ')],
     ['PyPI index', s.pipIndex],
     ['Balancer URL', run?.url],
     [

@@ -6,6 +6,9 @@ import { resourcePath } from '../paths';
 /** The lab's nginx.conf: the course's, with timeouts short enough to watch a paused backend. */
 export const LAB_CONFIG_PATH = resourcePath('lab', 'nginx.conf');
 
+/** Where the balancer listens unless the settings or the project's nginx service say otherwise. */
+export const DEFAULT_LISTEN = '127.0.0.1:8080';
+
 /** The default lab config for `replicas` backends, listening where asked. */
 export function defaultLabConfig(replicas: number, listen: ListenConfig): ProxyConfig {
   const { config } = parseNginxConfig(readFileSync(LAB_CONFIG_PATH, 'utf8'), LAB_CONFIG_PATH);

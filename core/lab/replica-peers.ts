@@ -32,6 +32,8 @@ export class ReplicaPeers {
 
   bind(runtime: Runtime): () => void {
     const { events } = runtime;
+    // Until a first replica is ready, a request finds the replicas starting, not failed.
+    this.balancer.setUpstreamStarting(this.upstream, true);
     const offs = [
       events.on('replica:ready', ({ name, host, port }) => this.ready(name, host, port)),
       events.on('replica:down', ({ name }) => this.setHealthy(name, false)),
@@ -54,6 +56,7 @@ export class ReplicaPeers {
   }
 
   private ready(name: string, host: string, port: number): void {
+    this.balancer.setUpstreamStarting(this.upstream, false);
     if (!this.has(name)) {
       this.balancer.addPeer(
         this.upstream,

@@ -41,13 +41,35 @@ const runRecord = z.object({
 });
 export type RunRecord = z.infer<typeof runRecord>;
 
+/** Fields added to the settings since the first saved labs: older files get their empty values. */
+const ADDED_SETTINGS = {
+  composeFile: '',
+  service: '',
+  registryMirrors: [],
+  wheelhouse: '',
+  env: {},
+  envFiles: [],
+  command: '',
+  readyPath: '',
+  database: '',
+};
+
+/** Settings as older versions saved them: missing fields filled in, one `registryMirror` made a list. */
+function upgradeSettings(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const { registryMirror, ...rest } = value as Record<string, unknown>;
+  const mirrors =
+    typeof registryMirror === 'string' ? { registryMirrors: registryMirror ? [registryMirror] : [] } : {};
+  return { ...ADDED_SETTINGS, ...mirrors, ...rest };
+}
+
 /**
  * A lab as saved on disk (`<state dir>/labs/<lab>.json`): its settings (with weights as tuned
  * live), the nginx.conf it was imported from, and its last run. The CLI's `export` reads it.
  */
 export const labRecord = z.object({
   version: z.literal(1),
-  settings: labSettings,
+  settings: z.preprocess(upgradeSettings, labSettings),
   /** The imported nginx.conf text and file name, if the lab came from one. */
   importedConfig: z.object({ text: z.string(), file: z.string() }).nullable(),
   lastRun: runRecord.nullable(),

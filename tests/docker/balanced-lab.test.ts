@@ -20,9 +20,12 @@ import {
 } from '../support/docker';
 import { countByBackend, failures, getOnce, startLoad, type Load, type Sample } from '../support/load';
 import { requires } from '../support/prerequisites';
+import { ensureTestImages } from '../support/offline-images';
 import { freePort } from '../support/target';
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
+// The offline images these tests build and run from (built once when missing).
+if (docker) beforeAll(() => ensureTestImages(), 20 * 60_000);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const touched = (r: RequestRecord, peer: string) => r.attempts.some((a) => a.peer === peer);

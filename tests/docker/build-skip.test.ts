@@ -1,12 +1,15 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createLab } from '../../core/docker/lab';
 import { cleanupLab, dockerReachable, SAMPLE_BACKEND, testDocker, uniqueLab } from '../support/docker';
 import { requires } from '../support/prerequisites';
+import { ensureTestImages } from '../support/offline-images';
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
+// The offline images these tests build and run from (built once when missing).
+if (docker) beforeAll(() => ensureTestImages(), 20 * 60_000);
 
 describe.runIf(docker)('an unchanged project is not rebuilt (real dockerd)', () => {
   const name = uniqueLab('skip');

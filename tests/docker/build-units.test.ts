@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listContext } from '../../core/docker/build-context';
 import { BuildProgress } from '../../core/docker/build-progress';
-import { buildArgsFor, isDockerHubImage, OFFLINE_BASE_IMAGE, throughMirror } from '../../core/docker/mirrors';
+import { isDockerHubImage, throughMirror } from '../../core/docker/mirrors';
 
 const root = mkdtempSync(join(tmpdir(), 'ul-context-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -96,37 +96,24 @@ describe('BuildProgress', () => {
   });
 });
 
-describe('mirror settings', () => {
-  it('pulls Docker Hub images through the registry mirror and derives the trusted host', () => {
-    expect(
-      buildArgsFor({
-        registryMirror: 'https://docker.arvancloud.ir/',
-        pipIndex: 'https://mirror-pypi.runflare.com/simple',
-      }),
-    ).toEqual({
-      BASE_IMAGE: 'docker.arvancloud.ir/python:3.13',
-      PIP_INDEX_URL: 'https://mirror-pypi.runflare.com/simple',
-      PIP_TRUSTED_HOST: 'mirror-pypi.runflare.com',
-    });
-    expect(buildArgsFor({ pipIndex: 'http://10.1.2.3:3141/root/pypi/+simple/' }).PIP_TRUSTED_HOST).toBe(
-      '10.1.2.3:3141',
+describe('Docker Hub mirrors', () => {
+  it('puts Docker Hub images behind a mirror, in the form the mirror is written in', () => {
+    expect(throughMirror('nginx:1.27', 'https://docker.arvancloud.ir/')).toBe(
+      'docker.arvancloud.ir/nginx:1.27',
     );
-    expect(buildArgsFor()).toEqual({ BASE_IMAGE: 'python:3.13' });
-  });
-
-  it('builds offline from the local base image with pip kept off the network', () => {
-    expect(buildArgsFor({ offline: true, pipIndex: 'https://x/simple' })).toEqual({
-      BASE_IMAGE: OFFLINE_BASE_IMAGE,
-      PIP_NO_INDEX: '1',
-    });
-    expect(throughMirror(OFFLINE_BASE_IMAGE, 'docker.arvancloud.ir')).toBe(OFFLINE_BASE_IMAGE);
-  });
-
-  it('leaves images of other registries alone', () => {
-    expect(isDockerHubImage('ghcr.io/org/app:1')).toBe(false);
-    expect(isDockerHubImage('localhost:5000/app')).toBe(false);
     expect(throughMirror('library/python:3.13', 'm.example')).toBe('m.example/library/python:3.13');
     expect(throughMirror('docker.io/library/python:3.13', 'm.example')).toBe('m.example/library/python:3.13');
-    expect(() => buildArgsFor({ pipIndex: 'not a url' })).toThrow(/not an http\(s\) URL/);
+    expect(throughMirror('nginx:1.27', undefined)).toBe('nginx:1.27');
+    // Our own images exist only locally; other registries' images are not Docker Hub's.
+    expect(throughMirror('upstream-lab/python:3.13-trixie', 'm.example')).toBe(
+      'upstream-lab/python:3.13-trixie',
+    );
+    expect(throughMirror('ghcr.io/org/app:1', 'm.example')).toBe('ghcr.io/org/app:1');
+  });
+
+  it('tells Docker Hub images from other registries by Docker’s rule', () => {
+    expect(isDockerHubImage('python:3.13')).toBe(true);
+    expect(isDockerHubImage('ghcr.io/org/app:1')).toBe(false);
+    expect(isDockerHubImage('localhost:5000/app')).toBe(false);
   });
 });

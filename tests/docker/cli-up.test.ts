@@ -1,71 +1,31 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { imageExists } from '../../core/docker/base-image';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLab } from '../../core/docker/lab';
 import { defaultImageTag, labFilter } from '../../core/docker/labels';
-import { cleanupLab, dockerReachable, eventually, testDocker, uniqueLab } from '../support/docker';
+import { CliProcess } from '../support/cli-process';
+import {
+  cleanupLab,
+  dockerReachable,
+  eventually,
+  imageExists,
+  testDocker,
+  uniqueLab,
+} from '../support/docker';
 import { getOnce } from '../support/load';
 import { requires } from '../support/prerequisites';
+import { ensureTestImages } from '../support/offline-images';
 import { freePort } from '../support/target';
 import { seedText } from '../nginx/support/fixtures';
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
-
-const BIN = fileURLToPath(new URL('../../bin/upstream-lab.mjs', import.meta.url));
+// The offline images these tests build and run from (built once when missing).
+if (docker) beforeAll(() => ensureTestImages(), 20 * 60_000);
 
 /** `$upstream_addr $upstream_status` after the user agent in the CLI's access log (nginx combined + upstream fields). */
 const ACCESS_LINE = /"GET (\/\S*) HTTP\/1\.1" (\d{3}) \d+ "[^"]*" "[^"]*" (127\.0\.0\.1:\d+) (\d{3}) /;
-
-/** `node bin/upstream-lab.mjs ...` as a real child process, its output collected. */
-class CliProcess {
-  readonly child: ChildProcess;
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number | null>;
-
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, [BIN, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
-    });
-    this.child.stdout!.setEncoding('utf8').on('data', (text: string) => (this.stdout += text));
-    this.child.stderr!.setEncoding('utf8').on('data', (text: string) => (this.stderr += text));
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
-  }
-
-  get output(): string {
-    return `--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`;
-  }
-
-  /** The first stdout match of `pattern`; fails early if the process exits first. */
-  async waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-    let exited = false;
-    void this.exited.then(() => (exited = true));
-    try {
-      return await eventually(() => {
-        const match = pattern.exec(this.stdout);
-        if (match) return match;
-        if (exited) throw new Error(`exited before printing ${pattern}`);
-        return undefined;
-      }, timeoutMs);
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${this.output}`, { cause: error });
-    }
-  }
-
-  /** The exit code, or a failure with the output if it does not exit in time. */
-  async exitCode(timeoutMs: number): Promise<number | null> {
-    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs));
-    const code = await Promise.race([this.exited, timer]);
-    if (code === 'timeout') throw new Error(`still running after ${timeoutMs} ms\n${this.output}`);
-    return code;
-  }
-}
 
 describe.runIf(docker)('upstream-lab up, as a child process (real dockerd)', () => {
   const labs: string[] = [];
@@ -207,7 +167,7 @@ describe.runIf(docker)('upstream-lab up, as a child process (real dockerd)', () 
     const dir = tempDir();
     writeFileSync(
       join(dir, 'Dockerfile'),
-      'FROM upstream-lab/python-django:bookworm\nRUN echo "about to fail" && exit 3\nCMD ["sleep", "60"]\n',
+      'FROM upstream-lab/python:3.13-trixie\nRUN echo "about to fail" && exit 3\nCMD ["sleep", "60"]\n',
     );
     const port = await freePort();
     const up = cli(['up', '--lab', lab, '--project', dir, '--listen', `127.0.0.1:${port}`]);

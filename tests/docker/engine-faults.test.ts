@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LabView } from '../../core/api/contract';
 import { App } from '../../core/app/app';
 import { Engine } from '../../core/docker/engine';
@@ -12,9 +12,12 @@ import { buildImage, BuildError } from '../../core/docker/build';
 import { createDocker } from '../../core/docker/engine';
 import { cleanupLab, dockerReachable, engineProxy, uniqueLab } from '../support/docker';
 import { requires } from '../support/prerequisites';
+import { ensureTestImages } from '../support/offline-images';
 import { freePort } from '../support/target';
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
+// The offline images these tests build and run from (built once when missing).
+if (docker) beforeAll(() => ensureTestImages(), 20 * 60_000);
 const ROOT = resolve(import.meta.dirname, '../..');
 
 function waitForView(app: App, predicate: (v: LabView) => boolean, timeoutMs: number): Promise<LabView> {
@@ -107,7 +110,7 @@ describe.runIf(docker)('engine faults (real dockerd)', () => {
       if (req.method === 'POST' && /\/build\b/.test(req.url ?? '')) {
         req.resume();
         res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.write('{"stream":"Step 1/2 : FROM upstream-lab/python-django:bookworm\\n"}\n');
+        res.write('{"stream":"Step 1/2 : FROM upstream-lab/python:3.13-trixie\\n"}\n');
         res.end(
           '{"errorDetail":{"message":"write /var/lib/docker/tmp/docker-builder1/Dockerfile: no space left on device"},' +
             '"error":"write /var/lib/docker/tmp/docker-builder1/Dockerfile: no space left on device"}\n',
@@ -126,7 +129,7 @@ describe.runIf(docker)('engine faults (real dockerd)', () => {
     await new Promise<void>((r) => fake.listen(socket, r));
     try {
       const project = mkdtempSync(join(dir, 'project-'));
-      writeFileSync(join(project, 'Dockerfile'), 'FROM upstream-lab/python-django:bookworm\nRUN true\n');
+      writeFileSync(join(project, 'Dockerfile'), 'FROM upstream-lab/python:3.13-trixie\nRUN true\n');
       const client = createDocker(resolveEndpoint({ env: { DOCKER_HOST: `unix://${socket}` } }));
       const error = await buildImage(client, {
         context: project,

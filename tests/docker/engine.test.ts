@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine, Engine } from '../../core/docker/engine';
 import { EngineError } from '../../core/docker/engine-errors';
 import { resolveEndpoint } from '../../core/docker/endpoint';
 import { dockerReachable, engineProxy } from '../support/docker';
 import { requires } from '../support/prerequisites';
+import { ensureTestImages } from '../support/offline-images';
 
 const dir = mkdtempSync(join(tmpdir(), 'ul-engine-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,6 +51,8 @@ describe('engine connection errors', () => {
 });
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
+// The offline images these tests build and run from (built once when missing).
+if (docker) beforeAll(() => ensureTestImages(), 20 * 60_000);
 
 describe.runIf(docker)('engine (real dockerd)', () => {
   it('connects with ping and version', async () => {

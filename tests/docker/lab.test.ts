@@ -20,8 +20,11 @@ import {
   uniqueLab,
 } from '../support/docker';
 import { requires } from '../support/prerequisites';
+import { ensureTestImages } from '../support/offline-images';
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
+// The offline images these tests build and run from (built once when missing).
+if (docker) beforeAll(() => ensureTestImages(), 20 * 60_000);
 
 describe.runIf(docker)('lab replicas and faults (real dockerd)', () => {
   const name = uniqueLab('lab');

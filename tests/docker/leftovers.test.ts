@@ -1,10 +1,13 @@
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { App } from '../../core/app/app';
 import { createLab } from '../../core/docker/lab';
 import { cleanupLab, dockerReachable, SAMPLE_BACKEND, testDocker, uniqueLab } from '../support/docker';
 import { requires } from '../support/prerequisites';
+import { ensureTestImages } from '../support/offline-images';
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
+// The offline images these tests build and run from (built once when missing).
+if (docker) beforeAll(() => ensureTestImages(), 20 * 60_000);
 
 describe.runIf(docker)('leftovers of an earlier run (real dockerd)', () => {
   const name = uniqueLab('left');

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContainerLogs } from '../../core/docker/logs';
 import type { ContainerLogLine } from '../../core/docker/logs';
 import {
@@ -10,8 +10,11 @@ import {
   uniqueLab,
 } from '../support/docker';
 import { requires } from '../support/prerequisites';
+import { ensureTestImages } from '../support/offline-images';
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
+// The offline images these tests build and run from (built once when missing).
+if (docker) beforeAll(() => ensureTestImages(), 20 * 60_000);
 
 // Prints to both streams: a short line, a 40 000-byte line (Docker splits it at 16 KB), UTF-8
 // text, and a last line without a newline. (The long line is ASCII: the json-file driver stores a

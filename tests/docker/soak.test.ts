@@ -1,12 +1,13 @@
 import { readdirSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LabView, TimelineEvent } from '../../core/api/contract';
 import { App } from '../../core/app/app';
 import { cleanupLab, dockerReachable, testDocker, uniqueLab } from '../support/docker';
 import { failures, startLoad, type Sample } from '../support/load';
 import { requires } from '../support/prerequisites';
+import { ensureTestImages } from '../support/offline-images';
 import { freePort } from '../support/target';
 
 /**
@@ -15,6 +16,8 @@ import { freePort } from '../support/target';
  */
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 45);
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
+// The offline images these tests build and run from (built once when missing).
+if (docker) beforeAll(() => ensureTestImages(), 20 * 60_000);
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -1,10 +1,12 @@
 // The renderer's logic without a browser: stores, the Svelte adapter, the log index.
 import { expect, test } from '@playwright/test';
 import type { LogLine, RequestSample } from '../../core/api/contract';
+import { diffLines, diffStat } from '../../renderer/src/lib/diff';
 import { LogRing } from '../../renderer/src/lib/logs/ring';
 import { LogIndex, segments, compileSearch, EMPTY_QUERY } from '../../renderer/src/lib/logs/view';
 import { toSvelte } from '../../renderer/src/lib/stores/adapter';
 import { createLogStore } from '../../renderer/src/lib/stores/logs';
+import { formatEnv, parseEnv, parseLines } from '../../renderer/src/lib/settings-text';
 import { createMetricsStore } from '../../renderer/src/lib/stores/metrics';
 
 const line = (seq: number, source: string, text: string): LogLine => ({
@@ -118,4 +120,29 @@ test('the request-rate series: counted per second from requests, replaced by the
     [3000, {}],
   ]);
   expect(backends).toEqual(['backend1', 'backend2', 'backend3']);
+});
+
+test('the Environment field: KEY=VALUE lines, with the line of each mistake', () => {
+  const { env, issues } = parseEnv(
+    'DEBUG=1\r\n\n# a comment\n  URL=postgres://u:p@db/x?a=b\nnot a pair\n1ST=x\nDEBUG=0\nEMPTY=',
+  );
+  expect(env).toEqual({ DEBUG: '0', URL: 'postgres://u:p@db/x?a=b', EMPTY: '' });
+  expect(issues.map((i) => i.line)).toEqual([5, 6, 7]);
+  expect(issues[0]!.message).toBe('not KEY=VALUE');
+  expect(issues[1]!.message).toContain('"1ST"');
+  expect(issues[2]!.message).toBe('DEBUG is already set on line 1');
+  expect(parseEnv(formatEnv({ A: '1', B: 'x=y' }))).toEqual({ env: { A: '1', B: 'x=y' }, issues: [] });
+  expect(parseLines(' .env \n\n  ../shared.env')).toEqual([
+    { line: 1, value: '.env' },
+    { line: 3, value: '../shared.env' },
+  ]);
+});
+
+test('diffLines tells headers from changed lines by the hunk counts', () => {
+  const lines = diffLines(
+    '--- a/req.txt\n+++ b/req.txt\n@@ -1,3 +1,2 @@\n-Django==5.2.5\n+Django==4.2.23\n gunicorn\n---x\n\\ No newline at end of file\n',
+  );
+  expect(lines.map((l) => l.kind)).toEqual(['meta', 'meta', 'hunk', 'del', 'add', 'same', 'del', 'meta']);
+  expect(diffStat(lines)).toEqual({ added: 1, removed: 2 });
+  expect(diffLines('')).toEqual([]);
 });

@@ -9,7 +9,7 @@ const at = (sec: number): number => STARTED_AT + Math.round(sec * 1000);
 export const TUNED_SETTINGS: LabSettings = {
   ...DEFAULT_SETTINGS,
   lab: 'course-lab',
-  registryMirror: 'docker.arvancloud.ir',
+  registryMirrors: ['docker.arvancloud.ir'],
   pipIndex: 'https://mirror-pypi.runflare.com/simple',
   backends: {
     backend1: { weight: 3 },

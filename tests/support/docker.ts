@@ -29,6 +29,16 @@ export async function dockerReachable(): Promise<boolean> {
   }
 }
 
+export async function imageExists(docker: Docker, name: string): Promise<boolean> {
+  return docker
+    .getImage(name)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
+}
+
 /** A lab name no other test file or run uses. */
 export const uniqueLab = (prefix: string): string => `ult-${prefix}-${randomBytes(3).toString('hex')}`;
 
@@ -68,7 +78,7 @@ export async function runTestContainer(
 ): Promise<Docker.Container> {
   const container = await testDocker().createContainer({
     ...(options.name ? { name: options.name } : {}),
-    Image: 'upstream-lab/python-django:bookworm',
+    Image: 'upstream-lab/python:3.13-trixie',
     Cmd: options.cmd,
     Tty: options.tty ?? false,
     Labels: { [TEST_LABEL]: owner, ...options.labels },

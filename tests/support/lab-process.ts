@@ -78,7 +78,8 @@ export async function startLab(options: LabOptions = {}): Promise<LabProcess> {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...options.env },
+    // Never a request off this machine: every registry and package index counts as unreachable.
+    env: { ...process.env, UPSTREAM_LAB_PROBE: 'unreachable', ...options.env },
   });
   let output = '';
   let dashboardUrl: string | undefined;

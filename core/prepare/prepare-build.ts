@@ -1,0 +1,250 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { unifiedDiff } from '../adapt/diff';
+import { parseDockerfile, stagesOf, type Dockerfile, type Stage } from '../adapt/dockerfile';
+import { rewriteForBuild, type PipPlan } from '../adapt/rewrite';
+import { findAptCommands, findPipCommands, pipEnvSettings } from '../adapt/shell-commands';
+import { ensureDerivedImage } from '../images/derived';
+import { ensureOfflineImage, type OfflineImage, type OfflineImageOptions } from '../images/offline-image';
+import { pythonRecipe } from '../images/python-recipe';
+import type { ImagePlan } from '../project/plan';
+import { adaptedContext, type ContextEntry, type ContextOverrides } from './adapted-context';
+import { chooseImage, type ImageChoice } from './image-source';
+import type { NetworkProbe } from './network-probe';
+import { pythonSuiteFor, repoName } from './offline-substitutes';
+import { planOfflineRequirements, WHEELHOUSE_IN_CONTEXT, WHEELHOUSE_IN_IMAGE } from './offline-requirements';
+import { choosePipRoute, type PipRoute } from './pip-route';
+
+export interface BuildSources {
+  /** No network at all: nothing is pulled, pip never goes online, the build runs with --network none. */
+  offline: boolean;
+  /** Docker Hub mirrors, in order. */
+  mirrors: string[];
+  /** A PyPI simple index used when the Dockerfile's own cannot be reached. */
+  pipMirror?: string;
+  /** A folder of wheels (and sdists) for what Debian has not. */
+  wheelhouse?: string;
+  /** --base-image: what the last stage starts FROM instead of the Dockerfile's image. */
+  baseImage?: string;
+  probe: NetworkProbe;
+  /** The engine's CPU (`x86_64`), for wheel tags. */
+  machine: string;
+  offlineImages?: OfflineImageOptions;
+}
+
+/** One file of the context sent differently from the disk, and why. */
+export interface ContextChange {
+  file: string;
+  reasons: string[];
+  diff: string;
+}
+
+export interface PreparedBuild {
+  entries: ContextEntry[];
+  networkMode?: 'none';
+  changes: ContextChange[];
+  warnings: string[];
+  /** The images the stages start from, after substitution (their IDs go into the fingerprint). */
+  baseImages: string[];
+  /** The last stage has a CMD or ENTRYPOINT of its own. */
+  hasCommand: boolean;
+  /** The offline stand-ins used (`python:3.13` → Python 3.13 (Debian trixie)), for the user. */
+  substitutes: Array<{ image: string; title: string }>;
+}
+
+/**
+ * Adapts a build to what this machine can reach, without touching the user's files: each FROM
+ * from where it can come (the image, a mirror, a local copy, the offline base), pip through a
+ * reachable index or offline from Debian packages and a wheelhouse, and the context as sent
+ * with every change listed, with its reason and a diff.
+ */
+export async function prepareBuild(
+  docker: Docker,
+  image: ImagePlan,
+  sources: BuildSources,
+  log: (line: string) => void,
+): Promise<PreparedBuild> {
+  const dockerfilePath = image.dockerfile;
+  const text = await readFile(join(image.context, dockerfilePath), 'utf8');
+  const dockerfile = parseDockerfile(text);
+  const stages = stagesOf(dockerfile, image.args).map((stage, i, all) =>
+    sources.baseImage && i === all.length - 1 && stage.parentStage === undefined
+      ? { ...stage, image: sources.baseImage }
+      : stage,
+  );
+  const pipCommands = findPipCommands(dockerfile);
+  const envIndex = pipEnvSettings(dockerfile).find((s) => s.name === 'PIP_INDEX_URL')?.value ?? null;
+  const route = await choosePipRoute(pipCommands, envIndex, {
+    offline: sources.offline,
+    probe: sources.probe,
+    ...(sources.pipMirror ? { mirror: sources.pipMirror } : {}),
+  });
+  const reasons: string[] = [];
+  const warnings: string[] = [];
+  const substitutes: PreparedBuild['substitutes'] = [];
+  const from = new Map<number, string>();
+  const overrides: ContextOverrides = { files: new Map(), extra: new Map() };
+  const ctx = {
+    docker,
+    offline: sources.offline,
+    mirrors: sources.mirrors,
+    probe: sources.probe,
+    log,
+    ...(sources.offlineImages ? { offlineImages: sources.offlineImages } : {}),
+  };
+
+  let offlineBase: OfflineImage | null = null;
+  let pipPlan: PipPlan | undefined;
+  if (route.kind === 'offline' && pipCommands.some((c) => !c.selfUpgrade)) {
+    const pythonStage = stages
+      .filter((s) => s.parentStage === undefined && repoName(s.image) === 'python')
+      .at(-1);
+    const choice = pythonSuiteFor(pythonStage?.image ?? 'python:3.13');
+    if (choice.note) warnings.push(choice.note);
+    offlineBase = await ensureOfflineImage(docker, pythonRecipe(choice.suite), {
+      ...sources.offlineImages,
+      onLog: log,
+    });
+    const offline = await planOfflineRequirements({
+      dir: image.context,
+      dockerfile,
+      commands: pipCommands,
+      debs: offlineBase.debs,
+      python: offlineBase.title.match(/Python (\d+\.\d+)/)?.[1] ?? '3.13',
+      machine: sources.machine,
+      ...(sources.wheelhouse ? { wheelhouse: sources.wheelhouse } : {}),
+    });
+    warnings.push(...offline.warnings);
+    const derived = await ensureDerivedImage(docker, offlineBase, offline.debs, log);
+    for (const stage of stages)
+      if (stage.parentStage === undefined && repoName(stage.image) === 'python')
+        from.set(stage.index, derived);
+    reasons.push(
+      `${route.reason}: the requirements come from Debian packages baked into ${derived} (${offlineBase.title})` +
+        (offline.wheels.size ? ` and ${offline.wheels.size} wheel(s) of the wheelhouse` : ''),
+    );
+    substitutes.push({ image: pythonStage?.image ?? 'python', title: offlineBase.title });
+    for (const [path, rewritten] of offline.rewritten) overrides.files.set(path, rewritten);
+    for (const [path, file] of offline.wheels) overrides.extra.set(path, file);
+    // Offline, a package built from source (an sdist, `-e .`) cannot fetch its build backend.
+    const builds = offline.resolutions.some((r) => r.via === 'local' || (r.via === 'wheelhouse' && r.wheel.kind === 'sdist'));
+    pipPlan = {
+      kind: 'offline',
+      ...(offline.wheels.size ? { findLinks: WHEELHOUSE_IN_IMAGE } : {}),
+      ...(builds ? { noBuildIsolation: true } : {}),
+    };
+  } else if (route.kind === 'offline') {
+    pipPlan = { kind: 'offline' };
+  } else if (route.kind === 'mirror') {
+    pipPlan = { kind: 'mirror', indexUrl: route.indexUrl };
+    reasons.push(route.reason);
+  }
+
+  const baseImages: string[] = [];
+  for (const stage of stages) {
+    if (stage.parentStage !== undefined || stage.image === 'scratch') continue;
+    const chosen = from.get(stage.index);
+    if (chosen) {
+      baseImages.push(chosen);
+      continue;
+    }
+    const choice = await chooseImage(stage.image, ctx);
+    baseImages.push(choice.image);
+    if (choice.source !== 'as-written' || choice.image !== stage.imageWritten)
+      from.set(stage.index, choice.image);
+    noteChoice(choice, stage, reasons, substitutes);
+  }
+  checkOfflineApt(dockerfile, stages, from, offlineBase);
+
+  const rewrite = rewriteForBuild(dockerfile, {
+    from,
+    ...(pipPlan ? { pip: pipPlan } : {}),
+    ...(overrides.extra.size
+      ? { insertBeforeFirstPip: [`COPY ${WHEELHOUSE_IN_CONTEXT} ${WHEELHOUSE_IN_IMAGE}`] }
+      : {}),
+  });
+  const changes: ContextChange[] = [];
+  if (rewrite.text !== text) {
+    overrides.files.set(dockerfilePath, rewrite.text);
+    changes.push({
+      file: dockerfilePath,
+      reasons: [...reasons, ...rewrite.changes.map((c) => `line ${c.line}: ${c.reason}`)],
+      diff: unifiedDiff(dockerfilePath, text, rewrite.text),
+    });
+  }
+  for (const [path, rewritten] of overrides.files) {
+    if (path === dockerfilePath) continue;
+    const before = await readFile(join(image.context, path), 'utf8').catch(() => '');
+    changes.push({
+      file: path,
+      reasons: ['pip is asked only for what the wheelhouse supplies; Debian packages meet the rest'],
+      diff: unifiedDiff(path, before, String(rewritten)),
+    });
+  }
+  const { entries } = await adaptedContext(image.context, dockerfilePath, overrides);
+  const last = lastStage(dockerfile);
+  return {
+    entries,
+    ...(sources.offline || route.kind === 'offline' ? { networkMode: 'none' as const } : {}),
+    changes,
+    warnings,
+    baseImages,
+    hasCommand: last.some((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT'),
+    substitutes,
+  };
+}
+
+function noteChoice(
+  choice: ImageChoice,
+  stage: Stage,
+  reasons: string[],
+  substitutes: PreparedBuild['substitutes'],
+): void {
+  if (choice.reason) reasons.push(`FROM ${stage.imageWritten}: ${choice.reason}`);
+  else if (choice.image !== stage.imageWritten)
+    reasons.push(`FROM ${stage.imageWritten}: the build argument makes it ${choice.image}`);
+  if (choice.substitute) substitutes.push({ image: stage.image, title: choice.substitute.title });
+}
+
+/** On the offline base, apt installs only what its own repository holds: say so before building. */
+function checkOfflineApt(
+  dockerfile: Dockerfile,
+  stages: Stage[],
+  from: Map<number, string>,
+  base: OfflineImage | null,
+): void {
+  if (!base) return;
+  const offlineStages = new Set(
+    stages.filter((s) => from.get(s.index)?.startsWith('upstream-lab/')).map((s) => s.index),
+  );
+  if (offlineStages.size === 0) return;
+  const missing = findAptCommands(dockerfile).flatMap((command) =>
+    command.action === 'install'
+      ? command.packages
+          .filter((p) => !p.startsWith('-') && !(p in base.debs) && !providedBy(p, base.debs))
+          .map((p) => ({ p, line: command.instruction.line }))
+      : [],
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      missing
+        .map(({ p, line }) => `Dockerfile:${line}: apt-get install ${p}: not in the offline base's packages`)
+        .join('\n') +
+        `\nThe offline base (${base.title}) installs Debian packages only from its own repository. ` +
+        'Remove the package from the Dockerfile, or build with a registry mirror and network access.',
+    );
+  }
+}
+
+/** `netcat` is provided by netcat-openbsd: apt picks the only provider on its own. */
+function providedBy(name: string, debs: Readonly<Record<string, string>>): boolean {
+  return Object.keys(debs).some((deb) => deb.startsWith(`${name}-`));
+}
+
+function lastStage(dockerfile: Dockerfile) {
+  const froms = dockerfile.instructions.map((i, n) => (i.keyword === 'FROM' ? n : -1)).filter((n) => n >= 0);
+  return dockerfile.instructions.slice(froms.at(-1) ?? 0);
+}
+
+export type { PipRoute };
