@@ -70,12 +70,14 @@ export async function migrateOnce(o: MigrateOptions): Promise<void> {
 export async function migrateIn(
   docker: Docker,
   container: string,
+  /** `backend2`: where, for the user. */
+  replica: string,
   managePy: string,
   events: Emitter<LabEvents>,
   log: (line: string, stream: 'stdout' | 'stderr') => void,
 ): Promise<void> {
   const started = Date.now();
-  events.emit('migrate:start', { command: 'python manage.py migrate --noinput', where: container });
+  events.emit('migrate:start', { command: 'python manage.py migrate --noinput', where: replica });
   const exec = await docker.getContainer(container).exec({
     Cmd: migrateCommand(managePy),
     AttachStdout: true,

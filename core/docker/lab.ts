@@ -184,9 +184,10 @@ export class Lab {
       const imageId = await this.#prepare();
       await Promise.all(this.#plan.volumes.map((volume) => ensureLabVolume(this.#docker, this.name, volume)));
       await this.#services.up(await this.#servicesToRun());
+      // Migrations run while the replicas start; they are probed, and so join, only afterwards.
       this.#migratedIn.clear();
       this.#migrated = this.#migrateOnce();
-      // Seen by every probe; a failure is reported by the replicas waiting for it.
+      // Seen by every probe; a failure is reported once, below.
       this.#migrated.catch(() => undefined);
       for (const c of await listLabContainers(this.#docker, this.name)) {
         if (await this.#adoptable(c, imageId)) {
@@ -195,7 +196,10 @@ export class Lab {
           await this.#remove(c, undefined);
         }
       }
-      await Promise.all([this.#converge(imageId), this.#migrated]);
+      const [converged, migrated] = await Promise.allSettled([this.#converge(imageId), this.#migrated]);
+      // A failed service or migration is the one cause: the replicas waiting for it only echo it.
+      if (migrated.status === 'rejected') throw migrated.reason;
+      if (converged.status === 'rejected') throw converged.reason;
       return this.status();
     });
   }
@@ -416,8 +420,10 @@ export class Lab {
     if (this.#plan.migrate !== 'each' || !django) return this.#migrated;
     let run = this.#migratedIn.get(replica.id);
     if (!run) {
-      run = migrateIn(this.#docker, replica.id, django.managePy, this.events, (line, stream) =>
-        this.#log({ source: replica.name, stream, time: new Date().toISOString(), line }),
+      run = this.#migrated.then(() =>
+        migrateIn(this.#docker, replica.id, replica.name, django.managePy, this.events, (line, stream) =>
+          this.#log({ source: replica.name, stream, time: new Date().toISOString(), line }),
+        ),
       );
       this.#migratedIn.set(replica.id, run);
     }

@@ -25,6 +25,8 @@ export interface Replica {
   probe?: { port: number; controller: AbortController; outcome: Promise<ProbeOutcome> };
   /** Set while a traceback printed during start-up is being read to its end. */
   traceback?: NodeJS.Timeout;
+  /** Why this start cannot succeed (a traceback), until the container starts again. */
+  startFailure?: string;
 }
 
 export interface ReplicaSetOptions {
@@ -91,6 +93,7 @@ export class ReplicaSet {
 
   forget(replica: Replica): void {
     this.#cancelProbe(replica);
+    clearTimeout(replica.traceback);
     this.o.logs.forget(replica.id);
     if (this.#byIndex.get(replica.index) === replica) this.#byIndex.delete(replica.index);
   }
@@ -179,7 +182,11 @@ export class ReplicaSet {
     if (!replica) return;
     switch (event.action) {
       case 'start':
-        // The refresh re-reads the port, follows the log and probes readiness.
+        // A new start: what failed the last one is history. The refresh re-reads the port,
+        // follows the log and probes readiness.
+        replica.startFailure = undefined;
+        clearTimeout(replica.traceback);
+        replica.traceback = undefined;
         void this.refresh(replica);
         break;
       case 'unpause':
@@ -246,8 +253,6 @@ export class ReplicaSet {
   #cancelProbe(replica: Replica): void {
     replica.probe?.controller.abort();
     replica.probe = undefined;
-    clearTimeout(replica.traceback);
-    replica.traceback = undefined;
   }
 
   /** A starting replica that cannot become ready: its probe ends now, with this message. */
@@ -264,7 +269,7 @@ export class ReplicaSet {
    */
   onLogLine(id: string, line: string): void {
     const replica = this.byId(id);
-    if (!replica?.probe || replica.ready || replica.traceback) return;
+    if (!replica || replica.ready || replica.removing || replica.traceback || replica.startFailure) return;
     if (!/^Traceback \(most recent call last\):/.test(line)) return;
     replica.traceback = setTimeout(() => {
       replica.traceback = undefined;
@@ -273,7 +278,8 @@ export class ReplicaSet {
       const what = request
         ? `answered ${this.o.probe.path} with a 500 (a traceback in its log); if that page needs something the probe does not send, give another path with --ready-path`
         : 'printed a Python traceback while starting';
-      this.failStart(replica.id, `${what}${this.#lines(replica, 12)}`);
+      replica.startFailure = `${what}${this.#lines(replica, 12)}`;
+      this.failStart(replica.id, replica.startFailure);
     }, TRACEBACK_GRACE_MS);
   }
 
@@ -287,6 +293,7 @@ export class ReplicaSet {
   /** One probe per replica and port: a second caller shares the first one's outcome. */
   #probe(replica: Replica, port: number, healthchecked: boolean): Promise<ProbeOutcome> {
     if (replica.probe && replica.probe.port === port) return replica.probe.outcome;
+    if (replica.startFailure) return Promise.resolve({ ready: false, error: replica.startFailure });
     this.#cancelProbe(replica);
     replica.ready = false;
     const controller = new AbortController();

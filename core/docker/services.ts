@@ -43,32 +43,40 @@ export class LabServices {
     return `${this.o.lab}-${service}`;
   }
 
-  /** Removes the lab's service containers left from before, then starts these in order. */
+  /**
+   * Removes the lab's service containers left from before, then starts these in depends_on
+   * order, each awaited (healthy, or listening) before what depends on it starts. Resolves when
+   * all are ready: Django checks its database when runserver starts, so the replicas come after.
+   */
   async up(services: ServiceToRun[]): Promise<void> {
     await this.down();
-    const volumes = new Set(
-      services.flatMap((s) =>
-        s.plan.volumes.flatMap((v) => (v.type === 'volume' && v.source ? [v.source] : [])),
-      ),
-    );
-    await Promise.all([...volumes].map((volume) => ensureLabVolume(this.o.docker, this.o.lab, volume)));
-    const started = new Map<string, Promise<void>>();
+    await this.#ensureVolumes(services);
+    const runs = new Map<string, Promise<void>>();
     const byName = new Map(services.map((s) => [s.plan.name, s]));
     const start = (service: ServiceToRun): Promise<void> => {
-      let run = started.get(service.plan.name);
+      let run = runs.get(service.plan.name);
       if (!run) {
         const deps = service.plan.dependsOn.flatMap((name) => {
           const dep = byName.get(name);
           return dep ? [start(dep)] : [];
         });
-        run = Promise.all(deps).then(() => this.#startOne(service));
-        started.set(service.plan.name, run);
+        run = Promise.all(deps).then(async () => this.#ready(service, await this.#startOne(service)));
+        runs.set(service.plan.name, run);
       }
       return run;
     };
     const results = await Promise.allSettled(services.map(start));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+
+  async #ensureVolumes(services: ServiceToRun[]): Promise<void> {
+    const volumes = new Set(
+      services.flatMap((s) =>
+        s.plan.volumes.flatMap((v) => (v.type === 'volume' && v.source ? [v.source] : [])),
+      ),
+    );
+    await Promise.all([...volumes].map((volume) => ensureLabVolume(this.o.docker, this.o.lab, volume)));
   }
 
   /** Removes every service container of the lab; volumes stay. */
@@ -91,7 +99,7 @@ export class LabServices {
     );
   }
 
-  async #startOne({ plan, image, substitute }: ServiceToRun): Promise<void> {
+  async #startOne({ plan, image, substitute }: ServiceToRun): Promise<Docker.Container> {
     const name = this.containerName(plan.name);
     const ports = [...plan.ports];
     if (plan.waitPort && !ports.some((p) => p.target === plan.waitPort))
@@ -125,10 +133,14 @@ export class LabServices {
     });
     await container.start();
     void this.o.logs.follow(container.id, plan.name).catch(() => undefined);
+    return container;
+  }
+
+  async #ready({ plan }: ServiceToRun, container: Docker.Container): Promise<void> {
     const port = await this.#awaitReady(container, plan);
     this.o.events.emit('service:ready', {
       name: plan.name,
-      container: name,
+      container: this.containerName(plan.name),
       ...(port ? { host: PUBLISH_HOST, port } : {}),
     });
   }

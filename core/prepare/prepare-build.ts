@@ -128,7 +128,9 @@ export async function prepareBuild(
     for (const [path, rewritten] of offline.rewritten) overrides.files.set(path, rewritten);
     for (const [path, file] of offline.wheels) overrides.extra.set(path, file);
     // Offline, a package built from source (an sdist, `-e .`) cannot fetch its build backend.
-    const builds = offline.resolutions.some((r) => r.via === 'local' || (r.via === 'wheelhouse' && r.wheel.kind === 'sdist'));
+    const builds = offline.resolutions.some(
+      (r) => r.via === 'local' || (r.via === 'wheelhouse' && r.wheel.kind === 'sdist'),
+    );
     pipPlan = {
       kind: 'offline',
       ...(offline.wheels.size ? { findLinks: WHEELHOUSE_IN_IMAGE } : {}),
