@@ -215,7 +215,7 @@ test("Ctrl-C (SIGINT) stops the CLI and removes the lab's containers", async ({ 
   const exit = await running().stop();
   expect(exit.forced, 'the CLI needed SIGKILL').toBe(false);
   expect(exit.code, running().output()).toBe(0);
-  expect(running().output()).toContain("stopping: removing the lab's replicas");
+  expect(running().output()).toContain("stopping: removing the lab's containers");
   // `docker ps -a --filter label=upstream-lab.lab=<lab>`: nothing left, nor the lab's network.
   expect(await docker.listContainers({ all: true, filters })).toEqual([]);
   const networks = await docker.listNetworks({ filters });

@@ -36,6 +36,8 @@ export interface LabOptions {
   timeoutMs?: number;
   /** How long SIGINT may take before SIGKILL. Default 15 s (demo), 60 s (docker: it removes containers). */
   stopTimeoutMs?: number;
+  /** A project folder (--project): its compose file and Dockerfile instead of the sample. */
+  project?: string;
   /** Extra environment for the CLI (e.g. a DOCKER_HOST that is not there). */
   env?: Record<string, string>;
 }
@@ -74,6 +76,7 @@ export async function startLab(options: LabOptions = {}): Promise<LabProcess> {
     // The access log would only fill the pipe: the page shows it.
     '--quiet',
     ...(options.replicas ? ['--replicas', String(options.replicas)] : []),
+    ...(options.project ? ['--project', options.project] : []),
   ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
