@@ -12,7 +12,10 @@ export default defineConfig({
     testTimeout: 20_000,
     // Labs the tests save go to a scratch folder, never the user's config.
     // Never a request off this machine: every registry and package index counts as unreachable.
-    env: { UPSTREAM_LAB_HOME: join(tmpdir(), `upstream-lab-test-home-${process.pid}`), UPSTREAM_LAB_PROBE: 'unreachable' },
+    env: {
+      UPSTREAM_LAB_HOME: join(tmpdir(), `upstream-lab-test-home-${process.pid}`),
+      UPSTREAM_LAB_PROBE: 'unreachable',
+    },
     hookTimeout: 60_000,
     reporters: process.env.CI ? ['verbose'] : ['default'],
   },

@@ -41,6 +41,8 @@ export class BuildError extends Error {
     readonly step: BuildStep | undefined,
     readonly log: string[],
     readonly cancelled = false,
+    /** pip's verdict (`ERROR: No matching distribution found for X`), when pip failed the step. */
+    readonly pip?: string,
   ) {
     super(message);
     this.name = 'BuildError';
@@ -146,7 +148,9 @@ function failure(progress: BuildProgress): BuildError {
   const step = progress.current;
   const error = progress.error ?? 'unknown error';
   const output = step ? step.output.filter((line) => line.trim() !== '').slice(-OUTPUT_LINES_IN_MESSAGE) : [];
-  let message = `build failed${where(step)}: ${error}`;
+  // pip's own verdict comes first: it is buried among "Looking in indexes" and retry warnings.
+  const pip = output.find((line) => PIP_VERDICT.test(line));
+  let message = `build failed${where(step)}: ${pip ? pip.replace(/^ERROR: /, 'pip: ') : error}`;
   if (output.length > 0) message += `\n${output.join('\n')}`;
   if (
     step &&
@@ -154,17 +158,20 @@ function failure(progress: BuildProgress): BuildError {
     /pull|not found|no such host|dial tcp|manifest|denied|timeout/i.test(error)
   ) {
     message +=
-      '\nThe base image is not on this machine and could not be pulled: set a registry mirror ' +
-      '(e.g. docker.arvancloud.ir), import the image from a `docker save` archive, or build ' +
-      'offline from upstream-lab/python-django:bookworm.';
+      '\nThe image is not on this machine and could not be pulled: give a registry mirror that has it ' +
+      '(--registry-mirror), load it from a `docker save` archive (upstream-lab load-image), or build --offline.';
   }
   if (/no space left on device/i.test(error)) {
     message +=
       "\nDocker's disk is full. Free space with `docker system prune` (stopped containers, unused " +
       'images and build cache) or `docker builder prune`, then build again. Nothing else was changed.';
   }
-  return new BuildError(message, step, progress.log);
+  return new BuildError(message, step, progress.log, false, pip);
 }
+
+/** The line that says why pip failed. */
+const PIP_VERDICT =
+  /^ERROR: (No matching distribution found for |Could not find a version that satisfies the requirement |Could not install packages|Cannot install |ResolutionImpossible)/;
 
 const where = (step: BuildStep | undefined): string =>
   step ? ` at step ${step.index}/${step.total} (${step.instruction})` : '';

@@ -68,6 +68,8 @@ export async function buildLabImage(o: LabBuildOptions): Promise<BuildResult> {
         o.events.emit('build:log', { line: update.line, ...(update.step ? { step: update.step } : {}) });
       }
     },
+  }).catch((error: unknown) => {
+    throw error instanceof BuildError && error.pip ? withPipAdvice(error, o.sources, prepared) : error;
   });
   await checkCommand(o, prepared);
   o.events.emit('build:done', {
@@ -148,4 +150,27 @@ async function checkCommand(o: LabBuildOptions, prepared: PreparedBuild): Promis
       [],
     );
   }
+}
+
+/** What to do when pip found nothing to install, for the route this build took (no advice to set what is set). */
+function withPipAdvice(error: BuildError, sources: BuildSources, prepared: PreparedBuild): BuildError {
+  const missing = /for ([^\s(]+)/.exec(error.pip ?? '')?.[1] ?? 'the package';
+  const offline = prepared.networkMode === 'none';
+  const options = [
+    !sources.wheelhouse &&
+      `a --wheelhouse folder with a wheel of ${missing} (\`pip download ${missing} -d wheels\` on a machine online)`,
+    sources.wheelhouse && `a wheel of ${missing} that fits the image's Python in ${sources.wheelhouse}`,
+    !offline &&
+      !sources.pipMirror &&
+      'a PyPI mirror that has it (--pip-index https://mirror-pypi.runflare.com/simple)',
+    !offline && sources.pipMirror && `another PyPI mirror: ${sources.pipMirror} does not have it`,
+    'or remove it from the requirements',
+  ].filter(Boolean);
+  return new BuildError(
+    `${error.message}\nTo build, give ${options.join('; ')}.`,
+    error.step,
+    error.log,
+    false,
+    error.pip,
+  );
 }

@@ -2,9 +2,8 @@ import type Docker from 'dockerode';
 import type { LogEntry } from '../logs/entry';
 import { RingBuffer } from '../logs/ring';
 import { networkProbe } from '../prepare/network-probe';
-import { chooseImage } from '../prepare/image-source';
 import type { BuildSources } from '../prepare/prepare-build';
-import type { ProjectPlan, ReplicaPlan } from '../project/plan';
+import type { ProjectPlan } from '../project/plan';
 import { dockerfilePlan } from '../project/dockerfile-plan';
 import { BuildError } from './build';
 import type { BuildResult } from './build';
@@ -23,16 +22,16 @@ import {
   networkName,
 } from './labels';
 import { buildLabImage } from './lab-build';
-import { migrateIn, migrateOnce } from './lab-migrate';
+import { LabDependencies } from './lab-dependencies';
+import { exposedPort, replicaSpec } from './replica-specs';
 import type { LabEvents } from './lab-events';
 import { parseLabSettings, replicaCount } from './lab-options';
 import type { LabOptions, LabSettings } from './lab-options';
 import type { LabStatus, ReplicaInfo } from './lab-status';
 import { ContainerLogs } from './logs';
 import { ensureLabNetwork, removeLabNetworks } from './network';
-import { ref, ReplicaSet, type Replica } from './replica-set';
+import { ref, ReplicaSet } from './replica-set';
 import { createReplica, inspectReplica, PUBLISH_HOST, removeReplica } from './replicas';
-import { LabServices, type ServiceToRun } from './services';
 import { ensureLabVolume, removeLabVolumes } from './volumes';
 
 export function createLab(options: LabOptions): Lab {
@@ -59,16 +58,12 @@ export class Lab {
   readonly #sources: BuildSources;
   readonly #beforeRemove: LabOptions['beforeRemove'];
   readonly #replicas: ReplicaSet;
-  readonly #services: LabServices;
+  readonly #dependencies: LabDependencies;
   readonly #containerLogs: ContainerLogs;
   #desired: number;
   #imageId: string | undefined;
   /** The port the app listens on in each replica: the plan's, else the image's EXPOSE, else 8000. */
   #appPort = DEFAULT_APP_PORT;
-  /** Migrations every replica waits for before it is probed (settled once per up()). */
-  #migrated: Promise<void> = Promise.resolve();
-  /** Containers (SQLite: one database each) whose own migrations ran or run. */
-  readonly #migratedIn = new Map<string, Promise<void>>();
   #follower: EventFollower | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -121,16 +116,21 @@ export class Lab {
         initialDelayMs: 150,
         timeoutMs: s.readyTimeoutMs,
       },
-      beforeProbe: (replica) => this.#beforeProbe(replica),
+      beforeProbe: (replica) => this.#dependencies.beforeProbe(replica),
       lastLines,
       warn: (message) => this.#warn(message),
     });
-    this.#services = new LabServices({
+    this.#dependencies = new LabDependencies({
       docker: this.#docker,
       lab: this.name,
       network: this.network,
+      image: this.image,
+      plan: this.#plan,
+      sources: this.#sources,
       logs: this.#containerLogs,
       events: this.events,
+      log: (entry) => this.#log(entry),
+      warn: (message) => this.#warn(message),
       lastLines,
     });
   }
@@ -183,12 +183,8 @@ export class Lab {
     return this.#serial(async () => {
       const imageId = await this.#prepare();
       await Promise.all(this.#plan.volumes.map((volume) => ensureLabVolume(this.#docker, this.name, volume)));
-      await this.#services.up(await this.#servicesToRun());
       // Migrations run while the replicas start; they are probed, and so join, only afterwards.
-      this.#migratedIn.clear();
-      this.#migrated = this.#migrateOnce();
-      // Seen by every probe; a failure is reported once, below.
-      this.#migrated.catch(() => undefined);
+      await this.#dependencies.start();
       for (const c of await listLabContainers(this.#docker, this.name)) {
         if (await this.#adoptable(c, imageId)) {
           this.events.emit('replica:adopted', ref(this.#replicas.track(c)));
@@ -196,7 +192,10 @@ export class Lab {
           await this.#remove(c, undefined);
         }
       }
-      const [converged, migrated] = await Promise.allSettled([this.#converge(imageId), this.#migrated]);
+      const [converged, migrated] = await Promise.allSettled([
+        this.#converge(imageId),
+        this.#dependencies.migrated,
+      ]);
       // A failed service or migration is the one cause: the replicas waiting for it only echo it.
       if (migrated.status === 'rejected') throw migrated.reason;
       if (converged.status === 'rejected') throw converged.reason;
@@ -274,7 +273,7 @@ export class Lab {
       this.#stopFollowing();
       for (const c of await listLabContainers(this.#docker, this.name)) await this.#remove(c, undefined);
       this.#replicas.clear();
-      await this.#services.down();
+      await this.#dependencies.down();
       await this.#removeOthers();
       await removeLabNetworks(this.#docker, this.name);
       if (options.volumes) await removeLabVolumes(this.#docker, this.name);
@@ -359,75 +358,9 @@ export class Lab {
       this.#startEvents(),
     ]);
     this.#imageId = imageId;
-    this.#appPort = this.#plan.replicas[0]?.port ?? (await this.#exposedPort()) ?? DEFAULT_APP_PORT;
+    this.#appPort =
+      this.#plan.replicas[0]?.port ?? (await exposedPort(this.#docker, this.image)) ?? DEFAULT_APP_PORT;
     return imageId;
-  }
-
-  /** The image's first EXPOSEd TCP port. */
-  async #exposedPort(): Promise<number | undefined> {
-    const exposed = Object.keys(
-      (await this.#docker.getImage(this.image).inspect()).Config?.ExposedPorts ?? {},
-    );
-    const port = Number(exposed.find((key) => key.endsWith('/tcp'))?.split('/')[0]);
-    return Number.isInteger(port) && port > 0 ? port : undefined;
-  }
-
-  /** Each service with the image it runs: the replicas' own, or its compose image from wherever it can come. */
-  async #servicesToRun(): Promise<ServiceToRun[]> {
-    const out: ServiceToRun[] = [];
-    for (const plan of this.#plan.services) {
-      if (plan.usesProjectImage) {
-        out.push({ plan, image: this.image });
-        continue;
-      }
-      const choice = await chooseImage(plan.image, {
-        docker: this.#docker,
-        offline: this.#sources.offline,
-        mirrors: this.#sources.mirrors,
-        probe: this.#sources.probe,
-        log: (line) => this.#log({ source: 'lab', stream: 'stdout', time: new Date().toISOString(), line }),
-        ...(this.#sources.offlineImages ? { offlineImages: this.#sources.offlineImages } : {}),
-      });
-      if (choice.reason) this.#warn(`${plan.name}: ${choice.reason}`);
-      out.push({
-        plan,
-        image: choice.image,
-        ...(choice.substitute ? { substitute: choice.substitute.title } : {}),
-      });
-    }
-    return out;
-  }
-
-  /** `migrate` once, before any replica joins; nothing when the plan has no migrations to run. */
-  async #migrateOnce(): Promise<void> {
-    const django = this.#plan.django;
-    if (this.#plan.migrate !== 'once' || !django) return;
-    await migrateOnce({
-      docker: this.#docker,
-      lab: this.name,
-      image: this.image,
-      network: this.network,
-      replica: this.#plan.replicas[0]!,
-      managePy: django.managePy,
-      events: this.events,
-      log: (line, stream) => this.#log({ source: 'migrate', stream, time: new Date().toISOString(), line }),
-    });
-  }
-
-  /** What a started replica waits for before it is probed: the shared migrations, or its own. */
-  #beforeProbe(replica: Replica): Promise<void> {
-    const django = this.#plan.django;
-    if (this.#plan.migrate !== 'each' || !django) return this.#migrated;
-    let run = this.#migratedIn.get(replica.id);
-    if (!run) {
-      run = this.#migrated.then(() =>
-        migrateIn(this.#docker, replica.id, replica.name, django.managePy, this.events, (line, stream) =>
-          this.#log({ source: replica.name, stream, time: new Date().toISOString(), line }),
-        ),
-      );
-      this.#migratedIn.set(replica.id, run);
-    }
-    return run;
   }
 
   /** Containers of the lab that are neither replicas nor services (a one-off left by a crash). */
@@ -439,20 +372,6 @@ export class Lab {
         .remove({ force: true })
         .catch(() => undefined);
     }
-  }
-
-  /** All replicas come from one compose service (scaled): new ones share its network alias too. */
-  #oneService(): boolean {
-    const services = new Set(this.#plan.replicas.map((r) => r.service));
-    return services.size === 1 && !services.has(null);
-  }
-
-  /** The replica's spec: its own in the plan, or the last one's for replicas beyond the plan (scaling up). */
-  #specOf(index: number): ReplicaPlan {
-    const plans = this.#plan.replicas;
-    return (
-      plans[index - 1] ?? plans.at(-1) ?? { name: `backend${index}`, service: null, aliases: [], env: {} }
-    );
   }
 
   async #adoptable(c: LabContainer, imageId: string): Promise<boolean> {
@@ -475,22 +394,15 @@ export class Lab {
     // one after another, each replica's create + start (~0.3 s on 2 cores) would add up.
     const creates = await Promise.allSettled(
       missing.map(async (index) => {
-        const spec = this.#specOf(index);
-        const container = await createReplica(this.#docker, {
-          lab: this.name,
-          index,
-          image: imageId,
-          network: this.network,
-          port: this.#appPort,
-          env: spec.env,
-          aliases: index <= this.#plan.replicas.length || this.#oneService() ? spec.aliases : [],
-          ...(spec.command ? { command: spec.command } : {}),
-          ...(spec.entrypoint ? { entrypoint: spec.entrypoint } : {}),
-          ...(spec.healthcheck ? { healthcheck: spec.healthcheck } : {}),
-          ...(spec.workingDir ? { workingDir: spec.workingDir } : {}),
-          ...(spec.user ? { user: spec.user } : {}),
-          ...(spec.volumes ? { volumes: spec.volumes } : {}),
-        });
+        const container = await createReplica(
+          this.#docker,
+          replicaSpec(this.#plan, index, {
+            lab: this.name,
+            image: imageId,
+            network: this.network,
+            port: this.#appPort,
+          }),
+        );
         const replica = this.#replicas.add(index, container.id, containerName(this.name, index));
         created.add(index);
         this.events.emit('replica:created', ref(replica));
@@ -506,16 +418,16 @@ export class Lab {
       (r) => !r.removing && (created.has(r.index) || r.state === 'running'),
     );
     const outcomes = await Promise.all(serving.map((replica) => this.#replicas.refresh(replica)));
-    const failures = serving.flatMap((replica, i) => {
+    // Replicas of one image usually fail the same way: each cause once, with the replicas it hit.
+    const byCause = new Map<string, string[]>();
+    serving.forEach((replica, i) => {
       const outcome = outcomes[i]!;
-      return outcome.ready ? [] : [`${replica.name}: ${outcome.error ?? `not ready (${replica.state})`}`];
+      if (outcome.ready) return;
+      const cause = outcome.error ?? `not ready (${replica.state})`;
+      byCause.set(cause, [...(byCause.get(cause) ?? []), replica.name]);
     });
-    if (failures.length > 0) {
-      throw new Error(
-        failures.length === 1
-          ? `${failures[0]}`
-          : `${failures.length} replicas did not become ready:\n${failures.join('\n')}`,
-      );
+    if (byCause.size > 0) {
+      throw new Error([...byCause].map(([cause, names]) => `${names.join(', ')}: ${cause}`).join('\n'));
     }
   }
 

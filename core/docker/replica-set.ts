@@ -127,6 +127,12 @@ export class ReplicaSet {
     replica.state = snapshot.state;
     replica.connected = snapshot.connected;
     replica.port = snapshot.port;
+    if (!snapshot.running && snapshot.state === 'exited' && !replica.ready) {
+      return {
+        ready: false,
+        error: `exited with code ${snapshot.exitCode} while starting${this.#lines(replica)}`,
+      };
+    }
     if (!snapshot.running || snapshot.paused || !snapshot.connected || snapshot.port === undefined) {
       return { ready: false, error: `${snapshot.state}${snapshot.connected ? '' : ', disconnected'}` };
     }
@@ -230,14 +236,13 @@ export class ReplicaSet {
   /** Reports the first of the events that take a replica down (die is followed by disconnect). */
   #down(replica: Replica, reason: DownReason, exitCode?: number): void {
     const wasUp = replica.ready || replica.probe !== undefined;
-    if (!replica.ready && replica.probe && reason === 'exited') {
+    if (!replica.ready && !replica.removing && reason === 'exited') {
       // Its last lines may still be on their way from the log stream: read them, then fail.
-      const { controller } = replica.probe;
+      const probe = replica.probe;
       replica.probe = undefined;
       setTimeout(() => {
-        controller.abort(
-          new Error(`exited with code ${exitCode ?? '?'} while starting${this.#lines(replica)}`),
-        );
+        replica.startFailure = `exited with code ${exitCode ?? '?'} while starting${this.#lines(replica)}`;
+        probe?.controller.abort(new Error(replica.startFailure));
       }, EXIT_GRACE_MS);
     }
     this.#cancelProbe(replica);

@@ -48,8 +48,10 @@ export async function planOfflineRequirements(options: {
   python: string;
   machine: string;
   wheelhouse?: string;
+  /** Context files already sent changed (a requirement added): read instead of the disk. */
+  sent?: ReadonlyMap<string, string | Buffer>;
 }): Promise<OfflineRequirements> {
-  const files = await readRequirementFiles(options.dir, options.dockerfile, options.commands);
+  const files = await readRequirementFiles(options.dir, options.dockerfile, options.commands, options.sent);
   const wheels = options.wheelhouse ? await listWheelhouse(options.wheelhouse) : [];
   const resolutions = resolveOffline(
     [...files.values()].map((f) => f.parsed),
@@ -91,11 +93,13 @@ async function readRequirementFiles(
   dir: string,
   dockerfile: Dockerfile,
   commands: PipCommand[],
+  sent: ReadonlyMap<string, string | Buffer> = new Map(),
 ): Promise<Map<string, { text: string; parsed: RequirementsFile }>> {
   const out = new Map<string, { text: string; parsed: RequirementsFile }>();
   const visit = async (path: string): Promise<void> => {
     if (out.has(path)) return;
-    const text = await readFile(join(dir, path), 'utf8');
+    const changed = sent.get(path);
+    const text = changed !== undefined ? String(changed) : await readFile(join(dir, path), 'utf8');
     const parsed = parseRequirements(text, path);
     out.set(path, { text, parsed });
     for (const include of parsed.includes) {
@@ -125,4 +129,19 @@ async function listWheelhouse(dir: string): Promise<Array<{ path: string; wheel:
     const wheel = parseDistFilename(name);
     return wheel ? [{ path: join(dir, name), wheel }] : [];
   });
+}
+
+/** The requirements file the Dockerfile's first `pip install -r` reads, as a context path. */
+export function firstRequirementsFile(
+  dir: string,
+  dockerfile: Dockerfile,
+  commands: PipCommand[],
+): string | null {
+  for (const command of commands) {
+    for (const file of command.requirementFiles) {
+      const path = contextPathOf(dockerfile, command.instruction.line, file, dir);
+      if (path) return path;
+    }
+  }
+  return null;
 }

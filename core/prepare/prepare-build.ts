@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 import { unifiedDiff } from '../adapt/diff';
 import { parseDockerfile, stagesOf, type Dockerfile, type Stage } from '../adapt/dockerfile';
 import { rewriteForBuild, type PipPlan } from '../adapt/rewrite';
-import { findAptCommands, findPipCommands, pipEnvSettings } from '../adapt/shell-commands';
+import { findAptCommands, findPipCommands, pipEnvSettings, type PipCommand } from '../adapt/shell-commands';
 import { ensureDerivedImage } from '../images/derived';
 import { ensureOfflineImage, type OfflineImage, type OfflineImageOptions } from '../images/offline-image';
 import { pythonRecipe } from '../images/python-recipe';
@@ -13,7 +13,12 @@ import { adaptedContext, type ContextEntry, type ContextOverrides } from './adap
 import { chooseImage, type ImageChoice } from './image-source';
 import type { NetworkProbe } from './network-probe';
 import { pythonSuiteFor, repoName } from './offline-substitutes';
-import { planOfflineRequirements, WHEELHOUSE_IN_CONTEXT, WHEELHOUSE_IN_IMAGE } from './offline-requirements';
+import {
+  firstRequirementsFile,
+  planOfflineRequirements,
+  WHEELHOUSE_IN_CONTEXT,
+  WHEELHOUSE_IN_IMAGE,
+} from './offline-requirements';
 import { choosePipRoute, type PipRoute } from './pip-route';
 
 export interface BuildSources {
@@ -85,6 +90,7 @@ export async function prepareBuild(
   const substitutes: PreparedBuild['substitutes'] = [];
   const from = new Map<number, string>();
   const overrides: ContextOverrides = { files: new Map(), extra: new Map() };
+  const added = await addRequirements(image, dockerfile, pipCommands, overrides, warnings);
   const ctx = {
     docker,
     offline: sources.offline,
@@ -110,6 +116,7 @@ export async function prepareBuild(
       dir: image.context,
       dockerfile,
       commands: pipCommands,
+      sent: overrides.files,
       debs: offlineBase.debs,
       python: offlineBase.title.match(/Python (\d+\.\d+)/)?.[1] ?? '3.13',
       machine: sources.machine,
@@ -178,11 +185,13 @@ export async function prepareBuild(
   for (const [path, rewritten] of overrides.files) {
     if (path === dockerfilePath) continue;
     const before = await readFile(join(image.context, path), 'utf8').catch(() => '');
-    changes.push({
-      file: path,
-      reasons: ['pip is asked only for what the wheelhouse supplies; Debian packages meet the rest'],
-      diff: unifiedDiff(path, before, String(rewritten)),
-    });
+    const reasons = [
+      ...(added.get(path) ?? []),
+      ...(route.kind === 'offline'
+        ? ['pip is asked only for what the wheelhouse supplies; Debian packages meet the rest']
+        : []),
+    ];
+    changes.push({ file: path, reasons, diff: unifiedDiff(path, before, String(rewritten)) });
   }
   const { entries } = await adaptedContext(image.context, dockerfilePath, overrides);
   const last = lastStage(dockerfile);
@@ -195,6 +204,33 @@ export async function prepareBuild(
     hasCommand: last.some((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT'),
     substitutes,
   };
+}
+
+/** The lab's own requirements (a driver for --database) appended to the project's file when it lacks them. */
+async function addRequirements(
+  image: ImagePlan,
+  dockerfile: Dockerfile,
+  commands: PipCommand[],
+  overrides: ContextOverrides,
+  warnings: string[],
+): Promise<Map<string, string[]>> {
+  const reasons = new Map<string, string[]>();
+  if (!image.addRequirements?.length) return reasons;
+  const path = firstRequirementsFile(image.context, dockerfile, commands);
+  if (!path) {
+    warnings.push(
+      `the Dockerfile installs no requirements file: add ${image.addRequirements.map((r) => r.name).join(', ')} to it yourself`,
+    );
+    return reasons;
+  }
+  let text = await readFile(join(image.context, path), 'utf8');
+  for (const requirement of image.addRequirements) {
+    if (requirement.unless.test(text)) continue;
+    text = `${text.replace(/\n?$/, '\n')}${requirement.name}\n`;
+    reasons.set(path, [...(reasons.get(path) ?? []), `${requirement.name} added: ${requirement.reason}`]);
+  }
+  if (reasons.has(path)) overrides.files.set(path, text);
+  return reasons;
 }
 
 function noteChoice(

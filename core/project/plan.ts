@@ -34,6 +34,8 @@ export interface ImagePlan {
   dockerfile: string;
   args: Record<string, string>;
   target?: string;
+  /** Requirements the lab needs that the project may lack (a database driver for --database), with why. */
+  addRequirements?: Array<{ name: string; unless: RegExp; reason: string }>;
 }
 
 export interface ReplicaPlan {

@@ -40,6 +40,14 @@ export function sharedDatabase(plan: ProjectPlan, _choice: DatabaseChoice): void
     waitPort: DB.port,
   });
   plan.volumes.push(DB.volume);
+  plan.image.addRequirements = [
+    ...(plan.image.addRequirements ?? []),
+    {
+      name: 'psycopg2-binary',
+      unless: /^(psycopg2?(-binary)?|psycopg\[[^\]]*\])\b/im,
+      reason: '--database postgres: Django needs a PostgreSQL driver, which the requirements lack',
+    },
+  ];
   const env = databaseEnv(plan.django?.envNames ?? []);
   for (const replica of plan.replicas) replica.env = { ...replica.env, ...env };
   plan.roles.push({

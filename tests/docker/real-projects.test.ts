@@ -7,7 +7,7 @@ import { CliProcess } from '../support/cli-process';
 import { cleanupLab, dockerReachable, eventually, testDocker, uniqueLab } from '../support/docker';
 import { requires } from '../support/prerequisites';
 import { ensureTestImages } from '../support/offline-images';
-import { cookieHeader, cookiesOf, copyProject } from '../support/projects';
+import { cookieHeader, cookiesOf, copyProject, makeWheel } from '../support/projects';
 import { freePort } from '../support/target';
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
@@ -211,6 +211,83 @@ describe.runIf(docker)('real projects run as they are written (real dockerd, no 
     expect(await containersOf(lab)).toEqual([]);
   }, 180_000);
 
+  it('a wheelhouse supplies what Debian has not; the build context carries it, the disk stays as it is', async () => {
+    const lab = newLab('wheels');
+    const dir = project('course-repo');
+    appendFileSync(join(dir, 'requirements.txt'), 'labtools==1.0\n');
+    const wheels = join(dir, '..', 'wheels');
+    (await import('node:fs')).mkdirSync(wheels);
+    makeWheel(wheels, 'labtools', '1.0', 'from the wheelhouse');
+    const port = await freePort();
+    const up = cli([
+      'up',
+      '--project',
+      dir,
+      '--lab',
+      lab,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--wheelhouse',
+      wheels,
+    ]);
+    await up.waitFor(new RegExp(`listening on http://127\\.0\\.0\\.1:${port}`), 240_000);
+    expect(up.stdout).toMatch(/and 1 wheel\(s\) of the wheelhouse/);
+    // The rewritten requirements keep only what the wheelhouse supplies.
+    expect(up.stdout).toMatch(/^ {3}labtools==1\.0$/m);
+    const exec = await d.getContainer(`${lab}-backend2`).exec({
+      Cmd: ['python', '-c', 'import labtools; print(labtools.VALUE)'],
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+    });
+    const stream = await exec.start({ Tty: true });
+    let printed = '';
+    await new Promise((resolve) =>
+      stream.on('data', (c: Buffer) => (printed += c.toString())).on('end', resolve),
+    );
+    expect(printed).toContain('from the wheelhouse');
+    up.child.kill('SIGINT');
+    expect(await up.exitCode(60_000), up.output).toBe(0);
+  }, 300_000);
+
+  it('a replica that prints a traceback while starting, or exits, fails the start at once with its last lines', async () => {
+    const lab = newLab('broken');
+    const dir = project('course-repo');
+    const started = Date.now();
+    // A process that prints a traceback and stays alive, as runserver's autoreloader does after a broken import.
+    const up = cli([
+      'up',
+      '--project',
+      dir,
+      '--lab',
+      lab,
+      '--listen',
+      `127.0.0.1:${await freePort()}`,
+      '--command',
+      'sh -c "python -c \'import not_a_module_of_this_project\'; sleep 300"',
+    ]);
+    expect(await up.exitCode(240_000), up.output).toBe(1);
+    expect(up.stderr).toMatch(/printed a Python traceback while starting/);
+    expect(up.stderr).toMatch(/ModuleNotFoundError: No module named 'not_a_module_of_this_project'/);
+    // Not the readiness timeout (60 s): the traceback decided it.
+    expect(Date.now() - started).toBeLessThan(55_000);
+
+    const exits = cli([
+      'up',
+      '--project',
+      dir,
+      '--lab',
+      newLab('exits'),
+      '--listen',
+      `127.0.0.1:${await freePort()}`,
+      '--command',
+      'python -c "import sys; print(\'bye from the app\'); sys.exit(3)"',
+    ]);
+    expect(await exits.exitCode(240_000), exits.output).toBe(1);
+    expect(exits.stderr).toMatch(/exited with code 3 while starting/);
+    expect(exits.stderr).toContain('bye from the app');
+  }, 400_000);
+
   it('a compose file with a schema error: FILE:LINE:COL, nothing started', async () => {
     const lab = newLab('schema');
     const dir = project('course-repo');
@@ -234,6 +311,48 @@ describe.runIf(docker)('real projects run as they are written (real dockerd, no 
     expect(up.stderr).toMatch(/--command/);
     expect((await containersOf(lab)).filter((c) => /backend/.test(c))).toEqual([]);
   }, 240_000);
+
+  it('--database postgres on a SQLite project: one database for all replicas, a driver added; --env over --env-file; --ready-path', async () => {
+    const lab = newLab('shared');
+    const dir = project('library-sqlite');
+    const envFile = join(dir, '..', 'library.env');
+    writeFileSync(envFile, 'LIBRARY_NAME=from-the-file\nDJANGO_DEBUG=False\n');
+    const port = await freePort();
+    const up = cli([
+      'up',
+      '--project',
+      dir,
+      '--lab',
+      lab,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--database',
+      'postgres',
+      '--env-file',
+      envFile,
+      '--env',
+      'LIBRARY_NAME=from-the-flag',
+      '--ready-path',
+      '/catalog/',
+    ]);
+    await up.waitFor(new RegExp(`listening on http://127\\.0\\.0\\.1:${port}`), 240_000);
+    expect(up.stdout).toMatch(/psycopg2-binary added: --database postgres/);
+    expect(up.stderr).not.toMatch(/each of the 3 replicas has its own database file/);
+    const added = await fetch(`http://127.0.0.1:${port}/catalog/add`, {
+      method: 'POST',
+      body: new URLSearchParams({ title: 'Shahnameh' }),
+    });
+    expect(added.status).toBe(201);
+    for (const backend of ['backend1', 'backend2', 'backend3']) {
+      const page = (await (
+        await fetch(`http://127.0.0.1:${await replicaPort(lab, backend)}/catalog/`)
+      ).json()) as { books: string[]; library: string };
+      expect(page.books, backend).toEqual(['Shahnameh']);
+      expect(page.library).toBe('from-the-flag');
+    }
+    up.child.kill('SIGINT');
+    expect(await up.exitCode(60_000), up.output).toBe(0);
+  }, 300_000);
 
   it('SQLite with 3 replicas: a clear warning and the fix; migrations run in each replica', async () => {
     const lab = newLab('sqlite');
@@ -259,6 +378,21 @@ describe.runIf(docker)('real projects run as they are written (real dockerd, no 
   it('"Django on Docker": Python 3.11 on Debian bookworm, apt-get netcat offline, env_file, an entrypoint waiting for postgres, one service scaled to 3', async () => {
     const lab = newLab('dod');
     const dir = project('django-on-docker');
+    // As many real files write it: the database's healthcheck, and the app waiting for it.
+    const compose = join(dir, 'docker-compose.yml');
+    writeFileSync(
+      compose,
+      (await import('node:fs'))
+        .readFileSync(compose, 'utf8')
+        .replace(
+          '    depends_on:\n      - db\n',
+          '    depends_on:\n      db:\n        condition: service_healthy\n',
+        )
+        .replace(
+          '      - POSTGRES_DB=hello_django_dev\n',
+          '      - POSTGRES_DB=hello_django_dev\n    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U hello_django"]\n      interval: 1s\n      retries: 30\n',
+        ),
+    );
     const port = await freePort();
     const up = cli(['up', '--project', dir, '--lab', lab, '--listen', `127.0.0.1:${port}`]);
     await up.waitFor(new RegExp(`listening on http://127\\.0\\.0\\.1:${port}`), 300_000);

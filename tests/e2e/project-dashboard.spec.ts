@@ -81,7 +81,7 @@ for (const size of [
     await expect(changes).toContainText('the files on disk are not touched', { ignoreCase: true });
     await expect(changes).toContainText('FROM docker.arvancloud.ir/python:3.13');
     // Nothing wider than the window: no sideways scrolling.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await panel.scrollIntoViewIfNeeded();
     await keepScreenshot(page, `project-panel-${size.width}`);
