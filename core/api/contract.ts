@@ -291,10 +291,18 @@ export const commandInputs = {
   'leftovers.remove': z.object({ lab: labName }).strict(),
   'logs.backlog': z.object({ limit: z.number().int().min(1).max(100_000).default(5000) }).strict(),
   'engine.retry': z.object({}).strict(),
+  /** Reads the project of these settings (over the current ones) without starting anything. */
+  'project.inspect': labSettings.partial().strict(),
 } as const;
 
 export type CommandName = keyof typeof commandInputs;
 export type CommandInput<C extends CommandName> = z.input<(typeof commandInputs)[C]>;
+
+/** A project read before anything starts: its plan, or why it cannot run (`FILE:LINE:COL: ...`). */
+export interface ProjectInspection {
+  project: ProjectView | null;
+  error: string | null;
+}
 
 export interface ConfigImportResult {
   ok: boolean;
@@ -323,6 +331,7 @@ export interface CommandResults {
   'leftovers.remove': LabView;
   'logs.backlog': LogLine[];
   'engine.retry': LabView;
+  'project.inspect': ProjectInspection;
 }
 
 /** A file to save; `companions` go beside it (compose.yaml mounts ./nginx.conf). */

@@ -24,6 +24,7 @@ import { SAMPLE_BACKEND } from '../lab/sample';
 import { createLab, Engine, EngineError, findLeftoverLabs, type LeftoverLab } from '../docker';
 import type { ProjectPlan } from '../project/plan';
 import { loadProject } from './project-loader';
+import { projectView } from './project-tracker';
 import { availableListen } from './listen-choice';
 import { Emitter } from '../events/emitter';
 import type { Runtime } from '../lab/runtime';
@@ -199,6 +200,16 @@ export class App {
       return this.view();
     },
     'logs.backlog': async ({ limit }: { limit: number }) => this.logs.toArray().slice(-limit),
+    'project.inspect': async (input: Partial<LabSettings>) => {
+      const settings = labSettings.parse({ ...this.settings, ...input });
+      if (settings.runtime === 'demo') return { project: null, error: null };
+      try {
+        const plan = await loadProject(settings, settings.project || SAMPLE_BACKEND, input.replicas);
+        return { project: projectView(plan), error: null };
+      } catch (error) {
+        return { project: null, error: (error as Error).message };
+      }
+    },
     'engine.retry': async () => {
       await this.connectEngine();
       return this.view();

@@ -3,6 +3,27 @@ import type { Runtime } from '../lab/runtime';
 import type { ProjectPlan } from '../project/plan';
 import { adviceFor, type Advice } from './log-advice';
 
+/** What the dashboard shows of a plan before it runs. */
+export function projectView(plan: ProjectPlan | null): ProjectView {
+  return {
+    source: plan?.source ?? 'demo',
+    dir: plan?.dir ?? '',
+    composeFile: plan?.composeFile ?? null,
+    roles: plan?.roles ?? [],
+    warnings: [...(plan?.warnings ?? [])],
+    services: (plan?.services ?? []).map((s) => ({
+      name: s.name,
+      image: s.image,
+      substitute: null,
+      state: 'stopped' as const,
+      addr: null,
+    })),
+    changes: [],
+    substitutes: [],
+    migrate: { state: plan && plan.migrate !== 'none' ? 'waiting' : 'none', where: null, output: [] },
+  };
+}
+
 export interface ProjectSink {
   log(source: string, text: string, stream?: 'stdout' | 'stderr'): void;
   notice(level: 'info' | 'warning', message: string): void;
@@ -27,23 +48,7 @@ export class ProjectTracker {
     private readonly sink: ProjectSink,
     private readonly url: () => string | null,
   ) {
-    this.view = {
-      source: plan?.source ?? 'demo',
-      dir: plan?.dir ?? '',
-      composeFile: plan?.composeFile ?? null,
-      roles: plan?.roles ?? [],
-      warnings: [...(plan?.warnings ?? [])],
-      services: (plan?.services ?? []).map((s) => ({
-        name: s.name,
-        image: s.image,
-        substitute: null,
-        state: 'stopped' as const,
-        addr: null,
-      })),
-      changes: [],
-      substitutes: [],
-      migrate: { state: plan && plan.migrate !== 'none' ? 'waiting' : 'none', where: null, output: [] },
-    };
+    this.view = projectView(plan);
     this.#envNames = plan?.django?.envNames ?? [];
   }
 

@@ -5,6 +5,7 @@ import { createLabStore } from './lab';
 import { createLogStore } from './logs';
 import { createMetricsStore } from './metrics';
 import { createNoticeStore } from './notices';
+import { createPreviewStore } from './preview';
 import { createTimelineStore } from './timeline';
 
 export { toSvelte } from './adapter';
@@ -15,6 +16,7 @@ export interface Stores {
   metrics: ReturnType<typeof createMetricsStore>;
   timeline: ReturnType<typeof createTimelineStore>;
   notices: ReturnType<typeof createNoticeStore>;
+  preview: ReturnType<typeof createPreviewStore>;
   connection: ReturnType<typeof createConnectionStore>;
 }
 
@@ -25,6 +27,7 @@ export function createStores(): Stores {
     metrics: createMetricsStore(),
     timeline: createTimelineStore(),
     notices: createNoticeStore(),
+    preview: createPreviewStore(),
     connection: createConnectionStore(),
   };
 }
