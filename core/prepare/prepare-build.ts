@@ -5,20 +5,13 @@ import { unifiedDiff } from '../adapt/diff';
 import { parseDockerfile, stagesOf, type Dockerfile, type Stage } from '../adapt/dockerfile';
 import { rewriteForBuild, type PipPlan } from '../adapt/rewrite';
 import { findAptCommands, findPipCommands, pipEnvSettings, type PipCommand } from '../adapt/shell-commands';
-import { ensureDerivedImage } from '../images/derived';
-import { ensureOfflineImage, type OfflineImage, type OfflineImageOptions } from '../images/offline-image';
-import { pythonRecipe } from '../images/python-recipe';
+import type { OfflineImage, OfflineImageOptions } from '../images/offline-image';
 import type { ImagePlan } from '../project/plan';
 import { adaptedContext, type ContextEntry, type ContextOverrides } from './adapted-context';
 import { chooseImage, type ImageChoice } from './image-source';
 import type { NetworkProbe } from './network-probe';
-import { pythonSuiteFor, repoName } from './offline-substitutes';
-import {
-  firstRequirementsFile,
-  planOfflineRequirements,
-  WHEELHOUSE_IN_CONTEXT,
-  WHEELHOUSE_IN_IMAGE,
-} from './offline-requirements';
+import { firstRequirementsFile, WHEELHOUSE_IN_CONTEXT, WHEELHOUSE_IN_IMAGE } from './offline-requirements';
+import { offlinePython } from './offline-python';
 import { choosePipRoute, type PipRoute } from './pip-route';
 
 export interface BuildSources {
@@ -103,46 +96,26 @@ export async function prepareBuild(
   let offlineBase: OfflineImage | null = null;
   let pipPlan: PipPlan | undefined;
   if (route.kind === 'offline' && pipCommands.some((c) => !c.selfUpgrade)) {
-    const pythonStage = stages
-      .filter((s) => s.parentStage === undefined && repoName(s.image) === 'python')
-      .at(-1);
-    const choice = pythonSuiteFor(pythonStage?.image ?? 'python:3.13');
-    if (choice.note) warnings.push(choice.note);
-    offlineBase = await ensureOfflineImage(docker, pythonRecipe(choice.suite), {
-      ...sources.offlineImages,
-      onLog: log,
-    });
-    const offline = await planOfflineRequirements({
-      dir: image.context,
+    const offline = await offlinePython({
+      docker,
+      context: image.context,
       dockerfile,
+      stages,
       commands: pipCommands,
-      sent: overrides.files,
-      debs: offlineBase.debs,
-      python: offlineBase.title.match(/Python (\d+\.\d+)/)?.[1] ?? '3.13',
+      overrides,
       machine: sources.machine,
+      why: route.reason,
+      log,
       ...(sources.wheelhouse ? { wheelhouse: sources.wheelhouse } : {}),
+      ...(sources.offlineImages ? { offlineImages: sources.offlineImages } : {}),
     });
+    offlineBase = offline.base;
+    for (const index of offline.stages) from.set(index, offline.image);
+    pipPlan = offline.pip;
+    reasons.push(offline.reason);
     warnings.push(...offline.warnings);
-    const derived = await ensureDerivedImage(docker, offlineBase, offline.debs, log);
-    for (const stage of stages)
-      if (stage.parentStage === undefined && repoName(stage.image) === 'python')
-        from.set(stage.index, derived);
-    reasons.push(
-      `${route.reason}: the requirements come from Debian packages baked into ${derived} (${offlineBase.title})` +
-        (offline.wheels.size ? ` and ${offline.wheels.size} wheel(s) of the wheelhouse` : ''),
-    );
-    substitutes.push({ image: pythonStage?.image ?? 'python', title: offlineBase.title });
-    for (const [path, rewritten] of offline.rewritten) overrides.files.set(path, rewritten);
-    for (const [path, file] of offline.wheels) overrides.extra.set(path, file);
-    // Offline, a package built from source (an sdist, `-e .`) cannot fetch its build backend.
-    const builds = offline.resolutions.some(
-      (r) => r.via === 'local' || (r.via === 'wheelhouse' && r.wheel.kind === 'sdist'),
-    );
-    pipPlan = {
-      kind: 'offline',
-      ...(offline.wheels.size ? { findLinks: WHEELHOUSE_IN_IMAGE } : {}),
-      ...(builds ? { noBuildIsolation: true } : {}),
-    };
+    const last = stages[offline.stages.at(-1) ?? 0];
+    substitutes.push({ image: last?.image ?? 'python', title: offline.base.title });
   } else if (route.kind === 'offline') {
     pipPlan = { kind: 'offline' };
   } else if (route.kind === 'mirror') {
