@@ -14,7 +14,13 @@ export interface DebianMapping {
  * exists in both bookworm and trixie: the offline Python bases download all of them.
  */
 export const PYPI_TO_DEBIAN: Readonly<Record<string, DebianMapping>> = {
-  django: { deb: 'python3-django', extras: { argon2: ['python3-argon2'], bcrypt: ['python3-bcrypt'] } },
+  // libjs-jquery is only a Recommends of Debian's Django, but the admin's static files link to it:
+  // without it `collectstatic` stops at a dangling admin/js/vendor/jquery/jquery.js.
+  django: {
+    deb: 'python3-django',
+    companions: ['libjs-jquery'],
+    extras: { argon2: ['python3-argon2'], bcrypt: ['python3-bcrypt'] },
+  },
   djangorestframework: { deb: 'python3-djangorestframework' },
   'djangorestframework-simplejwt': {
     deb: 'python3-djangorestframework-simplejwt',

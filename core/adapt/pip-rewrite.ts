@@ -12,7 +12,13 @@ export type PipPlan =
    * `noBuildIsolation`: sdists and local projects build with the image's setuptools, since an
    * isolated build would fetch its backend from an index.
    */
-  | { kind: 'offline'; findLinks?: string; noBuildIsolation?: boolean };
+  | {
+      kind: 'offline';
+      findLinks?: string;
+      noBuildIsolation?: boolean;
+      /** Packages named on the command line (as written) that Debian meets: left out of the command. */
+      met?: ReadonlySet<string>;
+    };
 
 /** What to do to one instruction; `remove` deletes it whole. */
 export interface InstructionChange {
@@ -40,13 +46,25 @@ export function pipCommandChange(command: PipCommand, plan: PipPlan): Instructio
 
 function offlineChange(
   command: PipCommand,
-  { findLinks, noBuildIsolation }: Extract<PipPlan, { kind: 'offline' }>,
+  { findLinks, noBuildIsolation, met }: Extract<PipPlan, { kind: 'offline' }>,
 ): InstructionChange {
   const run = command.command;
   if (command.selfUpgrade) {
     return {
       edits: [replaceWithTrue(run)],
       reason: `upgrading ${command.packages.join(' ')} needs an index: a no-op offline (the image's own pip is used)`,
+    };
+  }
+  const optionWords = new Set(command.options.flatMap((o) => range(o.first, o.last)));
+  const positional = range(command.subcommandWord + 1, run.words.length - 1).filter(
+    (i) => !optionWords.has(i),
+  );
+  const metWords = positional.filter((i) => met?.has(run.words[i]!.value));
+  const reads = command.requirementFiles.length + command.constraintFiles.length + command.editables.length;
+  if (metWords.length > 0 && metWords.length === positional.length && reads === 0) {
+    return {
+      edits: [replaceWithTrue(run)],
+      reason: `pip ${command.subcommand} ${metWords.map((i) => run.words[i]!.value).join(' ')}: Debian packages meet them offline`,
     };
   }
   const dropped = command.options.filter(
@@ -60,11 +78,31 @@ function offlineChange(
     ...(findLinks ? ['--find-links', findLinks] : []),
     ...(withoutIsolation ? ['--no-build-isolation'] : []),
   ];
+  // `pip install /wheels/*` after a builder stage whose wheels all came from Debian: no files,
+  // and pip would take the pattern for a requirement. Run it only when there is something.
+  const glob =
+    run.form === 'shell'
+      ? positional.map((i) => run.words[i]!.value).find((w) => w.includes('*'))
+      : undefined;
+  const guard: RawEdit[] = glob
+    ? [
+        { from: run.from, to: run.from, text: `if ls ${glob} >/dev/null 2>&1; then ` },
+        { from: run.to, to: run.to, text: '; fi' },
+      ]
+    : [];
   return {
-    edits: [insertAfter(run, command.subcommandWord, added), ...removeOptions(command, dropped)],
+    edits: [
+      ...guard,
+      insertAfter(run, command.subcommandWord, added),
+      ...removeOptions(command, dropped),
+      ...runsOf(metWords).map(([first, last]) => removeWords(run, first, last, command.instruction.raw)),
+    ],
     reason:
       `pip ${command.subcommand} offline: ${added.join(' ')}${findLinks ? ' (the wheelhouse)' : ''}` +
-      (command.indexUrl ? `, not the index ${command.indexUrl}` : ''),
+      (command.indexUrl ? `, not the index ${command.indexUrl}` : '') +
+      (metWords.length
+        ? `; ${metWords.map((i) => run.words[i]!.value).join(' ')} met by Debian packages`
+        : ''),
   };
 }
 
@@ -115,14 +153,21 @@ function newValue(command: PipCommand, option: PipOption, value: string): RawEdi
 
 /** Removes the options' words, contiguous runs at once so that the edits never overlap. */
 function removeOptions(command: PipCommand, options: PipOption[]): RawEdit[] {
-  const indexes = [...new Set(options.flatMap((o) => range(o.first, o.last)))].sort((a, b) => a - b);
+  const indexes = [...new Set(options.flatMap((o) => range(o.first, o.last)))];
+  return runsOf(indexes).map(([first, last]) =>
+    removeWords(command.command, first, last, command.instruction.raw),
+  );
+}
+
+/** Word indexes as contiguous runs [first, last]. */
+function runsOf(indexes: number[]): Array<[number, number]> {
   const runs: Array<[number, number]> = [];
-  for (const index of indexes) {
+  for (const index of [...indexes].sort((a, b) => a - b)) {
     const run = runs.at(-1);
     if (run && run[1] === index - 1) run[1] = index;
     else runs.push([index, index]);
   }
-  return runs.map(([first, last]) => removeWords(command.command, first, last, command.instruction.raw));
+  return runs;
 }
 
 const range = (first: number, last: number): number[] =>

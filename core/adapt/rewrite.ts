@@ -1,4 +1,4 @@
-import { applyEdits, insertAfter, replaceWithTrue, type RawEdit } from './command-edits';
+import { applyEdits, insertAfter, removeWords, replaceWithTrue, type RawEdit } from './command-edits';
 import { editDockerfile, stagesOf, type Dockerfile, type Instruction } from './dockerfile';
 import { dockerWords } from './dockerfile-words';
 import { pipCommandChange, pipEnvChanges, type InstructionChange, type PipPlan } from './pip-rewrite';
@@ -6,9 +6,14 @@ import { findAptCommands, findPipCommands, pipEnvSettings, type PipCommand } fro
 
 export type { PipPlan };
 
-/** apt offline: `apt-get update` → `true`; `apt-get install` gets `--no-download` (the image's packages only). */
+/**
+ * apt for the adapted build. `offline`: `apt-get update` → `true`, `apt-get install` gets
+ * `--no-download` (the image's packages only). `drop`: packages taken out of `apt-get install`
+ * (compilers an offline build does not need), the command a no-op when none is left.
+ */
 export interface AptPlan {
-  offline: true;
+  offline?: true;
+  drop?: { packages: ReadonlySet<string>; reason: string };
 }
 
 export interface BuildRewrite {
@@ -64,7 +69,23 @@ export function rewriteForBuild(
     }
   }
 
-  if (plan.apt) {
+  if (plan.apt?.drop) {
+    const { packages, reason } = plan.apt.drop;
+    for (const apt of findAptCommands(dockerfile)) {
+      const dropped = apt.action === 'install' ? apt.packages.filter((p) => packages.has(p)) : [];
+      if (dropped.length === 0) continue;
+      const words = apt.command.words.map((w) => w.value);
+      const edits =
+        dropped.length === apt.packages.length
+          ? [replaceWithTrue(apt.command)]
+          : words
+              .map((word, i) => (i > apt.actionWord && packages.has(word) ? i : -1))
+              .filter((i) => i >= 0)
+              .map((i) => removeWords(apt.command, i, i, apt.instruction.raw));
+      add(apt.instruction, { edits, reason: `apt-get install without ${dropped.join(', ')}: ${reason}` });
+    }
+  }
+  if (plan.apt?.offline) {
     for (const apt of findAptCommands(dockerfile)) {
       if (apt.action === 'update') {
         add(apt.instruction, {

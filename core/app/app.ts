@@ -24,12 +24,13 @@ import { SAMPLE_BACKEND } from '../lab/sample';
 import { createLab, Engine, EngineError, findLeftoverLabs, type LeftoverLab } from '../docker';
 import type { ProjectPlan } from '../project/plan';
 import { loadProject } from './project-loader';
+import { namingReplicas } from '../project/compose-plan';
 import { projectView } from './project-tracker';
 import { availableListen } from './listen-choice';
 import { Emitter } from '../events/emitter';
 import type { Runtime } from '../lab/runtime';
 import { RingBuffer } from '../logs/ring';
-import { ConfigError, parseNginxConfig } from '../nginx';
+import { ConfigError, parseAnyNginxConfig } from '../nginx';
 import type { ExportFormat } from '../export';
 import { formatDiagnostic } from '../nginx/errors';
 import { DEFAULT_SETTINGS, labConfig, settingsFromConfig } from './lab-config';
@@ -235,7 +236,7 @@ export class App {
     this.settings = labSettings.parse({ ...record.settings, ...this.options.settings });
     if (record.importedConfig) {
       const { text, file } = record.importedConfig;
-      this.imported = { config: parseNginxConfig(text, file).config, text, file };
+      this.imported = { config: parseAnyNginxConfig(text, file).config, text, file };
     }
     this.batcher.changed();
   }
@@ -308,7 +309,13 @@ export class App {
     const session = new LabSession(
       this.settings,
       runtime,
-      labConfig(this.settings, this.imported?.config ?? plan?.balancer?.config ?? null, listen),
+      labConfig(
+        this.settings,
+        (this.imported && plan ? namingReplicas(this.imported.config, plan) : this.imported?.config) ??
+          plan?.balancer?.config ??
+          null,
+        listen,
+      ),
       {
         log: (source, text, stream, time) => this.log(source, text, stream, time),
         notice: (level, message) => this.notice(level, message),
@@ -455,7 +462,7 @@ export class App {
 
   private importConfig(text: string, file: string): ConfigImportResult {
     try {
-      const { config, warnings } = parseNginxConfig(text, file);
+      const { config, warnings } = parseAnyNginxConfig(text, file);
       this.imported = { config, text, file };
       this.settings = settingsFromConfig(this.settings, config);
       this.persistence.saveSoon();

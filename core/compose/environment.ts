@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ComposeContext } from './context';
 import { parseDotenv } from './dotenv';
 import { describeReadError } from './errors';
@@ -50,11 +50,23 @@ export function envFileValues(value: unknown, path: Path, context: ComposeContex
       if (missing && !required) return;
       throw context.error(
         itemPath,
-        missing ? `env file ${file} not found` : `env file ${file}: ${describeReadError(error)}`,
+        missing
+          ? `env file ${file} not found${templateHint(file)}`
+          : `env file ${file}: ${describeReadError(error)}`,
       );
     }
     for (const [key, fileValue] of Object.entries(parseDotenv(text, file, context.lookup)))
       result.set(key, fileValue);
   });
   return result;
+}
+
+/** Projects ship `.env.dev-sample` or `.env.example` beside the `.env.dev` they expect: say so. */
+function templateHint(file: string): string {
+  const dir = dirname(file);
+  const name = basename(file);
+  const template = [`${name}-sample`, `${name}.sample`, `${name}.example`, `${name}.dist`, `${name}.template`]
+    .concat(name === '.env' ? ['.env.example', '.env.sample'] : [])
+    .find((candidate) => existsSync(join(dir, candidate)));
+  return template ? ` (there is ${template} beside it: copy it to ${name} and fill it in)` : '';
 }

@@ -29,6 +29,20 @@ export interface LabBuildOptions {
  * is thrown once, with its step and what to do.
  */
 export async function buildLabImage(o: LabBuildOptions): Promise<BuildResult> {
+  try {
+    return await build(o);
+  } catch (error) {
+    const step = error instanceof BuildError ? error.step : undefined;
+    o.events.emit('build:failed', {
+      message: (error as Error).message,
+      ...(step ? { step: { index: step.index, total: step.total, instruction: step.instruction } } : {}),
+      cancelled: error instanceof BuildError && error.cancelled,
+    });
+    throw error;
+  }
+}
+
+async function build(o: LabBuildOptions): Promise<BuildResult> {
   const started = Date.now();
   const prepared = await prepareBuild(o.docker, o.image, o.sources, o.log).catch((error: Error) => {
     throw new BuildError(`preparing the build: ${error.message}`, undefined, []);

@@ -5,7 +5,6 @@ import { networkProbe } from '../prepare/network-probe';
 import type { BuildSources } from '../prepare/prepare-build';
 import type { ProjectPlan } from '../project/plan';
 import { dockerfilePlan } from '../project/dockerfile-plan';
-import { BuildError } from './build';
 import type { BuildResult } from './build';
 import { Emitter } from '../events/emitter';
 import { EventFollower } from './events';
@@ -23,7 +22,8 @@ import {
 } from './labels';
 import { buildLabImage } from './lab-build';
 import { LabDependencies } from './lab-dependencies';
-import { exposedPort, replicaSpec } from './replica-specs';
+import { exposedPort } from './replica-specs';
+import { converge } from './converge';
 import type { LabEvents } from './lab-events';
 import { parseLabSettings, replicaCount } from './lab-options';
 import type { LabOptions, LabSettings } from './lab-options';
@@ -31,7 +31,7 @@ import type { LabStatus, ReplicaInfo } from './lab-status';
 import { ContainerLogs } from './logs';
 import { ensureLabNetwork, removeLabNetworks } from './network';
 import { ref, ReplicaSet } from './replica-set';
-import { createReplica, inspectReplica, PUBLISH_HOST, removeReplica } from './replicas';
+import { inspectReplica, PUBLISH_HOST, removeReplica } from './replicas';
 import { ensureLabVolume, removeLabVolumes } from './volumes';
 
 export function createLab(options: LabOptions): Lab {
@@ -146,31 +146,20 @@ export class Lab {
    */
   build(options: { signal?: AbortSignal; noCache?: boolean } = {}): Promise<BuildResult> {
     return this.#serial(async () => {
-      try {
-        const result = await buildLabImage({
-          docker: this.#docker,
-          lab: this.name,
-          tag: this.image,
-          image: this.#plan.image,
-          sources: this.#sources,
-          events: this.events,
-          log: (line) =>
-            this.#log({ source: 'build', stream: 'stdout', time: new Date().toISOString(), line }),
-          commandGiven: this.#plan.replicas.every((r) => r.command || r.entrypoint),
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(options.noCache ? { noCache: true } : {}),
-        });
-        this.#imageId = result.imageId;
-        return result;
-      } catch (error) {
-        const step = error instanceof BuildError ? error.step : undefined;
-        this.events.emit('build:failed', {
-          message: (error as Error).message,
-          ...(step ? { step: { index: step.index, total: step.total, instruction: step.instruction } } : {}),
-          cancelled: error instanceof BuildError && error.cancelled,
-        });
-        throw error;
-      }
+      const result = await buildLabImage({
+        docker: this.#docker,
+        lab: this.name,
+        tag: this.image,
+        image: this.#plan.image,
+        sources: this.#sources,
+        events: this.events,
+        log: (line) => this.#log({ source: 'build', stream: 'stdout', time: new Date().toISOString(), line }),
+        commandGiven: this.#plan.replicas.every((r) => r.command || r.entrypoint),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.noCache ? { noCache: true } : {}),
+      });
+      this.#imageId = result.imageId;
+      return result;
     });
   }
 
@@ -183,8 +172,10 @@ export class Lab {
     return this.#serial(async () => {
       const imageId = await this.#prepare();
       await Promise.all(this.#plan.volumes.map((volume) => ensureLabVolume(this.#docker, this.name, volume)));
-      // Migrations run while the replicas start; they are probed, and so join, only afterwards.
+      // Migrations run while the replicas start; they are probed, and so join, only afterwards —
+      // unless the replicas migrate by themselves too: then they wait, or they would race.
       await this.#dependencies.start();
+      if (this.#plan.replicasMigrate) await this.#dependencies.migrated;
       for (const c of await listLabContainers(this.#docker, this.name)) {
         if (await this.#adoptable(c, imageId)) {
           this.events.emit('replica:adopted', ref(this.#replicas.track(c)));
@@ -381,54 +372,19 @@ export class Lab {
     return (await inspectReplica(this.#docker, c.id, this.network)).connected;
   }
 
-  /** Creates and starts the missing replicas up to the desired count, then waits for them to be ready. */
-  async #converge(imageId: string): Promise<void> {
-    const current = this.#replicas.all.filter((r) => !r.removing);
-    const taken = new Set(current.map((r) => r.index));
-    const missing: number[] = [];
-    for (let index = 1; taken.size + missing.length < this.#desired; index++) {
-      if (!taken.has(index)) missing.push(index);
-    }
-    const created = new Set<number>();
-    // All created, then all started, each step concurrently, as `docker compose up --scale` does:
-    // one after another, each replica's create + start (~0.3 s on 2 cores) would add up.
-    const creates = await Promise.allSettled(
-      missing.map(async (index) => {
-        const container = await createReplica(
-          this.#docker,
-          replicaSpec(this.#plan, index, {
-            lab: this.name,
-            image: imageId,
-            network: this.network,
-            port: this.#appPort,
-          }),
-        );
-        const replica = this.#replicas.add(index, container.id, containerName(this.name, index));
-        created.add(index);
-        this.events.emit('replica:created', ref(replica));
-        return container;
-      }),
-    );
-    const containers = creates.flatMap((c) => (c.status === 'fulfilled' ? [c.value] : []));
-    const starts = await Promise.allSettled(containers.map((container) => container.start()));
-    const failed = [...creates, ...starts].find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
-    // Replicas left stopped, paused or disconnected on purpose (faults) are not waited for.
-    const serving = this.#replicas.all.filter(
-      (r) => !r.removing && (created.has(r.index) || r.state === 'running'),
-    );
-    const outcomes = await Promise.all(serving.map((replica) => this.#replicas.refresh(replica)));
-    // Replicas of one image usually fail the same way: each cause once, with the replicas it hit.
-    const byCause = new Map<string, string[]>();
-    serving.forEach((replica, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ready) return;
-      const cause = outcome.error ?? `not ready (${replica.state})`;
-      byCause.set(cause, [...(byCause.get(cause) ?? []), replica.name]);
+  #converge(imageId: string): Promise<void> {
+    return converge({
+      docker: this.#docker,
+      lab: this.name,
+      network: this.network,
+      plan: this.#plan,
+      replicas: this.#replicas,
+      events: this.events,
+      imageId,
+      port: this.#appPort,
+      desired: this.#desired,
+      oneByOne: this.#plan.replicasMigrate,
     });
-    if (byCause.size > 0) {
-      throw new Error([...byCause].map(([cause, names]) => `${names.join(', ')}: ${cause}`).join('\n'));
-    }
   }
 
   /** Announces the removal, lets the owner drain the replica, then removes the container. */

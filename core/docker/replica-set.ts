@@ -25,8 +25,10 @@ export interface Replica {
   probe?: { port: number; controller: AbortController; outcome: Promise<ProbeOutcome> };
   /** Set while a traceback printed during start-up is being read to its end. */
   traceback?: NodeJS.Timeout;
-  /** Why this start cannot succeed (a traceback), until the container starts again. */
+  /** Why this start cannot succeed (it exited), until the container starts again. */
   startFailure?: string;
+  /** A traceback it printed while starting: it fails unless it answers by `deadline`. */
+  tracebackFailure?: { message: string; deadline: number; timer?: NodeJS.Timeout };
 }
 
 export interface ReplicaSetOptions {
@@ -47,6 +49,11 @@ export interface ReplicaSetOptions {
 
 /** How long to keep reading after a traceback starts, so the message has its last line (the error). */
 const TRACEBACK_GRACE_MS = 400;
+/**
+ * How long a replica that printed a traceback still has to answer: an entrypoint script may go
+ * on after a failed step (a collectstatic) and serve all the same.
+ */
+const TRACEBACK_DEADLINE_MS = 2000;
 /** How long the last lines of a replica that exited may take to arrive. */
 const EXIT_GRACE_MS = 250;
 
@@ -94,6 +101,7 @@ export class ReplicaSet {
   forget(replica: Replica): void {
     this.#cancelProbe(replica);
     clearTimeout(replica.traceback);
+    clearTimeout(replica.tracebackFailure?.timer);
     this.o.logs.forget(replica.id);
     if (this.#byIndex.get(replica.index) === replica) this.#byIndex.delete(replica.index);
   }
@@ -192,7 +200,9 @@ export class ReplicaSet {
         // follows the log and probes readiness.
         replica.startFailure = undefined;
         clearTimeout(replica.traceback);
+        clearTimeout(replica.tracebackFailure?.timer);
         replica.traceback = undefined;
+        replica.tracebackFailure = undefined;
         void this.refresh(replica);
         break;
       case 'unpause':
@@ -274,18 +284,35 @@ export class ReplicaSet {
    */
   onLogLine(id: string, line: string): void {
     const replica = this.byId(id);
-    if (!replica || replica.ready || replica.removing || replica.traceback || replica.startFailure) return;
+    if (!replica || replica.ready || replica.removing || replica.traceback || replica.tracebackFailure)
+      return;
     if (!/^Traceback \(most recent call last\):/.test(line)) return;
+    const deadline = Date.now() + TRACEBACK_DEADLINE_MS;
     replica.traceback = setTimeout(() => {
       replica.traceback = undefined;
       const lines = this.o.lastLines(replica.name, 40);
       const request = lines.some((l) => /Internal Server Error: /.test(l));
       const what = request
         ? `answered ${this.o.probe.path} with a 500 (a traceback in its log); if that page needs something the probe does not send, give another path with --ready-path`
-        : 'printed a Python traceback while starting';
-      replica.startFailure = `${what}${this.#lines(replica, 12)}`;
-      this.failStart(replica.id, replica.startFailure);
+        : 'printed a Python traceback while starting and did not answer after it';
+      replica.tracebackFailure = { message: `${what}${this.#lines(replica, 12)}`, deadline };
+      this.#armTraceback(replica);
     }, TRACEBACK_GRACE_MS);
+  }
+
+  /**
+   * Fails the running probe at the traceback's deadline, unless the replica is ready by then. A
+   * traceback printed before probing began (while the migrations ran) leaves the probe its own
+   * full delay: the process may well have recovered meanwhile.
+   */
+  #armTraceback(replica: Replica, probeStarting = false): void {
+    const failure = replica.tracebackFailure;
+    if (!failure || !replica.probe || failure.timer) return;
+    const left = failure.deadline - Date.now();
+    failure.timer = setTimeout(
+      () => this.failStart(replica.id, failure.message),
+      Math.max(0, probeStarting ? Math.max(left, TRACEBACK_DEADLINE_MS) : left),
+    );
   }
 
   #lines(replica: Replica, count = 10): string {
@@ -319,6 +346,7 @@ export class ReplicaSet {
       },
     );
     replica.probe = { port, controller, outcome };
+    this.#armTraceback(replica, true);
     return outcome;
   }
 

@@ -37,6 +37,8 @@ export async function addLocalRepo(
   const lists = join(root, 'var/lib/apt/lists');
   const index = await stanzasFor(lists, wanted, files);
   await writeFile(join(repo, 'Packages'), index);
+  // `apt-get install netcat` installs netcat-openbsd: virtual names are installable too.
+  const provided = providedNames(index, wanted);
 
   // From now on the image knows only its own packages: no build or container tries the network.
   await rm(join(root, 'etc/apt/sources.list.d'), { recursive: true, force: true });
@@ -44,7 +46,22 @@ export async function addLocalRepo(
   await writeText(join(root, 'etc/apt/sources.list'), `deb [trusted=yes] file:${LOCAL_REPO} ./\n`);
   await emptyFolder(lists);
   await inRoot(root, ['apt-get', 'update', '-q'], options);
-  return { ...(await installedPackages(root)), ...Object.fromEntries(wanted) };
+  return { ...provided, ...(await installedPackages(root)), ...Object.fromEntries(wanted) };
+}
+
+/** Names the repository's packages provide (`Provides: netcat`), each with its provider's version. */
+function providedNames(index: string, versions: Map<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const stanza of index.split(/\n\n+/)) {
+    const name = /^Package: (.+)$/m.exec(stanza)?.[1];
+    const provides = /^Provides: (.+)$/m.exec(stanza)?.[1];
+    if (!name || !provides) continue;
+    for (const item of provides.split(',')) {
+      const virtual = item.trim().split(/[\s(]/)[0];
+      if (virtual && !versions.has(virtual)) out[virtual] = versions.get(name) ?? '';
+    }
+  }
+  return out;
 }
 
 /** `python3-django_3%3a4.2.23-1_all.deb` → python3-django, 3:4.2.23-1. */

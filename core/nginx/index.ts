@@ -1,5 +1,11 @@
 /** nginx.conf ⇄ ProxyConfig: parse (with warnings and positions), validate, write. */
-export { parseNginxConfig, loadNginxConfig, type ParseResult, type ParseOptions } from './load-config';
+export {
+  parseNginxConfig,
+  parseAnyNginxConfig,
+  loadNginxConfig,
+  type ParseResult,
+  type ParseOptions,
+} from './load-config';
 export { writeNginxConfig, type WriteOptions } from './write';
 export {
   validateProxyConfig,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ProxyConfig } from '../balancer/config';
-import { ConfigReadError, type Diagnostic } from './errors';
+import { ConfigError, ConfigReadError, type Diagnostic } from './errors';
 import { expandIncludes, type IncludeReader } from './include';
 import { fileIncludeReader } from './include-files';
 import { Interpretation, type SourceMap } from './interpretation';
@@ -59,4 +59,36 @@ function describeReadError(error: unknown): string {
   if (code === 'EISDIR') return 'it is a directory';
   if (code === 'EACCES') return 'permission denied';
   return error instanceof Error ? error.message : String(error);
+}
+
+/** What nginx's images put around a conf.d file: the http context it is included in. */
+const CONF_D_PREFIX = 'events {} http { ';
+
+/**
+ * Parses a whole nginx.conf, or a file of conf.d (`upstream` and `server` blocks at its top
+ * level, as nginx images include them inside `http`): what users hand over as "their nginx.conf".
+ * Positions stay those of the file.
+ */
+export function parseAnyNginxConfig(text: string, file: string, options: ParseOptions = {}): ParseResult {
+  try {
+    return parseNginxConfig(text, file, options);
+  } catch (error) {
+    const confD =
+      error instanceof ConfigError &&
+      /^"(upstream|server|map|proxy_\w+|log_format)" directive is not allowed here$/.test(error.reason) &&
+      !/^\s*http\s*\{/m.test(text);
+    if (!confD) throw error;
+    try {
+      // On the file's first line, so that every line keeps its number; only line 1's columns shift.
+      return parseNginxConfig(`${CONF_D_PREFIX}${text}\n}\n`, file, options);
+    } catch (inner) {
+      if (inner instanceof ConfigError && inner.file === file && inner.line === 1) {
+        throw new ConfigError(
+          { file, line: 1, col: Math.max(1, inner.col - CONF_D_PREFIX.length) },
+          inner.reason,
+        );
+      }
+      throw inner;
+    }
+  }
 }

@@ -71,6 +71,7 @@ export async function offlinePython(o: {
       kind: 'offline',
       ...(offline.wheels.size ? { findLinks: WHEELHOUSE_IN_IMAGE } : {}),
       ...(builds ? { noBuildIsolation: true } : {}),
+      ...(offline.inlineMet.size ? { met: offline.inlineMet } : {}),
     },
     reason:
       `${o.why}: the requirements come from Debian packages baked into ${image} (${base.title})` +

@@ -29,6 +29,8 @@ export interface OfflineRequirements {
   /** One line per relaxed pin. */
   warnings: string[];
   resolutions: Resolution[];
+  /** Packages named on pip's command line that Debian (or the system) meets, as written. */
+  inlineMet: Set<string>;
 }
 
 export class RequirementsUnmetError extends Error {
@@ -52,16 +54,14 @@ export async function planOfflineRequirements(options: {
   sent?: ReadonlyMap<string, string | Buffer>;
 }): Promise<OfflineRequirements> {
   const files = await readRequirementFiles(options.dir, options.dockerfile, options.commands, options.sent);
+  const inline = inlineRequirements(options.commands);
   const wheels = options.wheelhouse ? await listWheelhouse(options.wheelhouse) : [];
-  const resolutions = resolveOffline(
-    [...files.values()].map((f) => f.parsed),
-    {
-      python: options.python,
-      machine: options.machine,
-      debs: options.debs,
-      wheels: wheels.map((w) => w.wheel),
-    },
-  );
+  const resolutions = resolveOffline([...[...files.values()].map((f) => f.parsed), ...inline], {
+    python: options.python,
+    machine: options.machine,
+    debs: options.debs,
+    wheels: wheels.map((w) => w.wheel),
+  });
   const unmet = resolutions.filter((r): r is Extract<Resolution, { via: 'unmet' }> => r.via === 'unmet');
   if (unmet.length > 0) {
     throw new RequirementsUnmetError(
@@ -71,6 +71,12 @@ export async function planOfflineRequirements(options: {
           .join('\n'),
     );
   }
+  const inlineFiles = new Set(inline.map((f) => f.file));
+  const inlineMet = new Set(
+    resolutions.flatMap((r) =>
+      inlineFiles.has(r.file) && (r.via === 'debian' || r.via === 'system') ? [r.req.raw.trim()] : [],
+    ),
+  );
   const rewritten = new Map<string, string>();
   for (const [path, file] of files)
     rewritten.set(path, rewriteRequirements(file.parsed, file.text, resolutions));
@@ -85,7 +91,24 @@ export async function planOfflineRequirements(options: {
     ),
     warnings: relaxedPins(resolutions),
     resolutions,
+    inlineMet,
   };
+}
+
+/** Packages named on pip's command line (`pip install gunicorn flake8==6.0.0`), one "file" per RUN. */
+function inlineRequirements(commands: PipCommand[]): RequirementsFile[] {
+  return commands.flatMap((command) => {
+    const specs = command.selfUpgrade
+      ? []
+      : command.packages.filter((p) => !p.includes('/') && !p.startsWith('.'));
+    if (specs.length === 0) return [];
+    try {
+      return [parseRequirements(specs.join('\n'), `Dockerfile:${command.instruction.line}`)];
+    } catch {
+      // Not requirement syntax (a variable, a path): pip gets it as written.
+      return [];
+    }
+  });
 }
 
 /** Every requirements file the pip commands name (and the files those include), by context path. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { unifiedDiff } from '../adapt/diff';
 import { parseDockerfile, stagesOf, type Dockerfile, type Stage } from '../adapt/dockerfile';
-import { rewriteForBuild, type PipPlan } from '../adapt/rewrite';
+import { rewriteForBuild, type AptPlan, type PipPlan } from '../adapt/rewrite';
 import { findAptCommands, findPipCommands, pipEnvSettings, type PipCommand } from '../adapt/shell-commands';
 import type { OfflineImage, OfflineImageOptions } from '../images/offline-image';
 import type { ImagePlan } from '../project/plan';
@@ -136,12 +136,15 @@ export async function prepareBuild(
     if (choice.source !== 'as-written' || choice.image !== stage.imageWritten)
       from.set(stage.index, choice.image);
     noteChoice(choice, stage, reasons, substitutes);
+    // A stage on the offline Python base: its apt-get can only install what the base holds.
+    if (choice.substitute?.tag.startsWith('upstream-lab/python:')) offlineBase ??= choice.substitute;
   }
-  checkOfflineApt(dockerfile, stages, from, offlineBase);
+  const apt = offlineBase ? offlineApt(dockerfile, offlineBase) : undefined;
 
   const rewrite = rewriteForBuild(dockerfile, {
     from,
     ...(pipPlan ? { pip: pipPlan } : {}),
+    ...(apt ? { apt } : {}),
     ...(overrides.extra.size
       ? { insertBeforeFirstPip: [`COPY ${WHEELHOUSE_IN_CONTEXT} ${WHEELHOUSE_IN_IMAGE}`] }
       : {}),
@@ -218,39 +221,40 @@ function noteChoice(
   if (choice.substitute) substitutes.push({ image: stage.image, title: choice.substitute.title });
 }
 
-/** On the offline base, apt installs only what its own repository holds: say so before building. */
-function checkOfflineApt(
-  dockerfile: Dockerfile,
-  stages: Stage[],
-  from: Map<number, string>,
-  base: OfflineImage | null,
-): void {
-  if (!base) return;
-  const offlineStages = new Set(
-    stages.filter((s) => from.get(s.index)?.startsWith('upstream-lab/')).map((s) => s.index),
-  );
-  if (offlineStages.size === 0) return;
+/** Installed only to compile Python packages from source; offline they come built, from Debian. */
+const BUILD_ONLY = /^(gcc|g\+\+|cc|clang|make|cmake|build-essential|pkg-config|.+-dev)$/;
+
+/**
+ * On the offline base, apt installs only what its own repository holds. Compilers and headers
+ * are dropped (the requirements come built); anything else missing stops the start here.
+ */
+function offlineApt(dockerfile: Dockerfile, base: OfflineImage): AptPlan | undefined {
   const missing = findAptCommands(dockerfile).flatMap((command) =>
     command.action === 'install'
-      ? command.packages
-          .filter((p) => !p.startsWith('-') && !(p in base.debs) && !providedBy(p, base.debs))
-          .map((p) => ({ p, line: command.instruction.line }))
+      ? command.packages.filter((p) => !(p in base.debs)).map((p) => ({ p, line: command.instruction.line }))
       : [],
   );
-  if (missing.length > 0) {
+  const unmet = missing.filter(({ p }) => !BUILD_ONLY.test(p));
+  if (unmet.length > 0) {
     throw new Error(
-      missing
-        .map(({ p, line }) => `Dockerfile:${line}: apt-get install ${p}: not in the offline base's packages`)
+      unmet
+        .map(
+          ({ p, line }) => `Dockerfile:${line}: apt-get install ${p}: not among the offline base's packages`,
+        )
         .join('\n') +
         `\nThe offline base (${base.title}) installs Debian packages only from its own repository. ` +
         'Remove the package from the Dockerfile, or build with a registry mirror and network access.',
     );
   }
-}
-
-/** `netcat` is provided by netcat-openbsd: apt picks the only provider on its own. */
-function providedBy(name: string, debs: Readonly<Record<string, string>>): boolean {
-  return Object.keys(debs).some((deb) => deb.startsWith(`${name}-`));
+  const drop = new Set(missing.map(({ p }) => p));
+  return drop.size > 0
+    ? {
+        drop: {
+          packages: drop,
+          reason: 'offline, the requirements come built from Debian packages: nothing is compiled',
+        },
+      }
+    : undefined;
 }
 
 function lastStage(dockerfile: Dockerfile) {

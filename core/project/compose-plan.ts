@@ -2,8 +2,8 @@ import { relative } from 'node:path';
 import type { ProxyConfig, ServerConfig } from '../balancer/config';
 import type { ComposeProject, ComposeService } from '../compose';
 import { backendName } from '../lab/backend-name';
-import { loadServiceConf, mountedConf, publishedPort } from './nginx-service';
-import type { BalancerPlan, ImagePlan, ReplicaPlan, RoleLine, ServicePlan } from './plan';
+import { isNginxService, loadServiceConf, nginxConfOf, publishedPort } from './nginx-service';
+import type { BalancerPlan, ImagePlan, ProjectPlan, ReplicaPlan, RoleLine, ServicePlan } from './plan';
 import { ProjectError } from './project-error';
 import { servicePlan } from './service-plan';
 
@@ -33,10 +33,12 @@ export async function composeRoles(
   options: ComposePlanOptions,
 ): Promise<ComposeRoles> {
   const byName = new Map(compose.services.map((s) => [s.name, s]));
-  const nginx = compose.services.find((s) => mountedConf(s) !== null) ?? null;
   const warnings: string[] = [];
+  const confs = await Promise.all(compose.services.map((s) => nginxConfOf(s)));
+  const at = confs.findIndex((conf) => conf !== null);
+  const nginx = at >= 0 ? compose.services[at]! : null;
   if (nginx) {
-    const conf = mountedConf(nginx)!;
+    const conf = confs[at]!;
     const parsed = await loadServiceConf(conf);
     const picked = pickPool(parsed.config, compose.services, nginx.name);
     if (!picked) {
@@ -56,7 +58,7 @@ export async function composeRoles(
     };
     return finish(compose, expanded, nginx, balancer, warnings);
   }
-  const app = appService(compose, options.service);
+  const app = await appService(compose, options.service);
   return finish(
     compose,
     expandReplicas([{ service: app, server: null }], options.replicas ?? app.replicas ?? 3),
@@ -78,7 +80,8 @@ function expandReplicas(
   count: number | undefined,
 ): ExpandedReplica[] {
   const single = list.length === 1 ? list[0]! : null;
-  const wanted = count ?? (single ? (single.service.replicas ?? list.length) : list.length);
+  // One server line naming one service is that service scaled: its deploy.replicas, else three.
+  const wanted = count ?? (single ? (single.service.replicas ?? 3) : list.length);
   const out: ExpandedReplica[] = [];
   for (let i = 0; i < wanted; i++) {
     const from = list[Math.min(i, list.length - 1)]!;
@@ -115,7 +118,12 @@ function finish(
   const replicaNames = new Set(replicas.map((r) => r.service.name));
   const services = compose.services
     .filter((s) => s !== nginx && !replicaNames.has(s.name))
-    .map((s) => servicePlan(compose, s, first));
+    .flatMap((s) => {
+      const plan = servicePlan(compose, s, first);
+      if ('plan' in plan) return [plan.plan];
+      warnings.push(plan.skipped);
+      return [];
+    });
   const roles: RoleLine[] = [];
   if (nginx && balancer) {
     roles.push({
@@ -226,7 +234,7 @@ function renamePool(config: ProxyConfig, pool: Pool, replicas: ExpandedReplica[]
   return copy;
 }
 
-function appService(compose: ComposeProject, wanted: string | undefined): ComposeService {
+async function appService(compose: ComposeProject, wanted: string | undefined): Promise<ComposeService> {
   const file = relative(compose.dir, compose.file);
   if (wanted) {
     const service = compose.services.find((s) => s.name === wanted);
@@ -236,7 +244,9 @@ function appService(compose: ComposeProject, wanted: string | undefined): Compos
       );
     return service;
   }
-  const built = compose.services.filter((s) => s.build);
+  // An nginx in front (built FROM nginx) is not the app, even when its conf could not be read.
+  const fronts = await Promise.all(compose.services.map((s) => isNginxService(s)));
+  const built = compose.services.filter((s, i) => s.build && !fronts[i]);
   if (built.length === 1) return built[0]!;
   const published = built.filter((s) => s.ports.length > 0);
   if (published.length === 1) return published[0]!;
@@ -260,3 +270,31 @@ const portOf = (address: string): number | undefined => {
 const serverHosts = (config: ProxyConfig): string[] => [
   ...new Set(config.upstreams.flatMap((u) => u.servers.map((s) => hostOf(s.address)))),
 ];
+
+/**
+ * A conf given with --config for a project: its upstream servers that name the project's app
+ * services (`web:8000`, `backend2:8000`, a container_name) become the replicas' `backendN`
+ * lines, as for the project's own nginx service; other servers stay as they are.
+ */
+export function namingReplicas(config: ProxyConfig, plan: ProjectPlan): ProxyConfig {
+  const byHost = new Map<string, ReplicaPlan[]>();
+  for (const replica of plan.replicas) {
+    for (const host of [replica.name, ...(replica.service ? [replica.service] : []), ...replica.aliases]) {
+      byHost.set(host, [...(byHost.get(host) ?? []), replica]);
+    }
+  }
+  const copy = structuredClone(config);
+  for (const upstream of copy.upstreams) {
+    const named = upstream.servers.filter((s) => byHost.has(hostOf(s.address)));
+    if (named.length === 0) continue;
+    const used = new Set<string>();
+    const lines = named.flatMap((server) =>
+      (byHost.get(hostOf(server.address)) ?? [])
+        .filter((r) => !used.has(r.name) && used.add(r.name))
+        .map((r) => ({ ...server, address: `${r.name}:${portOf(server.address) ?? r.port ?? 8000}` })),
+    );
+    upstream.servers = [...lines, ...upstream.servers.filter((s) => !byHost.has(hostOf(s.address)))];
+    upstream.implicit = false;
+  }
+  return copy;
+}

@@ -20,6 +20,7 @@ export function dockerfilePlan(dir: string, replicas: number, env: Record<string
     balancer: null,
     django: null,
     migrate: 'none',
+    replicasMigrate: false,
     roles: list.map((r) => ({
       service: r.name,
       role: 'replica',

@@ -1,4 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { parseDockerfile, stagesOf, type Dockerfile } from '../adapt/dockerfile';
 import { join } from 'node:path';
 import type { ComposeService } from '../compose';
 import { loadNginxConfig, parseNginxConfig, type ParseResult } from '../nginx';
@@ -18,8 +20,61 @@ export interface NginxConf {
   kind: 'main' | 'conf.d';
 }
 
+/**
+ * The conf of an nginx service: mounted onto /etc/nginx/nginx.conf or conf.d/, or copied there by
+ * its own Dockerfile (`build: ./nginx` with `FROM nginx` and `COPY nginx.conf /etc/nginx/conf.d`).
+ */
+export async function nginxConfOf(service: ComposeService): Promise<NginxConf | null> {
+  return mountedConf(service) ?? (await builtConf(service));
+}
+
+/** A service that stands in front as nginx: an nginx image, or a build FROM one. */
+export async function isNginxService(service: ComposeService): Promise<boolean> {
+  return isNginxImage(service.image) || (await nginxDockerfile(service)) !== null;
+}
+
+async function nginxDockerfile(service: ComposeService): Promise<Dockerfile | null> {
+  if (!service.build) return null;
+  const text = await readFile(join(service.build.context, service.build.dockerfile), 'utf8').catch(
+    () => null,
+  );
+  if (text === null) return null;
+  try {
+    const dockerfile = parseDockerfile(text);
+    return stagesOf(dockerfile, service.build.args).some((stage) => isNginxImage(stage.image))
+      ? dockerfile
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+async function builtConf(service: ComposeService): Promise<NginxConf | null> {
+  const dockerfile = await nginxDockerfile(service);
+  if (!dockerfile || !service.build) return null;
+  for (const instruction of [...dockerfile.instructions].reverse()) {
+    if (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') continue;
+    if (instruction.flags.some((flag) => flag.startsWith('--from'))) continue;
+    const words =
+      instruction.json ??
+      instruction.args
+        .trim()
+        .split(/\s+/)
+        .filter((w) => !w.startsWith('--'));
+    const dest = (words.at(-1) ?? '').replace(/\/+$/, '');
+    for (const source of words.slice(0, -1)) {
+      const file = join(service.build.context, source);
+      if (!existsSync(file) || isDirectory(file)) continue;
+      if (dest === '/etc/nginx/nginx.conf') return { file, kind: 'main' };
+      if (dest === '/etc/nginx/conf.d' || /^\/etc\/nginx\/conf\.d\/[^/]+\.conf$/.test(dest))
+        return { file, kind: 'conf.d' };
+    }
+  }
+  return null;
+}
+
 /** The conf an nginx service mounts onto /etc/nginx/nginx.conf or /etc/nginx/conf.d/, if any. */
-export function mountedConf(service: ComposeService): NginxConf | null {
+function mountedConf(service: ComposeService): NginxConf | null {
   if (!isNginxImage(service.image)) return null;
   for (const volume of service.volumes) {
     if (volume.type !== 'bind' || !volume.source) continue;

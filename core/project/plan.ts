@@ -21,6 +21,8 @@ export interface ProjectPlan {
   django: DjangoProject | null;
   /** Django migrations: once against the shared database, in each replica (SQLite: one database each), or none. */
   migrate: 'once' | 'each' | 'none';
+  /** The replicas migrate by themselves as they start: they start only after the lab's migration. */
+  replicasMigrate: boolean;
   /** What each service becomes, for the user to read before anything starts. */
   roles: RoleLine[];
   /** What the user should know (sqlite with several replicas, ignored keys, ...), one line each. */

@@ -6,6 +6,7 @@ import { databaseKind, readDjangoProject, settingsText } from './django';
 import { dockerfilePlan } from './dockerfile-plan';
 import type { ProjectPlan } from './plan';
 import { ProjectError } from './project-error';
+import { replicasMigrate } from './self-migration';
 import { sharedDatabase, type DatabaseChoice } from './shared-database';
 
 export interface ReadProjectOptions {
@@ -62,6 +63,7 @@ export async function readProject(options: ReadProjectOptions): Promise<ProjectP
       balancer: roles.balancer,
       django,
       migrate: 'none',
+      replicasMigrate: false,
       roles: roles.roles,
       warnings: [...compose.warnings, ...(roles.balancer?.warnings ?? []), ...roles.warnings],
     };
@@ -80,6 +82,7 @@ export async function readProject(options: ReadProjectOptions): Promise<ProjectP
     : 'none';
   plan.migrate = !django?.hasMigrations || kind === 'none' ? 'none' : kind === 'sqlite' ? 'each' : 'once';
   if (kind === 'sqlite') warnAboutSqlite(plan);
+  plan.replicasMigrate = plan.migrate === 'once' && (await replicasMigrate(plan));
   return plan;
 }
 
@@ -91,7 +94,7 @@ function warnAboutSqlite(plan: ProjectPlan): void {
     /DATABASE_URL|(^|_)(DB|DATABASE|POSTGRES|SQL)(_|$)/.test(name),
   );
   const fix = readsDb.length
-    ? `Start with --database postgres: a lab PostgreSQL, and ${readsDb.join(', ')} set for the replicas (the settings read them).`
+    ? `Start with --database postgres (in the dashboard: Database, a lab PostgreSQL): a lab PostgreSQL, and ${readsDb.join(', ')} set for the replicas (the settings read them).`
     : `Point DATABASES at a shared server (settings read no database variable from the environment, so --database postgres cannot do it for you).`;
   plan.warnings.push(
     `${django.settingsFiles[0] ?? relative(plan.dir, django.managePy)}: the settings use SQLite: each of the ${plan.replicas.length} replicas has its own database file, ` +

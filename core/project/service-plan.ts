@@ -14,29 +14,33 @@ const KNOWN_PORTS: Array<[RegExp, number]> = [
   [/^(elasticsearch|opensearch)/, 9200],
 ];
 
-/** A compose service that is neither the balancer nor a replica: run beside them on the lab network. */
+/**
+ * A compose service that is neither the balancer nor a replica: run beside them on the lab
+ * network. One that builds an image of its own is left out, with why (the lab builds only the
+ * replicas' image).
+ */
 export function servicePlan(
   compose: ComposeProject,
   service: ComposeService,
   app: ComposeService,
-): ServicePlan {
+): { plan: ServicePlan } | { skipped: string } {
+  const at = `${relative(compose.dir, compose.file)}:${service.at.line}:${service.at.col}`;
   const usesProjectImage =
     Boolean(service.build) && JSON.stringify(service.build) === JSON.stringify(app.build);
   if (service.build && !usesProjectImage) {
-    throw new ProjectError(
-      `${relative(compose.dir, compose.file)}:${service.at.line}:${service.at.col}: service "${service.name}" builds ` +
-        `its own image (${relative(compose.dir, service.build.context) || '.'}/${service.build.dockerfile}); only the ` +
-        "replicas' image is built by the lab. Build it yourself and give it as image:, or leave it out (profiles:).",
-    );
+    return {
+      skipped:
+        `${at}: service "${service.name}" is not started: it builds its own image ` +
+        `(${relative(compose.dir, service.build.context) || '.'}/${service.build.dockerfile}) and the lab builds ` +
+        "only the replicas'. Build it yourself and give it as image: to run it too.",
+    };
   }
   if (!service.image && !usesProjectImage) {
-    throw new ProjectError(
-      `${relative(compose.dir, compose.file)}:${service.at.line}:${service.at.col}: service "${service.name}" has neither image: nor build:.`,
-    );
+    throw new ProjectError(`${at}: service "${service.name}" has neither image: nor build:.`);
   }
   const image = service.image ?? '';
   const waitPort = knownPort(image) ?? service.expose[0] ?? service.ports[0]?.target;
-  return {
+  const plan: ServicePlan = {
     name: service.name,
     image,
     usesProjectImage,
@@ -61,6 +65,7 @@ export function servicePlan(
     ...(service.workingDir ? { workingDir: service.workingDir } : {}),
     ...(service.user ? { user: service.user } : {}),
   };
+  return { plan };
 }
 
 function knownPort(image: string): number | undefined {

@@ -23,6 +23,14 @@ export function sharedDatabase(plan: ProjectPlan, _choice: DatabaseChoice): void
       `the project already has a service named "${DB.service}": it is its database; --database is for projects without one.`,
     );
   }
+  const names = plan.django?.envNames ?? [];
+  if (plan.django && !names.some(isDatabaseVariable)) {
+    throw new ProjectError(
+      `--database postgres: ${plan.django.settingsFiles[0] ?? 'the settings'} read no database variable from the ` +
+        'environment (DATABASE_URL, DB_HOST, ...), so the replicas would go on using their own SQLite files. ' +
+        "Make DATABASES read one (e.g. dj-database-url's DATABASE_URL), or leave --database out.",
+    );
+  }
   plan.services.push({
     name: DB.service,
     image: 'postgres:17',
@@ -31,11 +39,7 @@ export function sharedDatabase(plan: ProjectPlan, _choice: DatabaseChoice): void
     env: { POSTGRES_DB: DB.name, POSTGRES_USER: DB.user, POSTGRES_PASSWORD: DB.password },
     volumes: [{ type: 'volume', source: DB.volume, target: '/var/lib/postgresql/data', readOnly: false }],
     ports: [],
-    healthcheck: {
-      test: ['CMD-SHELL', `pg_isready -U ${DB.user} -d ${DB.name}`],
-      intervalMs: 1000,
-      retries: 60,
-    },
+    // Awaited by its port: while initdb runs, PostgreSQL listens on its socket only.
     dependsOn: [],
     waitPort: DB.port,
   });
@@ -82,4 +86,10 @@ function valueFor(name: string): string | undefined {
   if (/ENGINE$/.test(name)) return 'django.db.backends.postgresql';
   if (/(NAME|_DB|DATABASE)$/.test(name)) return DB.name;
   return undefined;
+}
+
+function isDatabaseVariable(name: string): boolean {
+  return (
+    name === 'DATABASE_URL' || /(^|_)(DB|DATABASE|POSTGRES|PG|SQL)(_|$)|^(DB|PG|POSTGRES|SQL)/.test(name)
+  );
 }
