@@ -230,7 +230,9 @@ describe.runIf(docker)('offline images from Debian packages (real dockerd)', { t
     await container.start();
     const port = (await container.inspect()).NetworkSettings.Ports['80/tcp']?.[0]?.HostPort;
     const body = await eventually(async () => {
-      const response = await fetch(`http://127.0.0.1:${port}/`).catch(() => null);
+      const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).catch(
+        () => null,
+      );
       return response?.ok ? response.text() : undefined;
     }, 10_000);
     expect(body).toBe('from conf.d\n');
