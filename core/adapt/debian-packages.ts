@@ -113,6 +113,13 @@ export const PYPI_TO_DEBIAN: Readonly<Record<string, DebianMapping>> = {
   // Packaging tools as packages (pip itself is the system's: see MET_BY_SYSTEM).
   setuptools: { deb: 'python3-setuptools' },
   wheel: { deb: 'python3-wheel' },
+  // Linters and test tools Dockerfiles run at build time (`RUN flake8 .`): the command with the module.
+  flake8: { deb: 'python3-flake8', companions: ['flake8'] },
+  black: { deb: 'black' },
+  isort: { deb: 'python3-isort', companions: ['isort'] },
+  pylint: { deb: 'pylint' },
+  pytest: { deb: 'python3-pytest' },
+  coverage: { deb: 'python3-coverage' },
 };
 
 /**

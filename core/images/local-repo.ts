@@ -19,11 +19,18 @@ export async function addLocalRepo(
   const archives = join(root, 'var/cache/apt/archives');
   await emptyFolder(archives);
   await inRoot(root, ['apt-get', 'update', '-q'], options);
-  await inRoot(
-    root,
-    ['apt-get', 'install', '-y', '-q', '--download-only', '--no-install-recommends', ...packages],
-    options,
-  );
+  const download = (names: string[]) =>
+    inRoot(
+      root,
+      ['apt-get', 'install', '-y', '-q', '--download-only', '--no-install-recommends', ...names],
+      options,
+    );
+  await download(packages).catch(async () => {
+    // A name this suite does not have fails them all: then one by one, leaving that one out.
+    for (const name of packages) {
+      await download([name]).catch(() => options.log(`not in this Debian release, left out: ${name}`));
+    }
+  });
   const repo = join(root, LOCAL_REPO);
   await mkdir(repo, { recursive: true });
   const files = (await readdir(archives)).filter((name) => name.endsWith('.deb'));
