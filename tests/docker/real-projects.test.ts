@@ -42,6 +42,13 @@ describe.runIf(docker)('real projects run as they are written (real dockerd, no 
     (await d.listContainers({ all: true, filters: { label: [labFilter(lab)] } }))
       .map((c) => c.Names[0]!.slice(1))
       .sort();
+  /** "listening on" comes with the first replica; tests that ask each replica wait for all three. */
+  const allReady = (up: CliProcess) =>
+    eventually(
+      () =>
+        ['backend1', 'backend2', 'backend3'].every((b) => new RegExp(`^${b}: ready at`, 'm').test(up.stdout)),
+      60_000,
+    );
   const replicaPort = async (lab: string, backend: string): Promise<number> => {
     const info = await d.getContainer(`${lab}-${backend}`).inspect();
     return Number(info.NetworkSettings.Ports['8000/tcp']?.[0]?.HostPort);
@@ -90,6 +97,7 @@ describe.runIf(docker)('real projects run as they are written (real dockerd, no 
     );
 
     // Written through the balancer, read back from each replica directly: one database.
+    await allReady(up);
     const created = await fetch(`${base}/api/authors/`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -337,6 +345,7 @@ describe.runIf(docker)('real projects run as they are written (real dockerd, no 
     ]);
     await up.waitFor(new RegExp(`listening on http://127\\.0\\.0\\.1:${port}`), 240_000);
     expect(up.stdout).toMatch(/psycopg2-binary added: --database postgres/);
+    await allReady(up);
     expect(up.stderr).not.toMatch(/each of the 3 replicas has its own database file/);
     const added = await fetch(`http://127.0.0.1:${port}/catalog/add`, {
       method: 'POST',
