@@ -157,8 +157,9 @@ ${upstreamPorts.map((p, i) => `    server { listen 127.0.0.1:${p}; location / { 
 Run ${new Date().toISOString().slice(0, 10)} on ${machine()}.
 
 Method: three upstreams served by one nginx process (\`return 200\`); in front of them, nginx 1.22
-(one process: \`master_process off\`, the same as \`worker_processes 1\`) and \`upstream-lab proxy\` (one Node
-process, started through the CLI) with the same config: the seed's upstream parameters and
+(one process: \`master_process off\`, the same as \`worker_processes 1\`, its access log off) and
+\`upstream-lab proxy --quiet\` (one Node process, started through the CLI; **mode: \`--quiet\`**, no access log
+and no request records built, unlike a lab with its dashboard) with the same config: the seed's upstream parameters and
 proxy_set_header lines. wrk \`-t1 -c${CONNECTIONS} -d${SECONDS}s --latency\`, after a 2 s warm-up of each;
 ${RUNS} runs alternating which proxy goes first; ratios are per run (ours / nginx), then the median.
 All processes share the machine's cores, as they would on a student's laptop.

@@ -1,14 +1,11 @@
 import { posix } from 'node:path';
 import { PassThrough, type Duplex } from 'node:stream';
-import { LineSplitter } from '../logs/lines';
 import type Docker from 'dockerode';
+import { LineSplitter } from '../logs/lines';
 import type { Emitter } from '../events/emitter';
 import type { ReplicaPlan } from '../project/plan';
 import type { LabEvents } from './lab-events';
 import { runOneOff } from './one-off';
-
-/** Once against the shared database; in each replica (SQLite: each has its own); or not at all. */
-export type MigrateMode = 'once' | 'each' | 'none';
 
 /**
  * `python manage.py migrate --noinput`, run where manage.py is: the image's working directory,

@@ -23,6 +23,9 @@ interface Followed {
   stream: Readable | undefined;
   lastTime: string;
   lastLine: string;
+  /** Settles when the current follow's stream has ended and its last lines were handed over. */
+  ended: Promise<void>;
+  markEnded: () => void;
 }
 
 /**
@@ -47,17 +50,29 @@ export class ContainerLogs {
   async follow(id: string, source: string): Promise<void> {
     let state = this.#followed.get(id);
     if (state?.stream) return;
-    if (!state) this.#followed.set(id, (state = { source, stream: undefined, lastTime: '', lastLine: '' }));
+    if (!state) {
+      state = { source, stream: undefined, lastTime: '', lastLine: '', ended: Promise.resolve(), markEnded: () => {} };
+      this.#followed.set(id, state);
+    }
+    const following = state;
+    following.ended = new Promise((resolve) => (following.markEnded = resolve));
     const resuming = state.lastTime !== '';
     const container = this.docker.getContainer(id);
-    const info = await container.inspect();
-    const stream = (await container.logs({
-      follow: true,
-      stdout: true,
-      stderr: true,
-      timestamps: true,
-      ...(resuming ? { since: toUnixSince(state.lastTime) } : { tail: this.options.tail ?? 200 }),
-    })) as unknown as Readable;
+    let info: Docker.ContainerInspectInfo;
+    let stream: Readable;
+    try {
+      info = await container.inspect();
+      stream = (await container.logs({
+        follow: true,
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+        ...(resuming ? { since: toUnixSince(state.lastTime) } : { tail: this.options.tail ?? 200 }),
+      })) as unknown as Readable;
+    } catch (error) {
+      following.markEnded();
+      throw error;
+    }
     if (state.stream) {
       // Another follow() won the race.
       stream.destroy();
@@ -98,6 +113,7 @@ export class ContainerLogs {
       if (ended) return;
       ended = true;
       flush();
+      followed.markEnded();
       // Not reported when stopAll() or forget() ended it on purpose.
       if (followed.stream !== stream) return;
       followed.stream = undefined;
@@ -106,6 +122,18 @@ export class ContainerLogs {
     stream.on('end', end);
     stream.on('close', end);
     stream.on('error', end);
+  }
+
+  /**
+   * Waits (at most `timeoutMs`) until the lines of a container that has exited are all handed
+   * over: a container that fails at once may exit before its log stream delivered anything.
+   */
+  async drained(id: string, timeoutMs = 2000): Promise<void> {
+    const state = this.#followed.get(id);
+    if (!state) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([state.ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   /** Stops following `id` and forgets where it was. */
