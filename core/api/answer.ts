@@ -1,4 +1,5 @@
-import { parseCommand, toErrorShape } from './validate';
+import type { CommandName } from './contract';
+import { toErrorShape } from './validate';
 import { callMessage, type ReplyMessage } from './wire';
 import type { App } from '../app/app';
 
@@ -12,8 +13,8 @@ export async function answerCall(app: App, message: unknown): Promise<ReplyMessa
   const id = parsed.success ? parsed.data.id : -1;
   try {
     if (!parsed.success) throw Object.assign(new Error('malformed message'), { name: 'InvalidRequestError' });
-    const { command, input } = parseCommand(parsed.data.command, parsed.data.input);
-    return { id, result: await app.call(command, input) };
+    // The App checks the name and the input against the command's schema.
+    return { id, result: await app.call(parsed.data.command as CommandName, parsed.data.input) };
   } catch (error) {
     const shape = toErrorShape(error);
     app.log('lab', `api: refused a message: ${shape.message}`, 'stderr');

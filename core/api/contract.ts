@@ -311,26 +311,31 @@ export interface ConfigImportResult {
   warnings: string[];
 }
 
+/** What a command that changes state answers: the state itself reaches every window as events. */
+export interface Ack {
+  ok: true;
+}
+
 export interface CommandResults {
   'lab.get': LabView;
-  'lab.start': LabView;
-  'lab.stop': LabView;
-  'lab.scale': LabView;
-  'build.cancel': LabView;
-  'backend.action': LabView;
-  'backend.toxic': LabView;
-  'chaos.start': LabView;
-  'chaos.stop': LabView;
-  'backend.set': LabView;
+  'lab.start': Ack;
+  'lab.stop': Ack;
+  'lab.scale': Ack;
+  'build.cancel': Ack;
+  'backend.action': Ack;
+  'backend.toxic': Ack;
+  'chaos.start': Ack;
+  'chaos.stop': Ack;
+  'backend.set': Ack;
   'config.import': ConfigImportResult;
   'config.export': ExportedFile;
-  'traffic.start': LabView;
-  'traffic.stop': LabView;
-  'leftovers.scan': LabView;
-  'leftovers.adopt': LabView;
-  'leftovers.remove': LabView;
+  'traffic.start': Ack;
+  'traffic.stop': Ack;
+  'leftovers.scan': Ack;
+  'leftovers.adopt': Ack;
+  'leftovers.remove': Ack;
   'logs.backlog': LogLine[];
-  'engine.retry': LabView;
+  'engine.retry': Ack;
   'project.inspect': ProjectInspection;
 }
 

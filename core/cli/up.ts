@@ -150,7 +150,8 @@ async function up(options: UpOptions): Promise<void> {
       }
     });
     if (options.dashboard) dashboard = await serveDashboard(app, options.dashboard, out);
-    const started = await app.call('lab.start', {});
+    await app.call('lab.start', {});
+    const started = app.view();
     // Other labs an earlier run left behind are offered in the dashboard (adopt or remove).
     if (dashboard) void app.call('leftovers.scan', {}).catch(() => undefined);
     const ready =

@@ -46,8 +46,8 @@ describe('the App with the demo runtime', () => {
     const port = await freePort();
     app = new App({ settings: { runtime: 'demo', lab: 'apptest', listen: `127.0.0.1:${port}` } });
     app.events.on('timeline', (event) => timeline.push(event));
-    const view = await app.call('lab.start', {});
-    expect(view.state).not.toBe('error');
+    expect(await app.call('lab.start', {})).toEqual({ ok: true });
+    expect(app.view().state).not.toBe('error');
     const running = await waitForView(
       app,
       (v) => v.state === 'running' && v.backends.filter((b) => b.state === 'up').length === 3,

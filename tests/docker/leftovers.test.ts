@@ -29,12 +29,12 @@ describe.runIf(docker)('leftovers of an earlier run (real dockerd)', () => {
     const app = new App({ settings: { runtime: 'docker' }, stateDir: null });
     const notices: string[] = [];
     app.events.on('notice', (n) => notices.push(n.message));
-    const view = await app.call('leftovers.scan', {});
-    expect(view.leftovers).toContainEqual({ lab: name, containers: 2, running: 2 });
+    await app.call('leftovers.scan', {});
+    expect(app.view().leftovers).toContainEqual({ lab: name, containers: 2, running: 2 });
     expect(notices.some((m) => m.includes(`lab "${name}" left 2 container(s)`))).toBe(true);
 
-    const after = await app.call('leftovers.remove', { lab: name });
-    expect(after.leftovers.find((l) => l.lab === name)).toBeUndefined();
+    await app.call('leftovers.remove', { lab: name });
+    expect(app.view().leftovers.find((l) => l.lab === name)).toBeUndefined();
     const remaining = await testDocker().listContainers({
       all: true,
       filters: { label: [`upstream-lab.lab=${name}`] },

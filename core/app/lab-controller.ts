@@ -1,0 +1,335 @@
+import type {
+  BackendParams,
+  ConfigImportResult,
+  ExportedFile,
+  LabSettings,
+  LabView,
+  MetricsSample,
+  RequestSample,
+  TimelineEvent,
+} from '../api/contract';
+import { labSettings } from '../api/contract';
+import type { ProxyConfig } from '../balancer/config';
+import { DemoRuntime } from '../demo/demo-runtime';
+import { createLab } from '../docker';
+import type { ExportFormat } from '../export';
+import { DEFAULT_LISTEN } from '../lab/default-config';
+import type { Runtime } from '../lab/runtime';
+import { SAMPLE_BACKEND } from '../lab/sample';
+import { ConfigError, parseAnyNginxConfig } from '../nginx';
+import { formatDiagnostic } from '../nginx/errors';
+import type { NetworkProbe } from '../prepare/network-probe';
+import { namingReplicas } from '../project/compose-plan';
+import type { ProjectPlan } from '../project/plan';
+import type { BackendTotals, RunRecord } from '../state/lab-record';
+import type { AppSink } from './app-sink';
+import type { EngineLink } from './engine-link';
+import { labConfig, settingsFromConfig } from './lab-config';
+import { availableListen } from './listen-choice';
+import type { LabPersistence, SavedLab } from './persistence';
+import { loadProject } from './project-loader';
+import { RunRecorder } from './run-recorder';
+import { LabSession } from './session';
+
+export interface LabControllerOptions {
+  settings: LabSettings;
+  /** What the caller fixed (CLI flags): wins over a restored lab's settings. */
+  fixed: Partial<LabSettings>;
+  engine: EngineLink;
+  probe?: NetworkProbe;
+  sink: AppSink;
+  requests: (samples: RequestSample[]) => void;
+  metrics: (sample: MetricsSample) => void;
+  timeline: (event: TimelineEvent) => void;
+  /** The traffic generator's last summary, for the run record. */
+  trafficSummary: () => RunRecord['traffic'];
+  /** What must end before the lab stops (the traffic generator, random faults). */
+  beforeStop: () => Promise<void>;
+}
+
+/**
+ * The lab: its settings, its imported nginx.conf and its running session (one at most), with
+ * what starts, stops, scales and reconfigures it. Called only from commands, one at a time.
+ */
+export class LabController {
+  #settings: LabSettings;
+  #session: LabSession | null = null;
+  #state: LabView['state'] = 'idle';
+  #error: string | null = null;
+  #imported: { config: ProxyConfig; text: string; file: string } | null = null;
+  #recorder: RunRecorder | null = null;
+  #runTimer: NodeJS.Timeout | null = null;
+  #persistence: LabPersistence | null = null;
+
+  constructor(private readonly o: LabControllerOptions) {
+    this.#settings = o.settings;
+  }
+
+  /** Set once by the App (the persistence reads this controller's snapshot). */
+  persistWith(persistence: LabPersistence): void {
+    this.#persistence = persistence;
+  }
+
+  get settings(): LabSettings {
+    return this.#settings;
+  }
+
+  get session(): LabSession | null {
+    return this.#session;
+  }
+
+  /** The running lab's name, or null. */
+  get running(): string | null {
+    return this.#session ? this.#settings.lab : null;
+  }
+
+  get state(): LabView['state'] {
+    return this.#state;
+  }
+
+  get error(): string | null {
+    return this.#error;
+  }
+
+  requireSession(): LabSession {
+    if (!this.#session) throw new Error('no lab is running: start one first');
+    return this.#session;
+  }
+
+  /** Stops the running lab, if any, then starts one with `input` over the current settings. */
+  async start(input: Partial<LabSettings>): Promise<void> {
+    const settings = labSettings.parse({ ...this.#settings, ...input });
+    await this.stop();
+    this.#settings = settings;
+    this.#error = null;
+    this.#setState('starting');
+    let runtime: Runtime;
+    let plan: ProjectPlan | null;
+    let listen: string;
+    try {
+      ({ runtime, plan } = await this.#createRuntime(input.replicas ?? this.o.fixed.replicas));
+      listen = await this.#chooseListen(plan);
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    const session = this.#newSession(runtime, plan, listen);
+    this.#session = session;
+    try {
+      await session.listen();
+    } catch (error) {
+      this.#session = null;
+      await session.stop().catch(() => undefined);
+      this.#fail(error);
+      return;
+    }
+    this.#recorder = new RunRecorder(session.url, null);
+    this.#runTimer = setInterval(() => void this.#persistence?.saveNow(), 10_000);
+    this.#runTimer.unref();
+    void this.#persistence?.saveNow();
+    this.#setState('building');
+    void session
+      .start()
+      .then(() => {
+        if (this.#session === session) this.#setState('running');
+      })
+      .catch((error: Error) => {
+        if (this.#session === session) this.#fail(error);
+      });
+  }
+
+  async stop(): Promise<void> {
+    const session = this.#session;
+    if (!session) return;
+    await this.o.beforeStop();
+    this.#setState('stopping');
+    if (this.#runTimer) clearInterval(this.#runTimer);
+    this.#runTimer = null;
+    this.runSnapshot(true);
+    this.#session = null;
+    await session.stop();
+    await this.#persistence?.saveNow();
+    this.#setState('idle');
+  }
+
+  /** The running lab scales first; the setting changes only when that worked. */
+  async scale(replicas: number): Promise<void> {
+    await this.#session?.runtime.scale(replicas);
+    this.#settings = { ...this.#settings, replicas };
+    this.#persistence?.saveSoon();
+    this.o.sink.changed();
+  }
+
+  /** A backend's upstream parameters; `backend` must be one of the lab's. */
+  setBackend(backend: string, params: Partial<BackendParams>): void {
+    const known = this.#session
+      ? this.#session.backends().map((b) => b.name)
+      : Array.from({ length: this.#settings.replicas }, (_, i) => `backend${i + 1}`);
+    if (!known.includes(backend))
+      throw new Error(
+        `${backend} is not a backend of lab "${this.#settings.lab}" (${known.join(', ') || 'none'})`,
+      );
+    const current = this.#settings.backends[backend] ?? {};
+    this.#settings = {
+      ...this.#settings,
+      backends: { ...this.#settings.backends, [backend]: { ...current, ...params } },
+    };
+    if (params.backup !== undefined)
+      this.o.sink.notice('info', 'backup takes effect when the lab is next started');
+    this.#session?.setParams(backend, params);
+    this.#persistence?.saveSoon();
+    this.o.sink.changed();
+  }
+
+  importConfig(text: string, file: string): ConfigImportResult {
+    let parsed: ReturnType<typeof parseAnyNginxConfig>;
+    try {
+      parsed = parseAnyNginxConfig(text, file);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      return {
+        ok: false,
+        error: { file: error.file, line: error.line, col: error.col, message: error.reason },
+        warnings: [],
+      };
+    }
+    const { config, warnings } = parsed;
+    this.#imported = { config, text, file };
+    this.#settings = settingsFromConfig(this.#settings, config);
+    this.#persistence?.saveSoon();
+    this.o.sink.changed();
+    if (this.#session)
+      this.o.sink.notice('info', 'the imported config takes effect when the lab is next started');
+    return { ok: true, error: null, warnings: warnings.map(formatDiagnostic) };
+  }
+
+  async exportConfig(format: ExportFormat): Promise<ExportedFile> {
+    const { exportLab } = await import('../export');
+    return exportLab(
+      { version: 1, ...this.savedLab(), lastRun: this.runSnapshot(false), savedAt: Date.now() },
+      format,
+    );
+  }
+
+  /** Loads the saved lab `lab`, if any: its settings (under the fixed ones) and imported config. */
+  async restore(lab: string): Promise<void> {
+    const record = await this.#persistence?.restore(lab);
+    if (!record) return;
+    const settings = labSettings.parse({ ...record.settings, ...this.o.fixed });
+    const imported = record.importedConfig
+      ? {
+          ...record.importedConfig,
+          config: parseAnyNginxConfig(record.importedConfig.text, record.importedConfig.file).config,
+        }
+      : null;
+    this.#settings = settings;
+    if (imported) this.#imported = imported;
+    this.o.sink.changed();
+  }
+
+  savedLab(): SavedLab {
+    return {
+      settings: this.#settings,
+      importedConfig: this.#imported ? { text: this.#imported.text, file: this.#imported.file } : null,
+    };
+  }
+
+  runSnapshot(ended: boolean): RunRecord | null {
+    const recorder = this.#recorder;
+    if (!recorder) return null;
+    const session = this.#session;
+    const totals: BackendTotals[] = (session?.backends() ?? []).map((b) => ({
+      name: b.name,
+      requests: b.requests,
+      failedAttempts: session?.stats.failedAttempts(b.name) ?? 0,
+      avgMs: b.avgMs,
+      p95Ms: b.p95Ms,
+      weight: b.weight,
+      maxFails: b.maxFails,
+      failTimeoutSec: b.failTimeoutSec,
+      backup: b.backup,
+    }));
+    return recorder.snapshot(totals.length ? totals : recorder.run.backends, this.o.trafficSummary(), ended);
+  }
+
+  #newSession(runtime: Runtime, plan: ProjectPlan | null, listen: string): LabSession {
+    const config =
+      (this.#imported && plan ? namingReplicas(this.#imported.config, plan) : this.#imported?.config) ??
+      plan?.balancer?.config ??
+      null;
+    return new LabSession(
+      this.#settings,
+      runtime,
+      labConfig(this.#settings, config, listen),
+      {
+        log: (source, text, stream, time) => this.o.sink.log(source, text, stream, time),
+        notice: (level, message) => this.o.sink.notice(level, message),
+        requests: this.o.requests,
+        metrics: (sample) => {
+          this.#recorder?.metrics(sample);
+          this.o.metrics(sample);
+        },
+        timeline: (event) => {
+          this.#recorder?.timeline(event);
+          this.o.timeline(event);
+        },
+        changed: () => this.o.sink.changed(),
+      },
+      plan,
+    );
+  }
+
+  /** The runtime for the settings; `replicas` when the user chose a count (else the project's own). */
+  async #createRuntime(replicas?: number): Promise<{ runtime: Runtime; plan: ProjectPlan | null }> {
+    const settings = this.#settings;
+    if (settings.runtime === 'demo')
+      return { runtime: new DemoRuntime(settings.lab, settings.replicas), plan: null };
+    const engine = await this.o.engine.connect();
+    const plan = await loadProject(settings, settings.project || SAMPLE_BACKEND, replicas);
+    this.#settings = { ...settings, replicas: Math.min(20, Math.max(1, plan.replicas.length)) };
+    const runtime = createLab({
+      lab: settings.lab,
+      project: plan.dir,
+      replicas: plan.replicas.length,
+      docker: engine.docker,
+      plan,
+      offline: settings.offline,
+      registryMirrors: settings.registryMirrors,
+      ...(settings.pipIndex ? { pipIndex: settings.pipIndex } : {}),
+      ...(settings.wheelhouse ? { wheelhouse: settings.wheelhouse } : {}),
+      ...(settings.baseImage ? { baseImage: settings.baseImage } : {}),
+      ...(settings.readyPath ? { readyPath: settings.readyPath } : {}),
+      ...(this.o.probe ? { probe: this.o.probe } : {}),
+    });
+    return { runtime, plan };
+  }
+
+  /**
+   * The settings' listen address; when left empty, the port the project's nginx service is
+   * published on (80 → 8080 when it cannot be bound here, said so), else 127.0.0.1:8080.
+   */
+  async #chooseListen(plan: ProjectPlan | null): Promise<string> {
+    if (this.#settings.listen) return this.#settings.listen;
+    const port = plan?.balancer?.port;
+    if (!port) return DEFAULT_LISTEN;
+    const wanted = `127.0.0.1:${port}`;
+    const chosen = await availableListen(wanted, DEFAULT_LISTEN);
+    if (chosen !== wanted)
+      this.o.sink.log(
+        'lab',
+        `${plan.balancer!.service} publishes port ${port}, which cannot be bound here: listening on ${chosen} instead`,
+      );
+    return chosen;
+  }
+
+  #fail(error: unknown): void {
+    this.#error = (error as Error).message;
+    this.#setState('error');
+    this.o.sink.log('lab', `error: ${this.#error}`, 'stderr');
+  }
+
+  #setState(state: LabView['state']): void {
+    this.#state = state;
+    this.o.sink.changed();
+  }
+}
