@@ -30,6 +30,7 @@ import type { LabPersistence, SavedLab } from './persistence';
 import { loadProject } from './project-loader';
 import { RunRecorder } from './run-recorder';
 import { LabSession } from './session';
+import { backendName } from '../lab/backend-name';
 
 export interface LabControllerOptions {
   settings: LabSettings;
@@ -164,7 +165,7 @@ export class LabController {
   setBackend(backend: string, params: Partial<BackendParams>): void {
     const known = this.#session
       ? this.#session.backends().map((b) => b.name)
-      : Array.from({ length: this.#settings.replicas }, (_, i) => `backend${i + 1}`);
+      : Array.from({ length: this.#settings.replicas }, (_, i) => backendName(i + 1));
     if (!known.includes(backend))
       throw new Error(
         `${backend} is not a backend of lab "${this.#settings.lab}" (${known.join(', ') || 'none'})`,

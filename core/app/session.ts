@@ -13,6 +13,7 @@ import type { ProxyConfig } from '../balancer/config';
 import type { Toxic } from '../balancer/toxic';
 import type { RequestRecord } from '../balancer/record';
 import type { PeerSnapshot } from '../balancer/snapshot';
+import { BackendMachine, peerState, type BackendInput } from '../lab/backend-machine';
 import { BalancedLab } from '../lab/balanced-lab';
 import type { ProjectPlan } from '../project/plan';
 import type { Runtime } from '../lab/runtime';
@@ -21,6 +22,7 @@ import { BackendStats } from './backend-stats';
 import { paramsFor } from './lab-config';
 import { ProjectTracker } from './project-tracker';
 import { Timeline } from './timeline';
+import { byBackendOrder } from '../lab/backend-name';
 
 /** What a session reports to its owner (the App), which batches it into API events. */
 export interface SessionSink {
@@ -30,12 +32,6 @@ export interface SessionSink {
   metrics(sample: MetricsSample): void;
   timeline(event: TimelineEvent): void;
   changed(): void;
-}
-
-interface ReplicaState {
-  container: string;
-  ready: boolean;
-  fault: BackendState | null;
 }
 
 const FAULT_OF_ACTION: Partial<Record<BackendAction, BackendState>> = {
@@ -53,9 +49,8 @@ export class LabSession {
   readonly project: ProjectTracker;
   build: BuildView = { state: 'idle', steps: [], message: null, durationMs: null };
   url: string | null = null;
-  private readonly replicas = new Map<string, ReplicaState>();
-  /** The last fault asked for per backend, to tell a kill from a stop when the container dies. */
-  private readonly requested = new Map<string, BackendAction>();
+  /** One state machine per backend the runtime reports. */
+  private readonly machines = new Map<string, BackendMachine>();
   private readonly offs: Array<() => void> = [];
   private readonly metricsTimer: NodeJS.Timeout;
   /** Auto-restore timers of faults with a duration. */
@@ -135,7 +130,7 @@ export class LabSession {
     const { runtime } = this;
     if (action === 'restore') this.cancelRestore(backend);
     const balancer = this.lab.balancer;
-    this.requested.set(backend, action);
+    this.machines.get(backend)?.apply({ type: 'requested', action });
     this.sink.log('lab', `${backend}: ${action}`);
     switch (action) {
       case 'kill':
@@ -202,30 +197,28 @@ export class LabSession {
   backends(): BackendView[] {
     const upstream = this.lab.balancer.snapshot().find((u) => u.name === this.upstream);
     const peers = new Map((upstream?.peers ?? []).map((p) => [p.name, p]));
-    const names = new Set([...this.replicas.keys(), ...peers.keys()]);
+    const names = new Set([...this.machines.keys(), ...peers.keys()]);
     const recent = this.stats.recentTotal();
-    return [...names]
-      .sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)) || a.localeCompare(b))
-      .map((name) => {
-        const peer = peers.get(name);
-        const replica = this.replicas.get(name);
-        const params = paramsFor(this.settings, name);
-        return {
-          name,
-          state: stateOf(replica, peer),
-          addr: peer && peer.addr !== '127.0.0.1:0' ? peer.addr : null,
-          container: replica?.container ?? null,
-          weight: peer?.weight ?? params.weight,
-          maxFails: peer?.maxFails ?? params.maxFails,
-          failTimeoutSec: peer?.failTimeoutSec ?? params.failTimeoutSec,
-          backup: peer?.backup ?? params.backup,
-          active: peer?.conns ?? 0,
-          fails: peer?.fails ?? 0,
-          toxic: peer?.toxic ? describeToxic(peer.toxic) : null,
-          restoreAt: this.restores.get(name)?.at ?? null,
-          ...this.stats.view(name, recent),
-        };
-      });
+    return [...names].sort(byBackendOrder).map((name) => {
+      const peer = peers.get(name);
+      const machine = this.machines.get(name);
+      const params = paramsFor(this.settings, name);
+      return {
+        name,
+        state: machine ? machine.state(peer) : peerState(peer),
+        addr: peer && peer.addr !== '127.0.0.1:0' ? peer.addr : null,
+        container: machine?.container ?? null,
+        weight: peer?.weight ?? params.weight,
+        maxFails: peer?.maxFails ?? params.maxFails,
+        failTimeoutSec: peer?.failTimeoutSec ?? params.failTimeoutSec,
+        backup: peer?.backup ?? params.backup,
+        active: peer?.conns ?? 0,
+        fails: peer?.fails ?? 0,
+        toxic: peer?.toxic ? describeToxic(peer.toxic) : null,
+        restoreAt: this.restores.get(name)?.at ?? null,
+        ...this.stats.view(name, recent),
+      };
+    });
   }
 
   private follow(): void {
@@ -265,37 +258,24 @@ export class LabSession {
       sink.changed();
     });
     on('replica:created', ({ name, container }) =>
-      this.setReplica(name, { container, ready: false, fault: null }, `created ${container}`),
+      this.toMachine(name, { type: 'created', container }, `created ${container}`),
     );
     on('replica:adopted', ({ name, container }) =>
-      this.setReplica(name, { container, ready: false, fault: null }, `adopted ${container}`),
+      this.toMachine(name, { type: 'adopted', container }, `adopted ${container}`),
     );
-    on('replica:ready', ({ name, container, host, port }) => {
-      const joined = !this.replicas.get(name)?.ready;
-      this.setReplica(name, { container, ready: true, fault: null }, `ready at ${host}:${port}`);
-      if (joined) this.requested.delete(name);
-    });
+    on('replica:ready', ({ name, container, host, port }) =>
+      this.toMachine(name, { type: 'ready', container }, `ready at ${host}:${port}`),
+    );
     on('replica:down', ({ name, container, reason, exitCode }) => {
-      const asked = this.requested.get(name);
-      const fault: BackendState =
-        reason === 'paused'
-          ? 'paused'
-          : reason === 'disconnected'
-            ? 'disconnected'
-            : asked === 'stop'
-              ? 'stopped'
-              : asked === 'kill' || exitCode === 137
-                ? 'killed'
-                : 'exited';
-      this.setReplica(
+      this.toMachine(
         name,
-        { container, ready: false, fault },
+        { type: 'down', container, reason, ...(exitCode !== undefined ? { exitCode } : {}) },
         `down (${reason}${exitCode !== undefined ? `, exit code ${exitCode}` : ''})`,
       );
       this.timeline.markedFailed(name, `out of rotation: ${reason}`);
     });
     on('replica:removed', ({ name }) => {
-      this.replicas.delete(name);
+      this.machines.delete(name);
       sink.log('lab', `${name}: removed`);
       this.timeline.other(name, 'left', 'removed');
       sink.changed();
@@ -305,8 +285,10 @@ export class LabSession {
     on('warning', ({ message }) => sink.log('lab', `warning: ${message}`, 'stderr'));
   }
 
-  private setReplica(name: string, state: ReplicaState, message: string): void {
-    this.replicas.set(name, state);
+  private toMachine(name: string, input: BackendInput, message: string): void {
+    let machine = this.machines.get(name);
+    if (!machine) this.machines.set(name, (machine = new BackendMachine()));
+    machine.apply(input);
     this.sink.log('lab', `${name}: ${message}`);
     this.sink.changed();
   }
@@ -343,15 +325,4 @@ export function describeToxic(toxic: Toxic): string {
     default:
       return toxic.kind;
   }
-}
-
-function stateOf(replica: ReplicaState | undefined, peer: PeerSnapshot | undefined): BackendState {
-  if (replica?.fault) return replica.fault;
-  if (replica && !replica.ready) return 'starting';
-  if (!peer) return 'starting';
-  if (peer.admin === 'drain') return 'draining';
-  if (peer.admin === 'maintenance') return 'maintenance';
-  if (!peer.healthy) return 'unhealthy';
-  if (peer.failed) return 'failed';
-  return 'up';
 }

@@ -1,12 +1,17 @@
-import type { BuildResult } from '../docker/build';
-import type { RestoreStep } from '../docker/faults';
-import type { LabEvents, ReplicaRef } from '../docker/lab-events';
-import type { LabStatus, ReplicaInfo } from '../docker/lab-status';
 import { Emitter } from '../events/emitter';
-import type { Runtime } from '../lab/runtime';
+import type {
+  BuiltImage,
+  LabStatus,
+  ReplicaInfo,
+  ReplicaRef,
+  RestoreStep,
+  Runtime,
+  RuntimeEvents,
+} from '../lab/runtime';
 import type { LogEntry } from '../logs/entry';
 import { RingBuffer } from '../logs/ring';
 import { DemoBackend } from './demo-backend';
+import { backendName } from '../lab/backend-name';
 
 /** The sample backend's Dockerfile, replayed as build steps so the build view has something to show. */
 const DEMO_STEPS = [
@@ -35,7 +40,7 @@ interface DemoReplica {
  * graceful finish, silence until a timeout).
  */
 export class DemoRuntime implements Runtime {
-  readonly events = new Emitter<LabEvents>();
+  readonly events = new Emitter<RuntimeEvents>();
   readonly logs: RingBuffer<LogEntry>;
   private readonly replicas = new Map<string, DemoReplica>();
   private desired: number;
@@ -49,7 +54,7 @@ export class DemoRuntime implements Runtime {
     this.logs = new RingBuffer<LogEntry>(logCapacity);
   }
 
-  async build(): Promise<BuildResult> {
+  async build(): Promise<BuiltImage> {
     const started = Date.now();
     const total = DEMO_STEPS.length;
     for (const [i, instruction] of DEMO_STEPS.entries()) {
@@ -60,20 +65,7 @@ export class DemoRuntime implements Runtime {
     const durationMs = Date.now() - started;
     const tag = `upstream-lab/${this.name}:demo`;
     this.events.emit('build:done', { imageId: 'demo', tag, steps: total, cachedSteps: total, durationMs });
-    return {
-      imageId: 'demo',
-      tag,
-      steps: DEMO_STEPS.map((instruction, i) => ({
-        index: i + 1,
-        total,
-        instruction,
-        cached: true,
-        output: [],
-      })),
-      log: [],
-      files: [],
-      durationMs,
-    };
+    return { imageId: 'demo', tag, durationMs };
   }
 
   async up(): Promise<LabStatus> {
@@ -89,7 +81,7 @@ export class DemoRuntime implements Runtime {
 
   private async converge(): Promise<void> {
     for (let i = 1; i <= this.desired; i++) {
-      const name = `backend${i}`;
+      const name = backendName(i);
       if (this.replicas.has(name)) continue;
       const backend = new DemoBackend(name, (line) => this.log(name, line));
       const replica: DemoReplica = { backend, index: i, state: 'exited', connected: true };
@@ -118,7 +110,6 @@ export class DemoRuntime implements Runtime {
   private async startReplica(replica: DemoReplica): Promise<void> {
     const port = await replica.backend.start();
     replica.state = 'running';
-    this.container(replica, 'start');
     this.events.emit('replica:ready', { ...this.ref(replica.backend.name), host: '127.0.0.1', port });
   }
 
@@ -195,8 +186,6 @@ export class DemoRuntime implements Runtime {
         else {
           backend.kill();
           replica.state = 'exited';
-          this.container(replica, 'kill');
-          this.container(replica, 'die', 137);
           this.events.emit('replica:down', { ...this.ref(name), reason: 'exited', exitCode: 137 });
         }
         break;
@@ -205,8 +194,6 @@ export class DemoRuntime implements Runtime {
         else {
           await backend.stop();
           replica.state = 'exited';
-          this.container(replica, 'die', 0);
-          this.container(replica, 'stop');
           this.events.emit('replica:down', { ...this.ref(name), reason: 'exited', exitCode: 0 });
         }
         break;
@@ -215,7 +202,6 @@ export class DemoRuntime implements Runtime {
         else {
           backend.pause();
           replica.state = 'paused';
-          this.container(replica, 'pause');
           this.events.emit('replica:down', { ...this.ref(name), reason: 'paused' });
         }
         break;
@@ -224,15 +210,12 @@ export class DemoRuntime implements Runtime {
         else {
           backend.resume();
           replica.state = 'running';
-          this.container(replica, 'unpause');
           if (replica.connected) this.ready(replica);
         }
         break;
       case 'restart':
         await backend.stop(2000);
-        this.container(replica, 'die', 0);
         await this.startReplica(replica);
-        this.container(replica, 'restart');
         break;
       case 'disconnect':
         if (!replica.connected) changed = false;
@@ -240,7 +223,6 @@ export class DemoRuntime implements Runtime {
           // Leaving the network: the published port goes away, connections fail.
           backend.kill();
           replica.connected = false;
-          this.container(replica, 'disconnect');
           this.events.emit('replica:down', { ...this.ref(name), reason: 'disconnected' });
         }
         break;
@@ -248,7 +230,6 @@ export class DemoRuntime implements Runtime {
         if (replica.connected) changed = false;
         else {
           replica.connected = true;
-          this.container(replica, 'connect');
           if (replica.state === 'running') await this.startReplica(replica);
         }
         break;
@@ -286,18 +267,6 @@ export class DemoRuntime implements Runtime {
       port: replica.connected && replica.state !== 'exited' ? replica.backend.port : undefined,
       ready: replica.state === 'running' && replica.connected,
     };
-  }
-
-  private container(replica: DemoReplica, action: LabEvents['container']['action'], exitCode?: number): void {
-    const ref = this.ref(replica.backend.name);
-    this.events.emit('container', {
-      action,
-      id: ref.id,
-      name: ref.name,
-      container: ref.container,
-      time: Date.now(),
-      ...(exitCode !== undefined ? { exitCode } : {}),
-    });
   }
 
   private log(source: string, line: string): void {

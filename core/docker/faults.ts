@@ -1,10 +1,11 @@
 import type Docker from 'dockerode';
+import type { RestoreStep } from '../lab/runtime';
 import type { LabContainer } from './guard';
 import { inspectReplica } from './replicas';
 
 export type Fault = 'kill' | 'stop' | 'pause' | 'unpause' | 'restart' | 'disconnect' | 'connect';
 
-export type RestoreStep = 'unpause' | 'connect' | 'start';
+export type { RestoreStep };
 
 export class FaultError extends Error {
   override name = 'FaultError';

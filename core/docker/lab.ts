@@ -7,6 +7,7 @@ import type { ProjectPlan } from '../project/plan';
 import { dockerfilePlan } from '../project/dockerfile-plan';
 import type { BuildResult } from './build';
 import { Emitter } from '../events/emitter';
+import type { Runtime } from '../lab/runtime';
 import { EventFollower } from './events';
 import { applyFault, restoreReplica } from './faults';
 import type { Fault, RestoreStep } from './faults';
@@ -44,7 +45,7 @@ export function createLab(options: LabOptions): Lab {
  * labelled `upstream-lab.lab=<lab>`, resolved by label before every change. State comes from the
  * engine's event stream; readiness from each replica's published port, read again after every start.
  */
-export class Lab {
+export class Lab implements Runtime {
   readonly events = new Emitter<LabEvents>();
   /** The combined log: build output and every replica's stdout/stderr. */
   readonly logs: RingBuffer<LogEntry>;

@@ -51,7 +51,14 @@ export class ContainerLogs {
     let state = this.#followed.get(id);
     if (state?.stream) return;
     if (!state) {
-      state = { source, stream: undefined, lastTime: '', lastLine: '', ended: Promise.resolve(), markEnded: () => {} };
+      state = {
+        source,
+        stream: undefined,
+        lastTime: '',
+        lastLine: '',
+        ended: Promise.resolve(),
+        markEnded: () => {},
+      };
       this.#followed.set(id, state);
     }
     const following = state;
@@ -132,7 +139,10 @@ export class ContainerLogs {
     const state = this.#followed.get(id);
     if (!state) return;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([state.ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    await Promise.race([
+      state.ended,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
     clearTimeout(timer);
   }
 

@@ -153,7 +153,8 @@ export class LabServices {
       const info = await container.inspect();
       // A one-shot service (`command: python manage.py loaddata ...`, what compose's
       // service_completed_successfully waits for) is done when it exits 0.
-      if (!info.State.Running && info.State.ExitCode === 0 && info.State.Status === 'exited') return undefined;
+      if (!info.State.Running && info.State.ExitCode === 0 && info.State.Status === 'exited')
+        return undefined;
       if (!info.State.Running) {
         await this.o.logs.drained(container.id);
         const lines = this.o.lastLines(plan.name, 10);

@@ -62,3 +62,6 @@ export class Emitter<Events extends object> {
     });
   }
 }
+
+/** The listening side of an emitter: what a subscriber may use. */
+export type EventSource<Events extends object> = Pick<Emitter<Events>, 'on' | 'once' | 'off' | 'waitFor'>;

@@ -5,6 +5,7 @@ import { replicaName } from '../lab/replica-peers';
 import { ConfigError, parseNginxConfig } from '../nginx';
 import type { LabRecord } from '../state/lab-record';
 import { ExportError } from './errors';
+import { backendName } from '../lab/backend-name';
 
 /** nginx's port inside its container; Compose publishes settings.listen's port onto it. */
 export const CONTAINER_HTTP_PORT = 80;
@@ -12,7 +13,7 @@ export const REPLICA_PORT = 8000;
 
 /** `backend1` … `backendN`: the lab's replicas, also its Compose services. */
 export function replicaNames(settings: LabSettings): string[] {
-  return Array.from({ length: settings.replicas }, (_, i) => `backend${i + 1}`);
+  return Array.from({ length: settings.replicas }, (_, i) => backendName(i + 1));
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ListenConfig, ProxyConfig } from '../balancer/config';
 import { parseNginxConfig } from '../nginx';
 import { resourcePath } from '../paths';
+import { backendName } from './backend-name';
 
 /** The lab's nginx.conf: the course's, with timeouts short enough to watch a paused backend. */
 export const LAB_CONFIG_PATH = resourcePath('lab', 'nginx.conf');
@@ -16,7 +17,7 @@ export function defaultLabConfig(replicas: number, listen: ListenConfig): ProxyC
   const template = upstream.servers[0]!;
   upstream.servers = Array.from({ length: replicas }, (_, i) => ({
     ...template,
-    address: `backend${i + 1}:8000`,
+    address: `${backendName(i + 1)}:8000`,
   }));
   config.servers[0]!.listen = [listen];
   return config;

@@ -1,29 +1,128 @@
-import type { Lab } from '../docker/lab';
+import type { EventSource } from '../events/emitter';
+import type { LogEntry } from '../logs/entry';
+import type { RingBuffer } from '../logs/ring';
+import type { ContextChange } from '../prepare/prepare-build';
 
 /**
- * Where a lab's replicas run. The Docker lab is the real one; the demo runtime (built-in
- * backends in this process) has the same shape, so everything above it works with either.
+ * Where a lab's replicas run, as everything above it sees them. The Docker lab is the real one;
+ * the demo runtime (built-in backends in this process) is the other. Both implement this
+ * interface; neither knows the other.
  */
-export type Runtime = Pick<
-  Lab,
-  | 'events'
-  | 'logs'
-  | 'name'
-  | 'build'
-  | 'up'
-  | 'scale'
-  | 'down'
-  | 'status'
-  | 'close'
-  | 'kill'
-  | 'stop'
-  | 'pause'
-  | 'unpause'
-  | 'restart'
-  | 'disconnect'
-  | 'connect'
-  | 'restore'
-  | 'adopt'
->;
+export interface Runtime {
+  readonly events: EventSource<RuntimeEvents>;
+  readonly logs: RingBuffer<LogEntry>;
+  readonly name: string;
+  build(options?: { signal?: AbortSignal; noCache?: boolean }): Promise<BuiltImage>;
+  /** Starts what the replicas need, then the replicas; resolves when each is ready. */
+  up(): Promise<LabStatus>;
+  scale(replicas: number): Promise<LabStatus>;
+  down(options?: { volumes?: boolean }): Promise<void>;
+  status(): Promise<LabStatus>;
+  /** Takes the replicas that are already running up again (after the engine came back). */
+  adopt(): Promise<LabStatus>;
+  close(): void;
+  kill(target: string): Promise<FaultOutcome>;
+  stop(target: string): Promise<FaultOutcome>;
+  pause(target: string): Promise<FaultOutcome>;
+  unpause(target: string): Promise<FaultOutcome>;
+  restart(target: string): Promise<FaultOutcome>;
+  disconnect(target: string): Promise<FaultOutcome>;
+  connect(target: string): Promise<FaultOutcome>;
+  /** Undoes whatever fault `target` is in (and recreates it if it is gone). */
+  restore(target: string): Promise<{ steps: RestoreStep[]; replica: ReplicaInfo }>;
+}
 
 export type RuntimeKind = 'docker' | 'demo';
+
+export interface BuiltImage {
+  imageId: string;
+  tag: string;
+  durationMs: number;
+}
+
+export interface FaultOutcome {
+  changed: boolean;
+  replica: string;
+}
+
+/** What restore() did, in order. */
+export type RestoreStep = 'unpause' | 'connect' | 'start' | 'recreate';
+
+/** Which replica an event is about. */
+export interface ReplicaRef {
+  /** `backend2`: the name the balancer and the seed's nginx.conf use. */
+  name: string;
+  /** `<lab>-backend2` */
+  container: string;
+  id: string;
+}
+
+export type DownReason = 'exited' | 'paused' | 'disconnected';
+
+/** Everything a runtime reports, one line per event. */
+export interface RuntimeEvents {
+  'build:step': { index: number; total: number; instruction: string };
+  'build:log': { line: string; step?: number };
+  'build:done': { imageId: string; tag: string; steps: number; cachedSteps: number; durationMs: number };
+  'build:failed': {
+    message: string;
+    step?: { index: number; total: number; instruction: string };
+    cancelled: boolean;
+  };
+  /** What the build context sent differs in from the project on disk, and why (shown once). */
+  'build:adapted': {
+    changes: ContextChange[];
+    warnings: string[];
+    substitutes: Array<{ image: string; title: string }>;
+  };
+  /** A lab service (the project's database, ...) is being created; `substitute` names an offline stand-in. */
+  'service:starting': { name: string; container: string; image: string; substitute?: string };
+  /** Healthy, or listening on its port. */
+  'service:ready': { name: string; container: string; host?: string; port?: number };
+  'migrate:start': { command: string; where: string };
+  'migrate:log': { line: string };
+  'migrate:done': { durationMs: number };
+  'migrate:failed': { message: string };
+  'replica:created': ReplicaRef;
+  /** A leftover of an earlier run, running the right image, taken over instead of recreated. */
+  'replica:adopted': ReplicaRef;
+  /** Answered its readiness probe on the published port (re-read after every start). */
+  'replica:ready': ReplicaRef & { host: string; port: number };
+  /** It stopped answering: it exited, was paused, or left the lab network. */
+  'replica:down': ReplicaRef & { reason: DownReason; exitCode?: number };
+  /** Sent before a replica is removed (scale down, down), so the balancer can drain it. */
+  'replica:removing': ReplicaRef & { host: string; port?: number };
+  'replica:removed': ReplicaRef;
+  log: LogEntry;
+  /** Something went wrong in the background (a probe, a log or event stream); the lab goes on. */
+  warning: { message: string };
+}
+
+/** A replica as `status()` reports it. */
+export interface ReplicaInfo {
+  /** `backend2` */
+  name: string;
+  index: number;
+  /** `<lab>-backend2` */
+  container: string;
+  id: string;
+  /** Docker's state: created, running, paused, restarting, exited, dead. */
+  state: string;
+  /** On the lab network. */
+  connected: boolean;
+  host: string;
+  /** The published port right now; undefined while stopped or disconnected. */
+  port: number | undefined;
+  /** Answered the readiness probe since it last (re)started, unpaused or reconnected. */
+  ready: boolean;
+}
+
+export interface LabStatus {
+  lab: string;
+  image: string;
+  imageId: string | undefined;
+  network: string;
+  /** The replica count asked for (by createLab or the last scale). */
+  desired: number;
+  replicas: ReplicaInfo[];
+}
