@@ -6,6 +6,7 @@ import { Emitter } from '../events/emitter';
 import { RingBuffer } from '../logs/ring';
 import type { NetworkProbe } from '../prepare/network-probe';
 import { LabStore } from '../state/lab-store';
+import { MigrationMemory } from '../state/migration-memory';
 import { defaultStateDir } from '../state/state-dir';
 import type { AppSink } from './app-sink';
 import { CommandBus } from './command-bus';
@@ -71,7 +72,9 @@ export class App {
       },
       () => this.#batcher.changed(),
     );
+    const stateDir = options.stateDir === undefined ? defaultStateDir() : options.stateDir;
     this.#lab = new LabController({
+      ...(stateDir !== null ? { migrations: new MigrationMemory(stateDir) } : {}),
       settings: labSettings.parse({ ...DEFAULT_SETTINGS, ...fixed }),
       fixed,
       engine: this.#engine,
@@ -86,7 +89,6 @@ export class App {
         await this.#traffic.stop();
       },
     });
-    const stateDir = options.stateDir === undefined ? defaultStateDir() : options.stateDir;
     this.#lab.persistWith(
       new LabPersistence(
         stateDir === null ? null : new LabStore(stateDir),

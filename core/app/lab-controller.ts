@@ -12,6 +12,7 @@ import { labSettings } from '../api/contract';
 import type { ProxyConfig } from '../balancer/config';
 import { DemoRuntime } from '../demo/demo-runtime';
 import { createLab } from '../docker';
+import type { MigrationRecord } from '../docker/lab-dependencies';
 import type { ExportFormat } from '../export';
 import { DEFAULT_LISTEN } from '../lab/default-config';
 import type { Runtime } from '../lab/runtime';
@@ -38,6 +39,8 @@ export interface LabControllerOptions {
   fixed: Partial<LabSettings>;
   engine: EngineLink;
   probe?: NetworkProbe;
+  /** Where the last migrated database is remembered (none: `migrate` on every start). */
+  migrations?: MigrationRecord;
   sink: AppSink;
   requests: (samples: RequestSample[]) => void;
   metrics: (sample: MetricsSample) => void;
@@ -301,6 +304,7 @@ export class LabController {
       ...(settings.baseImage ? { baseImage: settings.baseImage } : {}),
       ...(settings.readyPath ? { readyPath: settings.readyPath } : {}),
       ...(this.o.probe ? { probe: this.o.probe } : {}),
+      ...(this.o.migrations ? { migrations: this.o.migrations } : {}),
     });
     return { runtime, plan };
   }

@@ -6,6 +6,7 @@ import type { BuildSources } from '../prepare/prepare-build';
 import type { ProjectPlan } from '../project/plan';
 import type { LabEvents } from './lab-events';
 import { migrateIn, migrateOnce } from './lab-migrate';
+import { migrationKey } from './migration-key';
 import type { ContainerLogs } from './logs';
 import type { Replica } from './replica-set';
 import { LabServices, type ServiceToRun } from './services';
@@ -23,6 +24,15 @@ export interface LabDependenciesOptions {
   log: (entry: LogEntry) => void;
   warn: (message: string) => void;
   lastLines: (source: string, count: number) => string[];
+  /** Where the last database migrated is remembered (none: migrate on every start). */
+  migrations?: MigrationRecord;
+}
+
+/** What remembers the last database `migrate` completed against, per lab (core/state's MigrationMemory). */
+export interface MigrationRecord {
+  has(lab: string, key: string): Promise<boolean>;
+  remember(lab: string, key: string): Promise<void>;
+  forget(lab: string): Promise<void>;
 }
 
 /**
@@ -53,9 +63,10 @@ export class LabDependencies {
    * starts, so the replicas come after), then runs the migrations while the replicas start.
    */
   async start(): Promise<void> {
-    await this.#services.up(await this.#servicesToRun());
+    const services = await this.#servicesToRun();
+    await this.#services.up(services);
     this.#migratedIn.clear();
-    this.#migrated = this.#migrateOnce();
+    this.#migrated = this.#migrateOnce(new Map(services.map((s) => [s.plan.name, s.image])));
     // Seen by every probe; the lab reports a failure once, through `migrated`.
     this.#migrated.catch(() => undefined);
   }
@@ -112,9 +123,20 @@ export class LabDependencies {
   }
 
   /** `migrate` once, before any replica joins; nothing when the plan has no migrations to run. */
-  async #migrateOnce(): Promise<void> {
+  async #migrateOnce(serviceImages: ReadonlyMap<string, string>): Promise<void> {
     const django = this.o.plan.django;
     if (this.o.plan.migrate !== 'once' || !django) return;
+    const { lab, migrations } = this.o;
+    const key = migrations
+      ? await migrationKey(this.o.docker, lab, this.o.plan, this.o.image, serviceImages).catch(
+          (error: Error) => {
+            this.o.warn(`cannot tell which database migrate ran against last (${error.message}): migrating`);
+            return null;
+          },
+        )
+      : null;
+    if (key && (await migrations!.has(lab, key))) return this.#alreadyMigrated();
+    await migrations?.forget(lab).catch(() => undefined);
     await migrateOnce({
       docker: this.o.docker,
       lab: this.o.lab,
@@ -125,5 +147,17 @@ export class LabDependencies {
       events: this.o.events,
       log: (line, stream) => this.o.log({ source: 'migrate', stream, time: new Date().toISOString(), line }),
     });
+    if (key) await migrations!.remember(lab, key).catch(() => undefined);
+  }
+
+  /** Said as a migration step, so the panel and the log show why nothing ran. */
+  #alreadyMigrated(): void {
+    const { events } = this.o;
+    const line =
+      'nothing to do: the same image migrated this same database (its volumes unchanged) on an earlier start; `down --volumes` starts afresh';
+    events.emit('migrate:start', { command: 'python manage.py migrate --noinput', where: 'once' });
+    this.o.log({ source: 'migrate', stream: 'stdout', time: new Date().toISOString(), line });
+    events.emit('migrate:log', { line });
+    events.emit('migrate:done', { durationMs: 0 });
   }
 }

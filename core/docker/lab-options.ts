@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { z } from 'zod';
 import type { OfflineImageOptions } from '../images/offline-image';
 import type { NetworkProbe } from '../prepare/network-probe';
+import type { MigrationRecord } from './lab-dependencies';
 import type { ProjectPlan } from '../project/plan';
 import { labName } from './labels';
 import type { ReplicaInfo } from './lab-status';
@@ -54,12 +55,22 @@ export type LabOptions = z.input<typeof settings> & {
   /** Whether registries and indexes answer (default: a short HTTPS request; tests inject one). */
   probe?: NetworkProbe;
   offlineImages?: OfflineImageOptions;
+  /** Remembers the database the last `migrate` completed against (default: none, migrate every start). */
+  migrations?: MigrationRecord;
   /** Awaited after `replica:removing` and before the container goes: let the balancer drain it. */
   beforeRemove?: (replica: ReplicaInfo) => void | Promise<void>;
 };
 
 export function parseLabSettings(options: LabOptions): LabSettings {
-  const { docker: _docker, beforeRemove: _b, plan: _p, probe: _probe, offlineImages: _o, ...rest } = options;
+  const {
+    docker: _docker,
+    beforeRemove: _b,
+    plan: _p,
+    probe: _probe,
+    offlineImages: _o,
+    migrations: _m,
+    ...rest
+  } = options;
   const parsed = settings.safeParse(rest);
   if (!parsed.success) {
     const issues = parsed.error.issues.map(

@@ -133,6 +133,7 @@ export class Lab implements Runtime {
       log: (entry) => this.#log(entry),
       warn: (message) => this.#warn(message),
       lastLines,
+      ...(options.migrations ? { migrations: options.migrations } : {}),
     });
   }
 

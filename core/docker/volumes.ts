@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type Docker from 'dockerode';
 import { LABEL_LAB, labFilter } from './labels';
 import { NotInLabError } from './guard';
 
 export const LABEL_VOLUME = 'upstream-lab.volume';
+/** Set once when the volume is created: which volume this is (its CreatedAt moves with its contents). */
+export const LABEL_VOLUME_ID = 'upstream-lab.volume-id';
 
 /** A compose volume `pgdata` of lab `course` is `course_pgdata` on the engine, as Compose names it. */
 export const labVolumeName = (lab: string, volume: string): string => `${lab}_${volume}`;
@@ -21,7 +24,10 @@ export async function ensureLabVolume(docker: Docker, lab: string, volume: strin
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode !== 404) throw error;
   }
-  await docker.createVolume({ Name: name, Labels: { [LABEL_LAB]: lab, [LABEL_VOLUME]: volume } });
+  await docker.createVolume({
+    Name: name,
+    Labels: { [LABEL_LAB]: lab, [LABEL_VOLUME]: volume, [LABEL_VOLUME_ID]: randomUUID() },
+  });
   return name;
 }
 

@@ -200,6 +200,18 @@ describe.runIf(docker)('real projects run as they are written (real dockerd, no 
     expect(await containersOf(lab)).toEqual([]);
     const volume = labVolumeName(lab, 'pgdata');
     expect((await d.getVolume(volume).inspect()).Name).toBe(volume);
+
+    // Up again, nothing changed: the data is there, and migrate, already done against this very
+    // database by this very image, is not run again.
+    const again = cli(['up', '--project', dir, '--lab', lab, '--listen', `127.0.0.1:${port}`]);
+    await again.waitFor(new RegExp(`listening on http://127\\.0\\.0\\.1:${port}`), 120_000);
+    expect(again.stdout).toMatch(/migrate \| nothing to do: the same image migrated this same database/);
+    expect(again.stdout).not.toMatch(/Applying|No migrations to apply/);
+    const rows = (await (await fetch(`${base}/api/authors/`)).json()) as Array<{ name: string }>;
+    expect(rows.map((r) => r.name)).toContain('Hafez');
+    again.child.kill('SIGINT');
+    expect(await again.exitCode(60_000), again.output).toBe(0);
+
     const down = cli(['down', '--lab', lab, '--volumes']);
     expect(await down.exitCode(60_000), down.output).toBe(0);
     await expect(d.getVolume(volume).inspect()).rejects.toThrow();
