@@ -28,6 +28,7 @@ import { namingReplicas } from '../project/compose-plan';
 import { projectView } from './project-tracker';
 import { availableListen } from './listen-choice';
 import { Emitter } from '../events/emitter';
+import { reportEachOnce } from '../events/listener-error';
 import type { Runtime } from '../lab/runtime';
 import { RingBuffer } from '../logs/ring';
 import { ConfigError, parseAnyNginxConfig } from '../nginx';
@@ -85,6 +86,10 @@ export class App {
   constructor(private readonly options: AppOptions = {}) {
     this.settings = labSettings.parse({ ...DEFAULT_SETTINGS, ...options.settings });
     this.batcher = new EventBatcher(this.events, () => this.view());
+    this.events.onListenerError = reportEachOnce((message, event) => {
+      this.log('lab', message, 'stderr');
+      if (event !== 'notice') this.notice('error', message);
+    });
     const stateDir = options.stateDir === undefined ? defaultStateDir() : options.stateDir;
     this.persistence = new LabPersistence(
       stateDir === null ? null : new LabStore(stateDir),
