@@ -22,6 +22,7 @@ import { RandomFaults } from '../chaos/random-faults';
 import { DemoRuntime } from '../demo/demo-runtime';
 import { SAMPLE_BACKEND } from '../lab/sample';
 import { createLab, Engine, EngineError, findLeftoverLabs, type LeftoverLab } from '../docker';
+import { removeLeftoverLab } from '../docker/leftovers';
 import type { ProjectPlan } from '../project/plan';
 import { loadProject } from './project-loader';
 import { namingReplicas } from '../project/compose-plan';
@@ -82,6 +83,7 @@ export class App {
   private readonly traffic: TrafficControl;
   private readonly chaos: RandomFaults;
   private prometheus: PrometheusMetrics | null = null;
+  private readonly stateDir: string | null;
 
   constructor(private readonly options: AppOptions = {}) {
     this.settings = labSettings.parse({ ...DEFAULT_SETTINGS, ...options.settings });
@@ -90,7 +92,7 @@ export class App {
       this.log('lab', message, 'stderr');
       if (event !== 'notice') this.notice('error', message);
     });
-    const stateDir = options.stateDir === undefined ? defaultStateDir() : options.stateDir;
+    const stateDir = (this.stateDir = options.stateDir === undefined ? defaultStateDir() : options.stateDir);
     this.persistence = new LabPersistence(
       stateDir === null ? null : new LabStore(stateDir),
       () => ({ lab: this.savedLab(), run: this.runSnapshot(false) }),
@@ -200,7 +202,7 @@ export class App {
       if (this.session && this.settings.lab === lab)
         throw new Error(`lab "${lab}" is running: stop it instead`);
       const engine = await this.connectEngine();
-      await createLab({ lab, project: SAMPLE_BACKEND, docker: engine.docker }).down();
+      await removeLeftoverLab(engine.docker, lab, { stateDir: this.stateDir });
       this.log('lab', `removed the leftovers of lab "${lab}"`);
       await this.scanLeftovers();
       return this.view();
@@ -257,7 +259,7 @@ export class App {
       return;
     }
     const running = this.session ? this.settings.lab : null;
-    this.leftovers = (await findLeftoverLabs(engine.docker)).filter((l) => l.lab !== running);
+    this.leftovers = (await findLeftoverLabs(engine.docker, { stateDir: this.stateDir })).filter((l) => l.lab !== running);
     for (const { lab, containers, running: up } of this.leftovers) {
       this.notice(
         'warning',
@@ -374,6 +376,7 @@ export class App {
       project: plan.dir,
       replicas: plan.replicas.length,
       docker: engine.docker,
+      stateDir: this.stateDir,
       plan,
       offline: settings.offline,
       registryMirrors: settings.registryMirrors,

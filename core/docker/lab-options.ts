@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { OfflineImageOptions } from '../images/offline-image';
 import type { NetworkProbe } from '../prepare/network-probe';
 import type { ProjectPlan } from '../project/plan';
+import type { LabOwner } from '../state/lock-owner';
 import { labName } from './labels';
 import type { ReplicaInfo } from './lab-status';
 
@@ -56,10 +57,23 @@ export type LabOptions = z.input<typeof settings> & {
   offlineImages?: OfflineImageOptions;
   /** Awaited after `replica:removing` and before the container goes: let the balancer drain it. */
   beforeRemove?: (replica: ReplicaInfo) => void | Promise<void>;
+  /** Where the lab's lock file goes (locks/<lab>.lock); null or absent: the engine's record only. */
+  stateDir?: string | null;
+  /** Who takes the lab when it is built or started (default: this process). */
+  owner?: LabOwner;
 };
 
 export function parseLabSettings(options: LabOptions): LabSettings {
-  const { docker: _docker, beforeRemove: _b, plan: _p, probe: _probe, offlineImages: _o, ...rest } = options;
+  const {
+    docker: _docker,
+    beforeRemove: _b,
+    plan: _p,
+    probe: _probe,
+    offlineImages: _o,
+    stateDir: _s,
+    owner: _owner,
+    ...rest
+  } = options;
   const parsed = settings.safeParse(rest);
   if (!parsed.success) {
     const issues = parsed.error.issues.map(

@@ -33,6 +33,9 @@ import { ensureLabNetwork, removeLabNetworks } from './network';
 import { ref, ReplicaSet } from './replica-set';
 import { inspectReplica, PUBLISH_HOST, removeReplica } from './replicas';
 import { ensureLabVolume, removeLabVolumes } from './volumes';
+import { claimLab, engineOwner, holderState, removeEngineOwner, type LabClaim } from './ownership';
+import { readLock } from '../state/lock-file';
+import { currentOwner, LabHeldError, sameProcess, type LabOwner } from '../state/lock-owner';
 
 export function createLab(options: LabOptions): Lab {
   return new Lab(options);
@@ -66,11 +69,18 @@ export class Lab {
   #appPort = DEFAULT_APP_PORT;
   #follower: EventFollower | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #stateDir: string | null;
+  readonly #owner: LabOwner;
+  #claim: LabClaim | null = null;
+  /** Another process holds the lab: this object changes and removes nothing of it. */
+  #refused = false;
 
   constructor(options: LabOptions) {
     this.#settings = parseLabSettings(options);
     this.#docker = options.docker;
     this.#beforeRemove = options.beforeRemove;
+    this.#stateDir = options.stateDir ?? null;
+    this.#owner = options.owner ?? currentOwner();
     const s = this.#settings;
     this.#plan = options.plan ?? dockerfilePlan(s.project, s.replicas, s.env ?? {});
     this.#sources = {
@@ -146,6 +156,7 @@ export class Lab {
    */
   build(options: { signal?: AbortSignal; noCache?: boolean } = {}): Promise<BuildResult> {
     return this.#serial(async () => {
+      await this.#claimed();
       const result = await buildLabImage({
         docker: this.#docker,
         lab: this.name,
@@ -170,6 +181,7 @@ export class Lab {
    */
   up(): Promise<LabStatus> {
     return this.#serial(async () => {
+      await this.#claimed();
       const imageId = await this.#prepare();
       await Promise.all(this.#plan.volumes.map((volume) => ensureLabVolume(this.#docker, this.name, volume)));
       // Migrations run while the replicas start; they are probed, and so join, only afterwards —
@@ -198,6 +210,7 @@ export class Lab {
   scale(replicas: number): Promise<LabStatus> {
     const count = replicaCount.parse(replicas);
     return this.#serial(async () => {
+      await this.#claimed();
       this.#desired = count;
       const imageId = await this.#prepare();
       const existing = await listLabContainers(this.#docker, this.name);
@@ -257,10 +270,14 @@ export class Lab {
 
   /**
    * Removes every container and network of the lab; its volumes (the database's data) stay
-   * unless `volumes` is set. Safe to call again.
+   * unless `volumes` is set. Safe to call again. Refused (LabHeldError) while another process
+   * that is alive holds the lab — with `abandonedOnly`, unless that holder is known to be gone;
+   * a no-op on a lab this object was refused.
    */
-  down(options: { volumes?: boolean } = {}): Promise<void> {
+  down(options: { volumes?: boolean; abandonedOnly?: boolean } = {}): Promise<void> {
     return this.#serial(async () => {
+      if (this.#refused) return;
+      if (!this.#claim) await this.#checkNotHeld(options.abandonedOnly ?? false);
       this.#stopFollowing();
       for (const c of await listLabContainers(this.#docker, this.name)) await this.#remove(c, undefined);
       this.#replicas.clear();
@@ -268,6 +285,9 @@ export class Lab {
       await this.#removeOthers();
       await removeLabNetworks(this.#docker, this.name);
       if (options.volumes) await removeLabVolumes(this.#docker, this.name);
+      if (this.#claim) await this.#claim.release();
+      else await removeEngineOwner(this.#docker, this.name);
+      this.#claim = null;
     });
   }
 
@@ -303,6 +323,7 @@ export class Lab {
    */
   adopt(): Promise<LabStatus> {
     return this.#serial(async () => {
+      await this.#claimed();
       this.#stopFollowing();
       await this.#startEvents();
       const present = await listLabContainers(this.#docker, this.name);
@@ -319,6 +340,37 @@ export class Lab {
   }
 
   // --- internals -----------------------------------------------------------------------------
+
+  /** Takes the lab for its owner before the first change; refused when another process holds it. */
+  async #claimed(): Promise<void> {
+    if (this.#claim) return;
+    if (this.#refused) throw await this.#heldError();
+    try {
+      this.#claim = await claimLab({
+        docker: this.#docker,
+        lab: this.name,
+        owner: this.#owner,
+        stateDir: this.#stateDir,
+      });
+    } catch (error) {
+      if (error instanceof LabHeldError) this.#refused = true;
+      throw error;
+    }
+  }
+
+  async #heldError(): Promise<Error> {
+    const held = await engineOwner(this.#docker, this.name);
+    return held ? new LabHeldError(this.name, held) : new Error(`lab "${this.name}" is held by another process`);
+  }
+
+  /** For a down without a claim (the CLI's, a leftover's): refused while the holder runs. */
+  async #checkNotHeld(abandonedOnly: boolean): Promise<void> {
+    const held = await engineOwner(this.#docker, this.name);
+    if (!held || sameProcess(held, this.#owner)) return;
+    const lock = this.#stateDir ? await readLock(this.#stateDir, this.name) : null;
+    const state = holderState(held, lock);
+    if (state === 'alive' || (abandonedOnly && state === 'unknown')) throw new LabHeldError(this.name, held);
+  }
 
   #serial<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(task, task);
