@@ -84,6 +84,8 @@ export const BACKEND_STATES = [
   'paused',
   'disconnected',
   'exited',
+  /** Its container was removed behind the lab's back: Restore recreates it. */
+  'removed',
 ] as const;
 export type BackendState = (typeof BACKEND_STATES)[number];
 

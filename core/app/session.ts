@@ -278,15 +278,17 @@ export class LabSession {
     on('replica:down', ({ name, container, reason, exitCode }) => {
       const asked = this.requested.get(name);
       const fault: BackendState =
-        reason === 'paused'
-          ? 'paused'
-          : reason === 'disconnected'
-            ? 'disconnected'
-            : asked === 'stop'
-              ? 'stopped'
-              : asked === 'kill' || exitCode === 137
-                ? 'killed'
-                : 'exited';
+        reason === 'removed'
+          ? 'removed'
+          : reason === 'paused'
+            ? 'paused'
+            : reason === 'disconnected'
+              ? 'disconnected'
+              : asked === 'stop'
+                ? 'stopped'
+                : asked === 'kill' || exitCode === 137
+                  ? 'killed'
+                  : 'exited';
       this.setReplica(
         name,
         { container, ready: false, fault },

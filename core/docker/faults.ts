@@ -4,7 +4,8 @@ import { inspectReplica } from './replicas';
 
 export type Fault = 'kill' | 'stop' | 'pause' | 'unpause' | 'restart' | 'disconnect' | 'connect';
 
-export type RestoreStep = 'unpause' | 'connect' | 'start';
+/** `recreate`: the container was removed behind the lab's back and is made again. */
+export type RestoreStep = 'unpause' | 'connect' | 'start' | 'recreate';
 
 export class FaultError extends Error {
   override name = 'FaultError';

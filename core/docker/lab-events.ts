@@ -11,7 +11,8 @@ export interface ReplicaRef {
   id: string;
 }
 
-export type DownReason = 'exited' | 'paused' | 'disconnected';
+/** `removed`: its container was removed by someone else (`docker rm -f`); Restore recreates it. */
+export type DownReason = 'exited' | 'paused' | 'disconnected' | 'removed';
 
 /** Everything a lab reports, one line per event. */
 export interface LabEvents {

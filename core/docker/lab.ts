@@ -10,9 +10,10 @@ import { Emitter } from '../events/emitter';
 import { EventFollower } from './events';
 import { applyFault, restoreReplica } from './faults';
 import type { Fault, RestoreStep } from './faults';
-import { listLabContainers, resolveLabContainer } from './guard';
+import { listLabContainers, NotInLabError, resolveLabContainer } from './guard';
 import type { LabContainer } from './guard';
 import {
+  backendIndex,
   containerName,
   DEFAULT_APP_PORT,
   defaultImageTag,
@@ -252,7 +253,14 @@ export class Lab {
 
   /** Undoes any fault (unpause, reconnect, start) and waits until the replica is ready again. */
   async restore(target: string): Promise<{ steps: RestoreStep[]; replica: ReplicaInfo }> {
-    const c = await resolveLabContainer(this.#docker, this.name, target);
+    const c = await resolveLabContainer(this.#docker, this.name, target).catch((error: unknown) =>
+      this.#recreate(target, error),
+    );
+    if (c === 'recreated') {
+      const replica = (await this.status()).replicas.find((r) => r.name === target || r.container === target);
+      if (!replica) throw new Error(`${target} was recreated but is not there`);
+      return { steps: ['recreate'], replica };
+    }
     const steps = await restoreReplica(this.#docker, c, {
       network: this.network,
       stopTimeoutSec: this.#settings.stopTimeoutSec,
@@ -341,6 +349,20 @@ export class Lab {
 
   // --- internals -----------------------------------------------------------------------------
 
+  /**
+   * Restore of a replica whose container is gone (removed behind the lab's back): one of the
+   * lab's numbers is made again, and waited for until ready. Anything else: `error` as it was.
+   */
+  async #recreate(target: string, error: unknown): Promise<'recreated'> {
+    const index = backendIndex(this.name, target);
+    if (!(error instanceof NotInLabError) || index === undefined || index > this.#desired) throw error;
+    await this.#serial(async () => {
+      await this.#claimed();
+      await this.#converge(await this.#prepare());
+    });
+    return 'recreated';
+  }
+
   /** Takes the lab for its owner before the first change; refused when another process holds it. */
   async #claimed(): Promise<void> {
     if (this.#claim) return;
@@ -360,7 +382,9 @@ export class Lab {
 
   async #heldError(): Promise<Error> {
     const held = await engineOwner(this.#docker, this.name);
-    return held ? new LabHeldError(this.name, held) : new Error(`lab "${this.name}" is held by another process`);
+    return held
+      ? new LabHeldError(this.name, held)
+      : new Error(`lab "${this.name}" is held by another process`);
   }
 
   /** For a down without a claim (the CLI's, a leftover's): refused while the holder runs. */
