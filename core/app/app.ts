@@ -259,7 +259,9 @@ export class App {
       return;
     }
     const running = this.session ? this.settings.lab : null;
-    this.leftovers = (await findLeftoverLabs(engine.docker, { stateDir: this.stateDir })).filter((l) => l.lab !== running);
+    this.leftovers = (await findLeftoverLabs(engine.docker, { stateDir: this.stateDir })).filter(
+      (l) => l.lab !== running,
+    );
     for (const { lab, containers, running: up } of this.leftovers) {
       this.notice(
         'warning',

@@ -48,7 +48,8 @@ export class RecordBatcher {
     if (this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
-    for (const listener of [...this.listeners]) callListener(listener, batch, 'records', this.onListenerError);
+    for (const listener of [...this.listeners])
+      callListener(listener, batch, 'records', this.onListenerError);
   };
 
   close(): void {

@@ -30,7 +30,10 @@ export interface LeftoverOptions {
  * ended, its heartbeat stopped, or none was recorded. A lab another process is running is not a
  * leftover, nor is one whose owner runs on another machine and cannot be checked.
  */
-export async function findLeftoverLabs(docker: Docker, options: LeftoverOptions = {}): Promise<LeftoverLab[]> {
+export async function findLeftoverLabs(
+  docker: Docker,
+  options: LeftoverOptions = {},
+): Promise<LeftoverLab[]> {
   const [list, networks, owners] = await Promise.all([
     docker.listContainers({ all: true, filters: { label: [LABEL_LAB] } }),
     docker.listNetworks({ filters: { label: [LABEL_LAB] } }),
@@ -72,7 +75,11 @@ async function ownerGone(lab: string, owner: LabOwner, stateDir: string | null):
  * Removes a leftover lab's containers and networks (its volumes stay), after checking again that
  * its owner is gone: LabHeldError when another process holds it.
  */
-export async function removeLeftoverLab(docker: Docker, lab: string, options: LeftoverOptions = {}): Promise<void> {
+export async function removeLeftoverLab(
+  docker: Docker,
+  lab: string,
+  options: LeftoverOptions = {},
+): Promise<void> {
   const owner = await engineOwner(docker, lab);
   const stateDir = options.stateDir ?? null;
   if (owner && !(await ownerGone(lab, owner, stateDir))) throw new LabHeldError(lab, owner);

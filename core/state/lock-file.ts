@@ -52,7 +52,8 @@ export class LabLock {
       }
       const held = await readLock(stateDir, lab);
       if (held && sameProcess(held.owner, owner)) return new LabLock(path, owner).#beat();
-      if (held && ownerState(held.owner, held.heartbeatAt) !== 'gone') throw new LabHeldError(lab, held.owner);
+      if (held && ownerState(held.owner, held.heartbeatAt) !== 'gone')
+        throw new LabHeldError(lab, held.owner);
       // A lock its owner left behind (a crash, a closed terminal): taken over.
       await unlink(path).catch(() => undefined);
     }

@@ -43,7 +43,11 @@ export const sameProcess = (a: LabOwner, b: LabOwner): boolean =>
  * for a process on another machine with no heartbeat to read (the engine is shared; it counts as
  * alive, as nothing of another person's is removed on a guess).
  */
-export function ownerState(owner: LabOwner, heartbeatAt?: number, now = Date.now()): 'alive' | 'gone' | 'unknown' {
+export function ownerState(
+  owner: LabOwner,
+  heartbeatAt?: number,
+  now = Date.now(),
+): 'alive' | 'gone' | 'unknown' {
   if (heartbeatAt !== undefined && now - heartbeatAt > STALE_AFTER_MS) return 'gone';
   const me = currentOwner();
   if (owner.host !== me.host) return heartbeatAt !== undefined ? 'alive' : 'unknown';

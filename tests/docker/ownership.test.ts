@@ -37,7 +37,8 @@ describe.runIf(docker)('a running lab has an owner (real dockerd)', () => {
     return dir;
   };
   afterAll(async () => {
-    for (const p of children) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    for (const p of children)
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     for (const lab of labs) {
       await cleanupLab(lab, [defaultImageTag(lab)]);
       await testDocker()
@@ -100,7 +101,9 @@ describe.runIf(docker)('a running lab has an owner (real dockerd)', () => {
       const view = await app.call('leftovers.scan', {});
       expect(view.leftovers.map((l) => l.lab)).not.toContain(lab);
       const refused = await app.call('leftovers.remove', { lab }).catch((e: Error) => e);
-      expect((refused as Error).message).toMatch(new RegExp(`lab "${lab}" is in use by pid ${other.owner.pid}`));
+      expect((refused as Error).message).toMatch(
+        new RegExp(`lab "${lab}" is in use by pid ${other.owner.pid}`),
+      );
       expect(await containersOf(lab)).toEqual([`${lab}-backend1`]);
       const adopt = await app.call('leftovers.adopt', { lab });
       // Adopting is starting it: refused as well, and nothing of it is removed.
@@ -112,7 +115,10 @@ describe.runIf(docker)('a running lab has an owner (real dockerd)', () => {
       // Its process ends: now it is a leftover, and Remove takes it away.
       await other.stop();
       const after = await app.call('leftovers.scan', {});
-      expect(after.leftovers.find((l) => l.lab === lab)).toMatchObject({ containers: 1, networks: [`${lab}-net`] });
+      expect(after.leftovers.find((l) => l.lab === lab)).toMatchObject({
+        containers: 1,
+        networks: [`${lab}-net`],
+      });
       await app.call('leftovers.remove', { lab });
       expect(await containersOf(lab)).toEqual([]);
       await app.close();

@@ -27,7 +27,9 @@ describe('a lab lock in the state folder', () => {
       const refused = await LabLock.acquire(dir, 'busy', currentOwner()).catch((e: Error) => e);
       expect(refused).toBeInstanceOf(LabHeldError);
       expect((refused as Error).message).toMatch(
-        new RegExp(`lab "busy" is in use by pid ${other.owner.pid} on host \\S+ since \\d\\d:\\d\\d:\\d\\d.*another --lab`),
+        new RegExp(
+          `lab "busy" is in use by pid ${other.owner.pid} on host \\S+ since \\d\\d:\\d\\d:\\d\\d.*another --lab`,
+        ),
       );
       // Refused means untouched.
       expect((await readLock(dir, 'busy'))?.owner.pid).toBe(other.owner.pid);

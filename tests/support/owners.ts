@@ -9,7 +9,11 @@ export async function goneOwner(): Promise<LabOwner> {
 }
 
 /** An owner whose process is alive until `stop()`: another process on this machine. */
-export async function liveOwner(): Promise<{ owner: LabOwner; child: ChildProcess; stop: () => Promise<void> }> {
+export async function liveOwner(): Promise<{
+  owner: LabOwner;
+  child: ChildProcess;
+  stop: () => Promise<void>;
+}> {
   const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
   await new Promise((resolve) => child.once('spawn', resolve));
   const exited = new Promise((resolve) => child.once('exit', resolve));
