@@ -84,6 +84,8 @@ export const BACKEND_STATES = [
   'paused',
   'disconnected',
   'exited',
+  /** Its container was removed behind the lab's back: Restore recreates it. */
+  'removed',
 ] as const;
 export type BackendState = (typeof BACKEND_STATES)[number];
 
@@ -169,6 +171,17 @@ export interface ProjectView {
   };
 }
 
+/** A lab an ended run left behind: what Remove takes away (containers, networks) and keeps (volumes). */
+export interface LeftoverView {
+  lab: string;
+  containers: number;
+  running: number;
+  networks: string[];
+  volumes: string[];
+  /** The run that left it (`pid 41 on host vm since 10:02:03`), when recorded. */
+  owner: string | null;
+}
+
 export interface LabView {
   state: (typeof LAB_STATES)[number];
   error: string | null;
@@ -181,8 +194,8 @@ export interface LabView {
   build: BuildView;
   traffic: TrafficView;
   chaos: ChaosView;
-  /** Labs whose containers an earlier run left on the engine: adopt or remove them. */
-  leftovers: Array<{ lab: string; containers: number; running: number }>;
+  /** Labs whose containers a run that is gone left on the engine: adopt or remove them. */
+  leftovers: LeftoverView[];
   /** The project as the lab runs it (null before the first start). */
   project: ProjectView | null;
 }

@@ -3,6 +3,7 @@ import { labSettings } from '../api/contract';
 import { RandomFaults } from '../chaos/random-faults';
 import { Engine } from '../docker';
 import { Emitter } from '../events/emitter';
+import { reportEachOnce } from '../events/listener-error';
 import { RingBuffer } from '../logs/ring';
 import type { NetworkProbe } from '../prepare/network-probe';
 import { LabStore } from '../state/lab-store';
@@ -58,6 +59,10 @@ export class App {
   constructor(options: AppOptions = {}) {
     const fixed = options.settings ?? {};
     this.#batcher = new EventBatcher(this.events, () => this.view());
+    this.events.onListenerError = reportEachOnce((message, event) => {
+      this.log('lab', message, 'stderr');
+      if (event !== 'notice') this.events.emit('notice', { level: 'error', message });
+    });
     this.#sink = {
       log: (source, text, stream, time) => this.log(source, text, stream, time),
       notice: (level, message) => this.events.emit('notice', { level, message }),
@@ -74,6 +79,7 @@ export class App {
     );
     const stateDir = options.stateDir === undefined ? defaultStateDir() : options.stateDir;
     this.#lab = new LabController({
+      stateDir,
       ...(stateDir !== null ? { migrations: new MigrationMemory(stateDir) } : {}),
       settings: labSettings.parse({ ...DEFAULT_SETTINGS, ...fixed }),
       fixed,
@@ -96,7 +102,7 @@ export class App {
         (message) => this.#sink.notice('warning', message),
       ),
     );
-    this.#leftovers = new Leftovers(this.#engine, this.#sink);
+    this.#leftovers = new Leftovers(this.#engine, this.#sink, stateDir);
     const table: CommandTable = {
       'lab.get': { query: true, handle: async () => this.view() },
       'logs.backlog': { query: true, handle: async ({ limit }) => this.#logs.toArray().slice(-limit) },

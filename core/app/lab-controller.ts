@@ -39,6 +39,8 @@ export interface LabControllerOptions {
   fixed: Partial<LabSettings>;
   engine: EngineLink;
   probe?: NetworkProbe;
+  /** Where lock files go (locks/<lab>.lock); null: the engine's owner record only. */
+  stateDir: string | null;
   /** Where the last migrated database is remembered (none: `migrate` on every start). */
   migrations?: MigrationRecord;
   sink: AppSink;
@@ -296,6 +298,7 @@ export class LabController {
       project: plan.dir,
       replicas: plan.replicas.length,
       docker: engine.docker,
+      stateDir: this.o.stateDir,
       plan,
       offline: settings.offline,
       registryMirrors: settings.registryMirrors,

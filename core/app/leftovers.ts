@@ -1,15 +1,17 @@
-import { createLab, findLeftoverLabs, type LeftoverLab } from '../docker';
-import { SAMPLE_BACKEND } from '../lab/sample';
+import { findLeftoverLabs, type LeftoverLab } from '../docker';
+import { removeLeftoverLab } from '../docker/leftovers';
 import type { AppSink } from './app-sink';
 import type { EngineLink } from './engine-link';
 
-/** Labs an earlier run left on the engine (found by label), other than the one running here. */
+/** Labs an earlier run left on the engine (found by label) whose owner is gone, other than the one running here. */
 export class Leftovers {
   #list: LeftoverLab[] = [];
 
   constructor(
     private readonly engine: EngineLink,
     private readonly sink: AppSink,
+    /** Where the labs' lock files are (null: the engine's owner record alone). */
+    private readonly stateDir: string | null,
   ) {}
 
   get list(): LeftoverLab[] {
@@ -20,7 +22,9 @@ export class Leftovers {
   async scan(running: string | null): Promise<void> {
     try {
       const engine = await this.engine.connect();
-      this.#list = (await findLeftoverLabs(engine.docker)).filter((l) => l.lab !== running);
+      this.#list = (await findLeftoverLabs(engine.docker, { stateDir: this.stateDir })).filter(
+        (l) => l.lab !== running,
+      );
     } catch {
       this.#list = [];
       this.sink.changed();
@@ -43,7 +47,7 @@ export class Leftovers {
   async remove(lab: string, running: string | null): Promise<void> {
     if (lab === running) throw new Error(`lab "${lab}" is running: stop it instead`);
     const engine = await this.engine.connect();
-    await createLab({ lab, project: SAMPLE_BACKEND, docker: engine.docker }).down();
+    await removeLeftoverLab(engine.docker, lab, { stateDir: this.stateDir });
     this.sink.log('lab', `removed the leftovers of lab "${lab}"`);
     await this.scan(running);
   }

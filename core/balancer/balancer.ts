@@ -53,7 +53,9 @@ export class Balancer {
     options: BalancerOptions = {},
   ) {
     this.resolve = options.resolve ?? resolveWithDns;
-    this.records = new RecordBatcher(options.recordIntervalMs);
+    this.records = new RecordBatcher(options.recordIntervalMs, undefined, (error, event) =>
+      this.events.onListenerError(error, event),
+    );
   }
 
   /** Resolves the upstream servers, then listens where the server blocks say. */

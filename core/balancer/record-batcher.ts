@@ -1,3 +1,4 @@
+import { callListener, printListenerErrorOnce, type ListenerErrorHandler } from '../events/listener-error';
 import type { RequestRecord } from './record';
 
 export type RecordListener = (batch: readonly RequestRecord[]) => void;
@@ -16,6 +17,8 @@ export class RecordBatcher {
   constructor(
     private readonly intervalMs = 100,
     private readonly maxBuffered = 50_000,
+    /** A subscriber's error is reported here, never thrown out of the timer. */
+    private readonly onListenerError: ListenerErrorHandler = printListenerErrorOnce,
   ) {}
 
   get wanted(): boolean {
@@ -45,15 +48,8 @@ export class RecordBatcher {
     if (this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
-    for (const listener of this.listeners) {
-      try {
-        listener(batch);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    for (const listener of [...this.listeners])
+      callListener(listener, batch, 'records', this.onListenerError);
   };
 
   close(): void {

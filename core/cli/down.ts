@@ -3,7 +3,9 @@ import type Docker from 'dockerode';
 import { createLab } from '../docker';
 import { LABEL_LAB, labFilter } from '../docker/labels';
 import { listLabVolumes } from '../docker/volumes';
+import { LabHeldError } from '../state/lock-owner';
 import { connectOrExplain } from './engine';
+import { CliError } from './errors';
 import { labOption } from './lab-options';
 
 export function registerDown(program: Command): void {
@@ -17,7 +19,10 @@ export function registerDown(program: Command): void {
     const lab = createLab({ lab: options.lab, project: '.', docker: engine.docker });
     const containers = await countLabContainers(engine.docker, options.lab);
     const volumes = await listLabVolumes(engine.docker, options.lab);
-    await lab.down({ volumes: options.volumes ?? false });
+    await lab.down({ volumes: options.volumes ?? false }).catch((error: unknown) => {
+      engine.close();
+      throw error instanceof LabHeldError ? new CliError(error.message) : error;
+    });
     lab.close();
     engine.close();
     const kept = options.volumes

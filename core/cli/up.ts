@@ -7,7 +7,7 @@ import type { DashboardServer } from '../server/dashboard-server';
 import { parseListen } from '../lab/default-config';
 import { CliError } from './errors';
 import { labOption, positiveInt } from './lab-options';
-import { untilSignal } from './signals';
+import { installLastResort, untilSignal } from './signals';
 
 interface UpOptions {
   project?: string;
@@ -130,12 +130,14 @@ async function up(options: UpOptions): Promise<void> {
     },
   });
   let dashboard: DashboardServer | null = null;
-  // Ctrl-C at any point, even mid-build, removes what was started.
+  // Ctrl-C (or the terminal closing) at any point, even mid-build, removes what was started.
   const stopped = untilSignal();
   const shutdown = async (): Promise<void> => {
     await dashboard?.close();
     await app.close();
   };
+  // An error nothing caught still removes the lab's containers before the process ends.
+  installLastResort({ cleanup: shutdown });
   try {
     if (options.config) await importConfig(app, options.config, options.replicas);
     app.events.on('logs', (lines) => {

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { packEntries, type ContextEntry } from '../prepare/adapted-context';
+import { callListener, printListenerErrorOnce, type ListenerErrorHandler } from '../events/listener-error';
 import { buildContextStream } from './build-context';
 import { BuildProgress } from './build-progress';
 import type { BuildMessage, BuildStep, BuildUpdate } from './build-progress';
@@ -22,6 +23,8 @@ export interface BuildOptions {
   target?: string;
   signal?: AbortSignal;
   onUpdate?: (update: BuildUpdate) => void;
+  /** Where an error thrown by onUpdate is reported (default: printed once); the build goes on. */
+  onListenerError?: ListenerErrorHandler;
 }
 
 export interface BuildResult {
@@ -64,16 +67,11 @@ export async function buildImage(docker: Docker, options: BuildOptions): Promise
     : await buildContextStream(options.context, dockerfile);
   const progress = new BuildProgress();
   const notify = (updates: BuildUpdate[]) => {
-    for (const update of updates) {
-      try {
-        options.onUpdate?.(update);
-      } catch (error) {
-        // Never from inside the stream's data handler: the build must keep being read.
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    // Never thrown from inside the stream's data handler: the build must keep being read.
+    const onUpdate = options.onUpdate;
+    if (!onUpdate) return;
+    for (const update of updates)
+      callListener(onUpdate, update, 'build', options.onListenerError ?? printListenerErrorOnce);
   };
   const cancelled = () =>
     new BuildError(`build cancelled${where(progress.current)}`, progress.current, progress.log, true);

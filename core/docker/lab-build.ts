@@ -73,6 +73,7 @@ async function build(o: LabBuildOptions): Promise<BuildResult> {
     ...(o.image.target ? { target: o.image.target } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.noCache ? { noCache: true } : {}),
+    onListenerError: (error, event) => o.events.onListenerError(error, event),
     onUpdate: (update) => {
       if (update.kind === 'step') {
         const { index, total, instruction } = update.step;

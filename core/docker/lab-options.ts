@@ -4,6 +4,7 @@ import type { OfflineImageOptions } from '../images/offline-image';
 import type { NetworkProbe } from '../prepare/network-probe';
 import type { MigrationRecord } from './lab-dependencies';
 import type { ProjectPlan } from '../project/plan';
+import type { LabOwner } from '../state/lock-owner';
 import { labName } from './labels';
 import type { ReplicaInfo } from './lab-status';
 
@@ -59,6 +60,10 @@ export type LabOptions = z.input<typeof settings> & {
   migrations?: MigrationRecord;
   /** Awaited after `replica:removing` and before the container goes: let the balancer drain it. */
   beforeRemove?: (replica: ReplicaInfo) => void | Promise<void>;
+  /** Where the lab's lock file goes (locks/<lab>.lock); null or absent: the engine's record only. */
+  stateDir?: string | null;
+  /** Who takes the lab when it is built or started (default: this process). */
+  owner?: LabOwner;
 };
 
 export function parseLabSettings(options: LabOptions): LabSettings {
@@ -69,6 +74,8 @@ export function parseLabSettings(options: LabOptions): LabSettings {
     probe: _probe,
     offlineImages: _o,
     migrations: _m,
+    stateDir: _s,
+    owner: _owner,
     ...rest
   } = options;
   const parsed = settings.safeParse(rest);

@@ -11,9 +11,10 @@ import type { Runtime } from '../lab/runtime';
 import { EventFollower } from './events';
 import { applyFault, restoreReplica } from './faults';
 import type { Fault, RestoreStep } from './faults';
-import { listLabContainers, resolveLabContainer } from './guard';
+import { listLabContainers, NotInLabError, resolveLabContainer } from './guard';
 import type { LabContainer } from './guard';
 import {
+  backendIndex,
   containerName,
   DEFAULT_APP_PORT,
   defaultImageTag,
@@ -34,6 +35,9 @@ import { ensureLabNetwork, removeLabNetworks } from './network';
 import { ref, ReplicaSet } from './replica-set';
 import { inspectReplica, PUBLISH_HOST, removeReplica } from './replicas';
 import { ensureLabVolume, removeLabVolumes } from './volumes';
+import { claimLab, engineOwner, holderState, removeEngineOwner, type LabClaim } from './ownership';
+import { readLock } from '../state/lock-file';
+import { currentOwner, LabHeldError, sameProcess, type LabOwner } from '../state/lock-owner';
 
 export function createLab(options: LabOptions): Lab {
   return new Lab(options);
@@ -67,11 +71,18 @@ export class Lab implements Runtime {
   #appPort = DEFAULT_APP_PORT;
   #follower: EventFollower | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #stateDir: string | null;
+  readonly #owner: LabOwner;
+  #claim: LabClaim | null = null;
+  /** Another process holds the lab: this object changes and removes nothing of it. */
+  #refused = false;
 
   constructor(options: LabOptions) {
     this.#settings = parseLabSettings(options);
     this.#docker = options.docker;
     this.#beforeRemove = options.beforeRemove;
+    this.#stateDir = options.stateDir ?? null;
+    this.#owner = options.owner ?? currentOwner();
     const s = this.#settings;
     this.#plan = options.plan ?? dockerfilePlan(s.project, s.replicas, s.env ?? {});
     this.#sources = {
@@ -148,6 +159,7 @@ export class Lab implements Runtime {
    */
   build(options: { signal?: AbortSignal; noCache?: boolean } = {}): Promise<BuildResult> {
     return this.#serial(async () => {
+      await this.#claimed();
       const result = await buildLabImage({
         docker: this.#docker,
         lab: this.name,
@@ -172,6 +184,7 @@ export class Lab implements Runtime {
    */
   up(): Promise<LabStatus> {
     return this.#serial(async () => {
+      await this.#claimed();
       const imageId = await this.#prepare();
       await Promise.all(this.#plan.volumes.map((volume) => ensureLabVolume(this.#docker, this.name, volume)));
       // Migrations run while the replicas start; they are probed, and so join, only afterwards —
@@ -200,6 +213,7 @@ export class Lab implements Runtime {
   scale(replicas: number): Promise<LabStatus> {
     const count = replicaCount.parse(replicas);
     return this.#serial(async () => {
+      await this.#claimed();
       this.#desired = count;
       const imageId = await this.#prepare();
       const existing = await listLabContainers(this.#docker, this.name);
@@ -241,7 +255,14 @@ export class Lab implements Runtime {
 
   /** Undoes any fault (unpause, reconnect, start) and waits until the replica is ready again. */
   async restore(target: string): Promise<{ steps: RestoreStep[]; replica: ReplicaInfo }> {
-    const c = await resolveLabContainer(this.#docker, this.name, target);
+    const c = await resolveLabContainer(this.#docker, this.name, target).catch((error: unknown) =>
+      this.#recreate(target, error),
+    );
+    if (c === 'recreated') {
+      const replica = (await this.status()).replicas.find((r) => r.name === target || r.container === target);
+      if (!replica) throw new Error(`${target} was recreated but is not there`);
+      return { steps: ['recreate'], replica };
+    }
     const steps = await restoreReplica(this.#docker, c, {
       network: this.network,
       stopTimeoutSec: this.#settings.stopTimeoutSec,
@@ -259,10 +280,14 @@ export class Lab implements Runtime {
 
   /**
    * Removes every container and network of the lab; its volumes (the database's data) stay
-   * unless `volumes` is set. Safe to call again.
+   * unless `volumes` is set. Safe to call again. Refused (LabHeldError) while another process
+   * that is alive holds the lab — with `abandonedOnly`, unless that holder is known to be gone;
+   * a no-op on a lab this object was refused.
    */
-  down(options: { volumes?: boolean } = {}): Promise<void> {
+  down(options: { volumes?: boolean; abandonedOnly?: boolean } = {}): Promise<void> {
     return this.#serial(async () => {
+      if (this.#refused) return;
+      if (!this.#claim) await this.#checkNotHeld(options.abandonedOnly ?? false);
       this.#stopFollowing();
       for (const c of await listLabContainers(this.#docker, this.name)) await this.#remove(c, undefined);
       this.#replicas.clear();
@@ -270,6 +295,9 @@ export class Lab implements Runtime {
       await this.#removeOthers();
       await removeLabNetworks(this.#docker, this.name);
       if (options.volumes) await removeLabVolumes(this.#docker, this.name);
+      if (this.#claim) await this.#claim.release();
+      else await removeEngineOwner(this.#docker, this.name);
+      this.#claim = null;
     });
   }
 
@@ -305,6 +333,7 @@ export class Lab implements Runtime {
    */
   adopt(): Promise<LabStatus> {
     return this.#serial(async () => {
+      await this.#claimed();
       this.#stopFollowing();
       await this.#startEvents();
       const present = await listLabContainers(this.#docker, this.name);
@@ -321,6 +350,53 @@ export class Lab implements Runtime {
   }
 
   // --- internals -----------------------------------------------------------------------------
+
+  /**
+   * Restore of a replica whose container is gone (removed behind the lab's back): one of the
+   * lab's numbers is made again, and waited for until ready. Anything else: `error` as it was.
+   */
+  async #recreate(target: string, error: unknown): Promise<'recreated'> {
+    const index = backendIndex(this.name, target);
+    if (!(error instanceof NotInLabError) || index === undefined || index > this.#desired) throw error;
+    await this.#serial(async () => {
+      await this.#claimed();
+      await this.#converge(await this.#prepare());
+    });
+    return 'recreated';
+  }
+
+  /** Takes the lab for its owner before the first change; refused when another process holds it. */
+  async #claimed(): Promise<void> {
+    if (this.#claim) return;
+    if (this.#refused) throw await this.#heldError();
+    try {
+      this.#claim = await claimLab({
+        docker: this.#docker,
+        lab: this.name,
+        owner: this.#owner,
+        stateDir: this.#stateDir,
+      });
+    } catch (error) {
+      if (error instanceof LabHeldError) this.#refused = true;
+      throw error;
+    }
+  }
+
+  async #heldError(): Promise<Error> {
+    const held = await engineOwner(this.#docker, this.name);
+    return held
+      ? new LabHeldError(this.name, held)
+      : new Error(`lab "${this.name}" is held by another process`);
+  }
+
+  /** For a down without a claim (the CLI's, a leftover's): refused while the holder runs. */
+  async #checkNotHeld(abandonedOnly: boolean): Promise<void> {
+    const held = await engineOwner(this.#docker, this.name);
+    if (!held || sameProcess(held, this.#owner)) return;
+    const lock = this.#stateDir ? await readLock(this.#stateDir, this.name) : null;
+    const state = holderState(held, lock);
+    if (state === 'alive' || (abandonedOnly && state === 'unknown')) throw new LabHeldError(this.name, held);
+  }
 
   #serial<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(task, task);

@@ -224,6 +224,8 @@ export class ReplicaSet {
         break;
       case 'destroy':
         this.forget(replica);
+        // Not by us (`docker rm -f`): it is gone, not merely killed.
+        if (!replica.removing) this.o.events.emit('replica:down', { ...ref(replica), reason: 'removed' });
         break;
       default:
         break;

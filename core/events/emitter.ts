@@ -1,12 +1,16 @@
+import { callListener, printListenerErrorOnce, type ListenerErrorHandler } from './listener-error';
+
 /**
  * A small typed event emitter. Unlike Node's EventEmitter, an event named `error` is not special
- * (no crash when nobody listens), and a throwing listener does not stop the others: its error is
- * rethrown on a microtask, as EventTarget reports listener errors.
+ * (no crash when nobody listens), and a throwing listener does not stop the others: its error goes
+ * to `onListenerError` and is never rethrown (rethrown, it would end the process).
  */
 export type Listener<T> = (payload: T) => void;
 
 export class Emitter<Events extends object> {
   readonly #listeners = new Map<keyof Events, Set<Listener<never>>>();
+  /** Where a listener's error is reported (the App turns it into a notice and a log line). */
+  onListenerError: ListenerErrorHandler = printListenerErrorOnce;
 
   /** Subscribes; returns the function that unsubscribes. */
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
@@ -31,15 +35,8 @@ export class Emitter<Events extends object> {
   emit<K extends keyof Events>(event: K, payload: Events[K]): void {
     const set = this.#listeners.get(event);
     if (!set) return;
-    for (const listener of [...set]) {
-      try {
-        (listener as Listener<Events[K]>)(payload);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    for (const listener of [...set])
+      callListener(listener as Listener<Events[K]>, payload, String(event), this.onListenerError);
   }
 
   /** Resolves with the first payload of `event` that matches, or rejects after `timeoutMs`. */

@@ -8,7 +8,7 @@ type Phase =
   | { kind: 'ready' }
   | {
       kind: 'down';
-      fault: Extract<BackendState, 'killed' | 'stopped' | 'paused' | 'disconnected' | 'exited'>;
+      fault: Extract<BackendState, 'killed' | 'stopped' | 'paused' | 'disconnected' | 'exited' | 'removed'>;
     };
 
 export type BackendInput =
@@ -67,6 +67,7 @@ export class BackendMachine {
   }
 
   #faultOf(reason: DownReason, exitCode: number | undefined): Extract<Phase, { kind: 'down' }>['fault'] {
+    if (reason === 'removed') return 'removed';
     if (reason === 'paused') return 'paused';
     if (reason === 'disconnected') return 'disconnected';
     if (this.#requested === 'stop') return 'stopped';

@@ -45,7 +45,7 @@ export interface FaultOutcome {
   replica: string;
 }
 
-/** What restore() did, in order. */
+/** What restore() did, in order; `recreate`: the container was removed behind the lab's back and is made again. */
 export type RestoreStep = 'unpause' | 'connect' | 'start' | 'recreate';
 
 /** Which replica an event is about. */
@@ -57,7 +57,8 @@ export interface ReplicaRef {
   id: string;
 }
 
-export type DownReason = 'exited' | 'paused' | 'disconnected';
+/** `removed`: its container was removed by someone else (`docker rm -f`); Restore recreates it. */
+export type DownReason = 'exited' | 'paused' | 'disconnected' | 'removed';
 
 /** Everything a runtime reports, one line per event. */
 export interface RuntimeEvents {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow } from 'electron';
 import { App } from '../../core/app/app';
+import { installLastResort } from '../../core/cli/signals';
 import { channels } from '../preload/api';
 import { forwardEvents, serveApiOverIpc } from './ipc';
 import { allowExternalPort, createSecureWindow, handle, installSecurity } from './security';
@@ -40,7 +41,11 @@ void app.whenReady().then(() => {
   handle(channels.version, () => app.getVersion());
   serveApiOverIpc(core);
   // The last lab's settings come back, and containers an earlier run left are offered for adoption.
-  void core.restore().then(() => core.call('leftovers.scan', {}));
+  void core
+    .restore()
+    .catch((error: Error) => console.error(`could not restore the last lab: ${error.message}`))
+    .then(() => core.call('leftovers.scan', {}))
+    .catch((error: Error) => console.error(`could not look for leftover labs: ${error.message}`));
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
@@ -50,6 +55,9 @@ void app.whenReady().then(() => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
+
+// An error nothing caught: printed once, the lab's containers removed, then the app exits.
+installLastResort({ cleanup: () => core.close(), exit: (code) => app.exit(code) });
 
 // Leave no containers behind: stop the lab before quitting.
 let quitting = false;

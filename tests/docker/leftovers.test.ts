@@ -4,6 +4,7 @@ import { createLab } from '../../core/docker/lab';
 import { cleanupLab, dockerReachable, SAMPLE_BACKEND, testDocker, uniqueLab } from '../support/docker';
 import { requires } from '../support/prerequisites';
 import { ensureTestImages } from '../support/offline-images';
+import { goneOwner } from '../support/owners';
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
 // The offline images these tests build and run from (built once when missing).
@@ -20,6 +21,8 @@ describe.runIf(docker)('leftovers of an earlier run (real dockerd)', () => {
       replicas: 2,
       docker: testDocker(),
       offline: true,
+      // The earlier run's process has ended: only then is its lab a leftover.
+      owner: await goneOwner(),
     });
     await earlier.build();
     await earlier.up();
@@ -30,7 +33,14 @@ describe.runIf(docker)('leftovers of an earlier run (real dockerd)', () => {
     const notices: string[] = [];
     app.events.on('notice', (n) => notices.push(n.message));
     await app.call('leftovers.scan', {});
-    expect(app.view().leftovers).toContainEqual({ lab: name, containers: 2, running: 2 });
+    expect(app.view().leftovers).toContainEqual({
+      lab: name,
+      containers: 2,
+      running: 2,
+      networks: [`${name}-net`],
+      volumes: [],
+      owner: expect.stringMatching(/^pid \d+ on host \S+ since /),
+    });
     expect(notices.some((m) => m.includes(`lab "${name}" left 2 container(s)`))).toBe(true);
 
     await app.call('leftovers.remove', { lab: name });

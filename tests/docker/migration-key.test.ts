@@ -15,7 +15,7 @@ const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &
 const replica = (extra: Partial<ReplicaPlan> = {}): ReplicaPlan =>
   ({ name: 'backend1', env: { DB_HOST: 'db' }, ...extra }) as ReplicaPlan;
 const db = (volumes: ServicePlan['volumes']): ServicePlan =>
-  ({ name: 'db', image: TEST_BASE_IMAGE, env: { POSTGRES_DB: 'app' }, volumes }) as ServicePlan;
+  ({ name: 'db', image: TEST_BASE_IMAGE, env: { POSTGRES_DB: 'app' }, volumes }) as unknown as ServicePlan;
 const plan = (r: ReplicaPlan, services: ServicePlan[]): ProjectPlan =>
   ({ replicas: [r, r], services }) as unknown as ProjectPlan;
 const pgdata = [

@@ -64,6 +64,11 @@ export async function cleanupLab(lab: string, images: string[] = []): Promise<vo
         .remove()
         .catch(() => undefined);
   }
+  // The engine's record of who owned the lab (an empty volume).
+  await docker
+    .getVolume(`${lab}-owner`)
+    .remove()
+    .catch(() => undefined);
   for (const image of images)
     await docker
       .getImage(image)
