@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { errorPage, startingPage } from './error-page';
+import { errorPage, reasonPhrase, startingPage } from './error-page';
 import type { LocationRoute, ProxyRoute } from './location';
 import { FT, isNonIdempotent, RETRYABLE_STATUS, statusFor } from './next-upstream';
 import type { Peer } from './peer';
@@ -23,6 +23,15 @@ const CHUNKED_BUFFER_LIMIT = 64 * 1024;
 const REPLAY_LIMIT = 1024 * 1024;
 
 function ignore(): void {}
+
+/** Characters Node (and RFC 9110) allow in a reason phrase. */
+const INVALID_REASON = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** The upstream's reason phrase; the standard one instead of one that can't be sent. */
+function sendableReason(reason: string, status: number): string | undefined {
+  if (reason === '') return undefined;
+  return INVALID_REASON.test(reason) ? reasonPhrase(status) : reason;
+}
 
 /** The server block's limits on reading a client's body. */
 export type ClientLimits = Pick<ServerBlockConfig, 'clientBodyTimeoutMs' | 'clientMaxBodySize'>;
@@ -232,8 +241,14 @@ export class ProxyExchange {
 
   private onData(attempt: Attempt, chunk: Buffer): void {
     if (attempt !== this.attempt) return;
-    const failure = attempt.parser.execute(chunk);
-    if (failure !== null && attempt === this.attempt) this.onParseFailure(attempt, failure);
+    try {
+      const failure = attempt.parser.execute(chunk);
+      if (failure !== null && attempt === this.attempt) this.onParseFailure(attempt, failure);
+    } catch {
+      // Last resort: whatever an upstream sends must not throw out of a socket handler.
+      if (attempt === this.attempt) this.abort(attempt, 'response could not be passed on');
+      else this.res.destroy();
+    }
   }
 
   private onParseFailure(attempt: Attempt, failure: ParseFailure): void {
@@ -280,10 +295,11 @@ export class ProxyExchange {
     const headers = filterResponseHeaders(head.headers);
     applyAddHeaders(headers, this.location.addHeaders, head.status, this.ctx);
     try {
-      this.res.writeHead(head.status, head.reason || undefined, headers);
+      this.res.writeHead(head.status, sendableReason(head.reason, head.status), headers);
     } catch {
       // A header Node refuses to send (illegal characters) makes the response unusable.
       this.responding = false;
+      this.res.statusMessage = '';
       this.next(FT.invalid_header);
     }
   }
@@ -439,7 +455,8 @@ export class ProxyExchange {
     ];
     applyAddHeaders(headers, this.location.addHeaders, status, this.ctx);
     this.closeIfBodyUnread();
-    this.res.writeHead(status, headers);
+    // The reason is always given: a refused upstream answer may have left its own one set.
+    this.res.writeHead(status, reasonPhrase(status), headers);
     this.res.end(page);
     this.finish(status);
   }
