@@ -416,8 +416,9 @@ function routePath(url: string): string {
     const slash = path.indexOf('/', path.indexOf('//') + 2);
     path = slash === -1 ? '/' : path.slice(slash);
   }
-  const q = path.indexOf('?');
-  if (q !== -1) path = path.slice(0, q);
+  // nginx ends the path at `?` or at a raw `#` (a fragment a client should not have sent).
+  const end = path.search(/[?#]/);
+  if (end !== -1) path = path.slice(0, end);
   return /%|\/\.|\/\//.test(path) ? normalizedPath(path) : path;
 }
 
