@@ -132,7 +132,7 @@ export class ResponseParser {
     }
     this.head = head;
     this.handlers.onHead(head, data.subarray(0, end));
-    this.startBody(head);
+    this.startBody(head, data.length > end);
     return end;
   }
 
@@ -152,15 +152,16 @@ export class ResponseParser {
     return 0;
   }
 
-  private startBody(head: ResponseHead): void {
+  /** `more`: bytes follow the head in what was received. */
+  private startBody(head: ResponseHead, more: boolean): void {
     const { status } = head;
     if (this.noBody || status === 204 || status === 304 || status === 101) {
-      this.finishBody();
+      this.finishBody(more);
     } else if (head.chunked) {
       this.state = State.ChunkSize;
     } else if (head.contentLength >= 0) {
       this.remaining = head.contentLength;
-      if (this.remaining === 0) this.finishBody();
+      if (this.remaining === 0) this.finishBody(more);
       else this.state = State.Length;
     } else {
       head.close = true;
@@ -168,7 +169,12 @@ export class ResponseParser {
     }
   }
 
-  private finishBody(): void {
+  /**
+   * `extra`: bytes arrived past the response's end. The connection is then out of step with the
+   * requests (nginx closes it too), so it must not be kept alive; the caller learns it in onEnd.
+   */
+  private finishBody(extra: boolean): void {
+    if (extra && this.head) this.head.close = true;
     this.state = State.Done;
     this.handlers.onEnd();
   }
@@ -189,7 +195,7 @@ export class ResponseParser {
           this.remaining -= take;
           this.handlers.onBody(take === data.length ? data : data.subarray(0, take));
           data = data.subarray(take);
-          if (this.remaining === 0) this.finishBody();
+          if (this.remaining === 0) this.finishBody(data.length > 0);
           break;
         }
         case State.UntilClose:
@@ -238,7 +244,7 @@ export class ResponseParser {
           }
           const line = trimCr(data.toString('latin1', 0, lf));
           data = data.subarray(lf + 1);
-          if (line === '') this.finishBody();
+          if (line === '') this.finishBody(data.length > 0);
           break;
         }
         case State.Done:

@@ -51,3 +51,46 @@ describe('reason phrases', () => {
     }
   });
 });
+
+describe('keep-alive: bytes past the end of a response', () => {
+  const KEEPALIVE = { location: 'proxy_http_version 1.1; proxy_set_header Connection "";' };
+
+  /** Answers the first request with `first` (in one write), every later one with "good". */
+  async function upstreamSending(first: string): Promise<RawUpstream> {
+    return RawUpstream.start((request) =>
+      request.connection === 1 && request.onConnection === 1 ? first : response('good'),
+    );
+  }
+
+  test.each([
+    ['a body longer than its Content-Length', response('ok') + response('EVIL')],
+    ['a chunked body followed by more', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\nEVIL'],
+    ['a 204 with a body', 'HTTP/1.1 204 No Content\r\n\r\nEVIL'],
+  ])('%s: the connection is closed, not pooled; the next client gets its own answer', async (_, first) => {
+    const upstream = await upstreamSending(first);
+    const proxy = await startProxy({ upstream: `${serverLines([upstream.addr])}\n    keepalive 4;`, ...KEEPALIVE });
+    const one = await send(proxy.url('/one'));
+    expect(one.body).not.toContain('EVIL');
+    const two = await send(proxy.url('/two'));
+    expect(two.status).toBe(200);
+    expect(two.body).toBe('good');
+    // The second request went on a fresh connection.
+    expect(upstream.requests.map((r) => [r.connection, r.onConnection])).toEqual([
+      [1, 1],
+      [2, 1],
+    ]);
+    // A clean response is pooled as before.
+    await send(proxy.url('/three'));
+    expect(upstream.requests.at(-1)).toMatchObject({ connection: 2, onConnection: 2 });
+  });
+
+  test('a HEAD answered with a body: not pooled either', async () => {
+    const upstream = await upstreamSending(response('EVIL'));
+    const proxy = await startProxy({ upstream: `${serverLines([upstream.addr])}\n    keepalive 4;`, ...KEEPALIVE });
+    const head = await send(proxy.url('/h'), { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    const two = await send(proxy.url('/two'));
+    expect(two.body).toBe('good');
+    expect(upstream.connections).toBe(2);
+  });
+});
