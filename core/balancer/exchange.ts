@@ -9,6 +9,7 @@ import type { AttemptRecord, RequestRecord } from './record';
 import type { ServerBlockConfig } from './config';
 import { RequestBody, type BodyLimits } from './request-body';
 import { buildRequestHead } from './request-head';
+import { watchSend } from './send-timeout';
 import { afterSend, dial, paceMs } from './toxic';
 import { filterResponseHeaders, applyAddHeaders } from './response-headers';
 import { ResponseParser, type ParseFailure, type ResponseHead } from './response-parser';
@@ -34,7 +35,7 @@ function sendableReason(reason: string, status: number): string | undefined {
 }
 
 /** The server block's limits on reading a client's body. */
-export type ClientLimits = Pick<ServerBlockConfig, 'clientBodyTimeoutMs' | 'clientMaxBodySize'>;
+export type ClientLimits = Pick<ServerBlockConfig, 'clientBodyTimeoutMs' | 'clientMaxBodySize' | 'sendTimeoutMs'>;
 
 /** Where finished requests' records go (the balancer's batcher). */
 /** A 503 while replicas start: browsers and load tools may come back soon. */
@@ -318,7 +319,12 @@ export class ProxyExchange {
       // only runs while waiting on the upstream (nginx never blames a peer for a slow client).
       attempt.socket.pause();
       attempt.socket.setTimeout(0);
+      // send_timeout: a client that stops reading must not hold the peer (and its conns) forever.
+      const unwatch = watchSend(this.req.socket, this.client.sendTimeoutMs, () => {
+        if (attempt === this.attempt) this.abort(attempt, 'client timed out');
+      });
       target.once('drain', () => {
+        unwatch();
         if (attempt !== this.attempt) return;
         attempt.socket.setTimeout(this.route.settings.readTimeoutMs);
         attempt.socket.resume();
@@ -335,6 +341,8 @@ export class ProxyExchange {
     this.release(attempt);
     if (this.raw09) this.req.socket.end();
     else this.res.end();
+    const client = this.req.socket;
+    if (client.writableLength > 0) watchSend(client, this.client.sendTimeoutMs, () => client.destroy());
     this.finish(this.status);
   }
 
