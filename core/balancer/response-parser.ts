@@ -35,6 +35,8 @@ const enum State {
   ChunkDataEnd,
   Trailers,
   UntilClose,
+  /** A 101 to an Upgrade request: what follows is the new protocol's, not ours to parse. */
+  Switched,
   Done,
 }
 
@@ -46,6 +48,7 @@ export class ResponseParser {
   private pending: Buffer | null = null;
   private remaining = 0;
   private head: ResponseHead | null = null;
+  private rest: Buffer[] = [];
 
   /**
    * @param maxHeadBytes nginx's proxy_buffer_size: the status line and headers must fit.
@@ -55,7 +58,20 @@ export class ResponseParser {
     private readonly handlers: ResponseHandlers,
     private readonly maxHeadBytes: number,
     private readonly noBody: boolean,
+    private readonly upgrade = false,
   ) {}
+
+  /** The upstream switched protocols (101 to an Upgrade request). */
+  get switched(): boolean {
+    return this.state === State.Switched;
+  }
+
+  /** The bytes after a 101's head: the first of the new protocol. */
+  takeRest(): Buffer {
+    const rest = Buffer.concat(this.rest);
+    this.rest = [];
+    return rest;
+  }
 
   get headReceived(): boolean {
     return this.head !== null;
@@ -155,6 +171,10 @@ export class ResponseParser {
   /** `more`: bytes follow the head in what was received. */
   private startBody(head: ResponseHead, more: boolean): void {
     const { status } = head;
+    if (status === 101 && this.upgrade) {
+      this.state = State.Switched;
+      return;
+    }
     if (this.noBody || status === 204 || status === 304 || status === 101) {
       this.finishBody(more);
     } else if (head.chunked) {
@@ -200,6 +220,9 @@ export class ResponseParser {
         }
         case State.UntilClose:
           this.handlers.onBody(data);
+          return null;
+        case State.Switched:
+          this.rest.push(data);
           return null;
         case State.ChunkSize: {
           const lf = data.indexOf(10);

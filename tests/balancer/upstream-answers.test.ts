@@ -37,7 +37,9 @@ describe('reason phrases', () => {
   });
 
   test('a bad reason on a retried attempt does not leak into the answer of the next one', async () => {
-    const bad = await RawUpstream.start(() => 'HTTP/1.1 502 Ba\x7fd\r\nX-Bad: \x01\r\nContent-Length: 0\r\n\r\n');
+    const bad = await RawUpstream.start(
+      () => 'HTTP/1.1 502 Ba\x7fd\r\nX-Bad: \x01\r\nContent-Length: 0\r\n\r\n',
+    );
     const good = await RawUpstream.start(() => 'HTTP/1.1 201\r\nContent-Length: 2\r\n\r\nok');
     const proxy = await startProxy({
       upstream: serverLines([bad.addr, good.addr]),
@@ -46,7 +48,9 @@ describe('reason phrases', () => {
     for (let i = 0; i < 4; i++) {
       const client = await RawClient.open(proxy.port);
       client.write(GET);
-      const text = await client.until((t) => t.includes('\r\n\r\n') && (t.endsWith('ok') || t.endsWith('</html>\r\n')));
+      const text = await client.until(
+        (t) => t.includes('\r\n\r\n') && (t.endsWith('ok') || t.endsWith('</html>\r\n')),
+      );
       expect(text).toMatch(/^HTTP\/1\.1 (201 Created|502 Bad Gateway)\r\n/);
     }
   });
@@ -64,11 +68,17 @@ describe('keep-alive: bytes past the end of a response', () => {
 
   test.each([
     ['a body longer than its Content-Length', response('ok') + response('EVIL')],
-    ['a chunked body followed by more', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\nEVIL'],
+    [
+      'a chunked body followed by more',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\nEVIL',
+    ],
     ['a 204 with a body', 'HTTP/1.1 204 No Content\r\n\r\nEVIL'],
   ])('%s: the connection is closed, not pooled; the next client gets its own answer', async (_, first) => {
     const upstream = await upstreamSending(first);
-    const proxy = await startProxy({ upstream: `${serverLines([upstream.addr])}\n    keepalive 4;`, ...KEEPALIVE });
+    const proxy = await startProxy({
+      upstream: `${serverLines([upstream.addr])}\n    keepalive 4;`,
+      ...KEEPALIVE,
+    });
     const one = await send(proxy.url('/one'));
     expect(one.body).not.toContain('EVIL');
     const two = await send(proxy.url('/two'));
@@ -86,7 +96,10 @@ describe('keep-alive: bytes past the end of a response', () => {
 
   test('a HEAD answered with a body: not pooled either', async () => {
     const upstream = await upstreamSending(response('EVIL'));
-    const proxy = await startProxy({ upstream: `${serverLines([upstream.addr])}\n    keepalive 4;`, ...KEEPALIVE });
+    const proxy = await startProxy({
+      upstream: `${serverLines([upstream.addr])}\n    keepalive 4;`,
+      ...KEEPALIVE,
+    });
     const head = await send(proxy.url('/h'), { method: 'HEAD' });
     expect(head.status).toBe(200);
     const two = await send(proxy.url('/two'));

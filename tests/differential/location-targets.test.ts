@@ -76,7 +76,8 @@ async function outcomes(port: number, upstream: RawUpstream): Promise<Outcome[]>
 }
 
 describe('exact location and fragments, against nginx 1.22', () => {
-  if (!requires('nginx', nginxBinary() !== undefined, 'install it with `apt-get install nginx-light`')) return;
+  if (!requires('nginx', nginxBinary() !== undefined, 'install it with `apt-get install nginx-light`'))
+    return;
 
   test('each target gets nginx status and nginx request line upstream', async () => {
     const upstream = await RawUpstream.start(() => response('ok', '200 OK', 'Connection: close\r\n'));

@@ -64,8 +64,10 @@ function conns(balancer: Balancer): number {
 describe('send_timeout', () => {
   test('is parsed at http and server level (default 60s)', () => {
     const at = (server: string, http = ''): number =>
-      parseNginxConfig(hardeningConf(8080, '127.0.0.1:9', server).replace('http {', `http {\n${http}`), 'x.conf')
-        .config.servers[0]!.sendTimeoutMs;
+      parseNginxConfig(
+        hardeningConf(8080, '127.0.0.1:9', server).replace('http {', `http {\n${http}`),
+        'x.conf',
+      ).config.servers[0]!.sendTimeoutMs;
     expect(at('')).toBe(60_000);
     expect(at('send_timeout 2s;')).toBe(2000);
     expect(at('', 'send_timeout 750ms;')).toBe(750);
