@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { Emitter } from '../events/emitter';
 import { errorResponse, onClientError, refuseConnection, trackRequest } from './client-errors';
@@ -15,7 +15,7 @@ import { resolveWithDns, type ServerResolver } from './resolve';
 import type { Toxic } from './toxic';
 import { snapshotPeer, type PeerSnapshot, type UpstreamSnapshot } from './snapshot';
 import { Upstream, type ResolvedServer } from './upstream';
-import { proxyUpgrade } from './upgrade';
+import { UpgradeClient } from './upgrade';
 import { normalizedPath } from './variables';
 
 export interface BalancerOptions {
@@ -125,7 +125,7 @@ export class Balancer {
       this.handle(routes, port, req, res, true),
     );
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
-      this.handleUpgrade(routes, port, req, socket, head),
+      this.handleUpgrade(server, routes, port, req, socket, head),
     );
     server.on('connect', (req: IncomingMessage, socket: Socket) => {
       // nginx does not proxy CONNECT: 405 for a request otherwise fine, 400 for a host:port target.
@@ -213,7 +213,12 @@ export class Balancer {
     res.end(body);
   }
 
+  /**
+   * An Upgrade request is proxied as any other (location, headers, balancing, log), on Node's raw
+   * socket; only the upstream's 101 opens a tunnel (nginx's `u->upgrade`).
+   */
   private handleUpgrade(
+    httpServer: Server,
     routes: ServerRoute[],
     port: number,
     req: IncomingMessage,
@@ -226,14 +231,42 @@ export class Balancer {
       socket.end(errorResponse(refused));
       return;
     }
-    const { server, location } = this.route(routes, req);
-    if (!location?.proxy) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    socket.on('error', () => socket.destroy());
+    if (req.headers['transfer-encoding'] !== undefined) {
+      // A chunked body on a handshake would have to be decoded off the raw socket: refused.
+      socket.end(errorResponse(400));
       return;
     }
-    proxyUpgrade(req, socket, head, location.proxy, location, server.serverName, port, (r) =>
-      this.records.push(r),
+    const client = new UpgradeClient(socket, head, Number(req.headers['content-length'] ?? 0), httpServer);
+    const res = new ServerResponse(req);
+    res.assignSocket(socket);
+    const { server, location } = this.route(routes, req);
+    res.shouldKeepAlive =
+      req.httpVersion === '1.1' &&
+      server.config.keepaliveTimeoutMs !== 0 &&
+      !/\bclose\b/i.test(String(req.headers.connection ?? ''));
+    res.once('finish', () => {
+      res.detachSocket(socket);
+      client.continueHttp(res.shouldKeepAlive);
+    });
+    if (!location?.proxy) {
+      const ret = location?.config.return;
+      if (ret) this.answer(res, ret.status, Buffer.from(ret.body ?? ''), 'text/plain');
+      else this.answer(res, 404, errorPage(404), 'text/html');
+      return;
+    }
+    const exchange = new ProxyExchange(
+      req,
+      res,
+      location.proxy,
+      location,
+      server.serverName,
+      port,
+      this.records,
+      server.config,
+      client,
     );
+    exchange.start();
   }
 
   /** Subscribes to request records, delivered in batches. */
@@ -418,8 +451,9 @@ function routePath(url: string): string {
     const slash = path.indexOf('/', path.indexOf('//') + 2);
     path = slash === -1 ? '/' : path.slice(slash);
   }
-  const q = path.indexOf('?');
-  if (q !== -1) path = path.slice(0, q);
+  // nginx ends the path at `?` or at a raw `#` (a fragment a client should not have sent).
+  const end = path.search(/[?#]/);
+  if (end !== -1) path = path.slice(0, end);
   return /%|\/\.|\/\//.test(path) ? normalizedPath(path) : path;
 }
 

@@ -114,6 +114,8 @@ export interface ServerBlockConfig {
   clientHeaderTimeoutMs: number;
   clientBodyTimeoutMs: number;
   keepaliveTimeoutMs: number;
+  /** nginx send_timeout: the longest a write to the client may make no progress. */
+  sendTimeoutMs: number;
   clientMaxBodySize: number;
 }
 
@@ -147,5 +149,6 @@ export const SERVER_BLOCK_DEFAULTS: Omit<ServerBlockConfig, 'listen' | 'serverNa
   clientHeaderTimeoutMs: 60_000,
   clientBodyTimeoutMs: 60_000,
   keepaliveTimeoutMs: 75_000,
+  sendTimeoutMs: 60_000,
   clientMaxBodySize: 1024 * 1024,
 };

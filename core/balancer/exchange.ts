@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { errorPage, startingPage } from './error-page';
+import { errorPage, reasonPhrase, startingPage } from './error-page';
 import type { LocationRoute, ProxyRoute } from './location';
 import { FT, isNonIdempotent, RETRYABLE_STATUS, statusFor } from './next-upstream';
 import type { Peer } from './peer';
@@ -9,7 +9,9 @@ import type { AttemptRecord, RequestRecord } from './record';
 import type { ServerBlockConfig } from './config';
 import { RequestBody, type BodyLimits } from './request-body';
 import { buildRequestHead } from './request-head';
+import { watchSend } from './send-timeout';
 import { afterSend, dial, paceMs } from './toxic';
+import type { UpgradeClient } from './upgrade';
 import { filterResponseHeaders, applyAddHeaders } from './response-headers';
 import { ResponseParser, type ParseFailure, type ResponseHead } from './response-parser';
 import { ipHashKey } from './methods/ip-hash';
@@ -24,8 +26,31 @@ const REPLAY_LIMIT = 1024 * 1024;
 
 function ignore(): void {}
 
+/** The 101 the client gets: the upstream's headers (Upgrade, Connection, Sec-WebSocket-*), our Server. */
+function switchingHead(head: ResponseHead): string {
+  let text = 'HTTP/1.1 101 Switching Protocols\r\nServer: upstream-lab\r\n';
+  for (let i = 0; i < head.headers.length; i += 2) {
+    const value = head.headers[i + 1]!;
+    if (head.headers[i]!.toLowerCase() === 'server' || INVALID_REASON.test(value)) continue;
+    text += `${head.headers[i]}: ${value}\r\n`;
+  }
+  return text + '\r\n';
+}
+
+/** Characters outside those Node (and RFC 9110) allow in a reason phrase or a header value. */
+const INVALID_REASON = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** The upstream's reason phrase; the standard one instead of one that can't be sent. */
+function sendableReason(reason: string, status: number): string | undefined {
+  if (reason === '') return undefined;
+  return INVALID_REASON.test(reason) ? reasonPhrase(status) : reason;
+}
+
 /** The server block's limits on reading a client's body. */
-export type ClientLimits = Pick<ServerBlockConfig, 'clientBodyTimeoutMs' | 'clientMaxBodySize'>;
+export type ClientLimits = Pick<
+  ServerBlockConfig,
+  'clientBodyTimeoutMs' | 'clientMaxBodySize' | 'sendTimeoutMs'
+>;
 
 /** Where finished requests' records go (the balancer's batcher). */
 /** A 503 while replicas start: browsers and load tools may come back soon. */
@@ -85,6 +110,8 @@ export class ProxyExchange {
     serverPort: number,
     private readonly records: RecordSink,
     private readonly client: ClientLimits,
+    /** An Upgrade handshake: its body and raw socket; a 101 turns the exchange into a tunnel. */
+    private readonly upgrade: UpgradeClient | null = null,
   ) {
     this.ctx = {
       req,
@@ -117,7 +144,8 @@ export class ProxyExchange {
     const length = headers['content-length'];
     if (length !== undefined) {
       this.bodyLength = Number(length);
-      if (this.bodyLength > 0) this.body = new RequestBody(this.req, REPLAY_LIMIT, this.bodyLimits());
+      if (this.bodyLength > 0)
+        this.body = new RequestBody(this.upgrade?.body ?? this.req, REPLAY_LIMIT, this.bodyLimits());
     }
     this.connect();
   }
@@ -186,6 +214,7 @@ export class ProxyExchange {
       },
       HEAD_LIMIT,
       this.req.method === 'HEAD',
+      this.upgrade !== null,
     );
     this.attempt = attempt;
     socket.on('data', (chunk: Buffer) => this.onData(attempt, chunk));
@@ -225,15 +254,22 @@ export class ProxyExchange {
     this.requestHeadText ??= buildRequestHead(this.req, this.route, this.location, this.ctx, {
       bodyLength: this.bodyLength,
       chunked: this.body?.chunked === true,
-      upgrade: false,
+      upgrade: this.upgrade !== null,
     });
     return this.requestHeadText;
   }
 
   private onData(attempt: Attempt, chunk: Buffer): void {
     if (attempt !== this.attempt) return;
-    const failure = attempt.parser.execute(chunk);
-    if (failure !== null && attempt === this.attempt) this.onParseFailure(attempt, failure);
+    try {
+      const failure = attempt.parser.execute(chunk);
+      if (failure !== null && attempt === this.attempt) this.onParseFailure(attempt, failure);
+      else if (attempt.parser.switched && attempt === this.attempt) this.switchProtocols(attempt);
+    } catch {
+      // Last resort: whatever an upstream sends must not throw out of a socket handler.
+      if (attempt === this.attempt) this.abort(attempt, 'response could not be passed on');
+      else this.res.destroy();
+    }
   }
 
   private onParseFailure(attempt: Attempt, failure: ParseFailure): void {
@@ -253,7 +289,39 @@ export class ProxyExchange {
     }
     this.recordAttempt(attempt, head.status === 200 && head.version === 9 ? 9 : head.status);
     this.servedBy = attempt.peer.name;
+    // A 101 to an Upgrade request opens the tunnel once the parser is done with this packet.
+    if (attempt.parser.switched) return;
     this.respond(head);
+  }
+
+  /** nginx's `ngx_http_upstream_upgrade`: the handshake is over, bytes now flow both ways. */
+  private switchProtocols(attempt: Attempt): void {
+    const upgrade = this.upgrade!;
+    const head = attempt.head!;
+    this.attempt = null;
+    this.clearConnectTimer();
+    this.body?.detach();
+    this.responding = true;
+    this.status = 101;
+    this.ctx.status = 101;
+    const { socket } = attempt;
+    for (const event of ['data', 'end', 'error', 'close', 'timeout']) socket.removeAllListeners(event);
+    socket.setTimeout(0);
+    socket.on('error', ignore);
+    this.res.off('close', this.onClientClose);
+    this.res.detachSocket(this.req.socket);
+    const { settings } = this.route;
+    const timeouts = {
+      readTimeoutMs: settings.readTimeoutMs,
+      sendTimeoutMs: settings.sendTimeoutMs,
+      clientSendTimeoutMs: this.client.sendTimeoutMs,
+    };
+    upgrade.openTunnel(socket, switchingHead(head), attempt.parser.takeRest(), timeouts, () => {
+      const now = Date.now();
+      if (attempt.record) attempt.record.ms = now - attempt.startMs;
+      this.route.upstream.free(this.state, attempt.peer, 'ok', now);
+      this.finish(101);
+    });
   }
 
   /** `ngx_http_upstream_test_next`: retry on this status only with tries left and the mask allowing it. */
@@ -280,10 +348,11 @@ export class ProxyExchange {
     const headers = filterResponseHeaders(head.headers);
     applyAddHeaders(headers, this.location.addHeaders, head.status, this.ctx);
     try {
-      this.res.writeHead(head.status, head.reason || undefined, headers);
+      this.res.writeHead(head.status, sendableReason(head.reason, head.status), headers);
     } catch {
       // A header Node refuses to send (illegal characters) makes the response unusable.
       this.responding = false;
+      this.res.statusMessage = '';
       this.next(FT.invalid_header);
     }
   }
@@ -302,7 +371,12 @@ export class ProxyExchange {
       // only runs while waiting on the upstream (nginx never blames a peer for a slow client).
       attempt.socket.pause();
       attempt.socket.setTimeout(0);
+      // send_timeout: a client that stops reading must not hold the peer (and its conns) forever.
+      const unwatch = watchSend(this.req.socket, this.client.sendTimeoutMs, () => {
+        if (attempt === this.attempt) this.abort(attempt, 'client timed out');
+      });
       target.once('drain', () => {
+        unwatch();
         if (attempt !== this.attempt) return;
         attempt.socket.setTimeout(this.route.settings.readTimeoutMs);
         attempt.socket.resume();
@@ -319,6 +393,8 @@ export class ProxyExchange {
     this.release(attempt);
     if (this.raw09) this.req.socket.end();
     else this.res.end();
+    const client = this.req.socket;
+    if (client.writableLength > 0) watchSend(client, this.client.sendTimeoutMs, () => client.destroy());
     this.finish(this.status);
   }
 
@@ -439,7 +515,8 @@ export class ProxyExchange {
     ];
     applyAddHeaders(headers, this.location.addHeaders, status, this.ctx);
     this.closeIfBodyUnread();
-    this.res.writeHead(status, headers);
+    // The reason is always given: a refused upstream answer may have left its own one set.
+    this.res.writeHead(status, reasonPhrase(status), headers);
     this.res.end(page);
     this.finish(status);
   }

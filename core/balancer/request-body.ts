@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
 
 /** nginx's client_body_timeout and client_max_body_size for a body, and what breaking them does. */
@@ -37,7 +37,8 @@ export class RequestBody {
   private tooLarge = false;
 
   constructor(
-    private readonly req: IncomingMessage,
+    /** The client's request (or, for an Upgrade handshake, its body read off the raw socket). */
+    private readonly req: Readable,
     private readonly replayLimit: number,
     private readonly limits?: BodyLimits,
   ) {}

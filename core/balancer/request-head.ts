@@ -11,6 +11,8 @@ export interface HeadOptions {
   upgrade: boolean;
 }
 
+const HOP_BY_HOP = new Set(['connection', 'upgrade']);
+
 /**
  * nginx's upstream request head (§8 of the spec): the location's proxy_set_header entries in order,
  * then the defaults they don't override (Host, Connection, Content-Length, Transfer-Encoding), then
@@ -27,6 +29,8 @@ export function buildRequestHead(
   const version = route.settings.httpVersion === '1.1' || options.chunked || options.upgrade ? '1.1' : '1.0';
   let head = `${req.method} ${upstreamUri(req, route, location)} HTTP/${version}\r\n`;
   for (const header of route.setHeaders) {
+    // An Upgrade's Connection and Upgrade are sent once, below, whatever proxy_set_header says.
+    if (options.upgrade && HOP_BY_HOP.has(header.name.toLowerCase())) continue;
     const value = header.value(ctx);
     if (value !== '') head += `${header.name}: ${value}\r\n`;
   }

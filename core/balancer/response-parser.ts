@@ -35,6 +35,8 @@ const enum State {
   ChunkDataEnd,
   Trailers,
   UntilClose,
+  /** A 101 to an Upgrade request: what follows is the new protocol's, not ours to parse. */
+  Switched,
   Done,
 }
 
@@ -46,6 +48,7 @@ export class ResponseParser {
   private pending: Buffer | null = null;
   private remaining = 0;
   private head: ResponseHead | null = null;
+  private rest: Buffer[] = [];
 
   /**
    * @param maxHeadBytes nginx's proxy_buffer_size: the status line and headers must fit.
@@ -55,7 +58,20 @@ export class ResponseParser {
     private readonly handlers: ResponseHandlers,
     private readonly maxHeadBytes: number,
     private readonly noBody: boolean,
+    private readonly upgrade = false,
   ) {}
+
+  /** The upstream switched protocols (101 to an Upgrade request). */
+  get switched(): boolean {
+    return this.state === State.Switched;
+  }
+
+  /** The bytes after a 101's head: the first of the new protocol. */
+  takeRest(): Buffer {
+    const rest = Buffer.concat(this.rest);
+    this.rest = [];
+    return rest;
+  }
 
   get headReceived(): boolean {
     return this.head !== null;
@@ -132,7 +148,7 @@ export class ResponseParser {
     }
     this.head = head;
     this.handlers.onHead(head, data.subarray(0, end));
-    this.startBody(head);
+    this.startBody(head, data.length > end);
     return end;
   }
 
@@ -152,15 +168,20 @@ export class ResponseParser {
     return 0;
   }
 
-  private startBody(head: ResponseHead): void {
+  /** `more`: bytes follow the head in what was received. */
+  private startBody(head: ResponseHead, more: boolean): void {
     const { status } = head;
+    if (status === 101 && this.upgrade) {
+      this.state = State.Switched;
+      return;
+    }
     if (this.noBody || status === 204 || status === 304 || status === 101) {
-      this.finishBody();
+      this.finishBody(more);
     } else if (head.chunked) {
       this.state = State.ChunkSize;
     } else if (head.contentLength >= 0) {
       this.remaining = head.contentLength;
-      if (this.remaining === 0) this.finishBody();
+      if (this.remaining === 0) this.finishBody(more);
       else this.state = State.Length;
     } else {
       head.close = true;
@@ -168,7 +189,12 @@ export class ResponseParser {
     }
   }
 
-  private finishBody(): void {
+  /**
+   * `extra`: bytes arrived past the response's end. The connection is then out of step with the
+   * requests (nginx closes it too), so it must not be kept alive; the caller learns it in onEnd.
+   */
+  private finishBody(extra: boolean): void {
+    if (extra && this.head) this.head.close = true;
     this.state = State.Done;
     this.handlers.onEnd();
   }
@@ -189,11 +215,14 @@ export class ResponseParser {
           this.remaining -= take;
           this.handlers.onBody(take === data.length ? data : data.subarray(0, take));
           data = data.subarray(take);
-          if (this.remaining === 0) this.finishBody();
+          if (this.remaining === 0) this.finishBody(data.length > 0);
           break;
         }
         case State.UntilClose:
           this.handlers.onBody(data);
+          return null;
+        case State.Switched:
+          this.rest.push(data);
           return null;
         case State.ChunkSize: {
           const lf = data.indexOf(10);
@@ -238,7 +267,7 @@ export class ResponseParser {
           }
           const line = trimCr(data.toString('latin1', 0, lf));
           data = data.subarray(lf + 1);
-          if (line === '') this.finishBody();
+          if (line === '') this.finishBody(data.length > 0);
           break;
         }
         case State.Done:

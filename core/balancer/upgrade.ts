@@ -1,139 +1,137 @@
-import type { IncomingMessage } from 'node:http';
-import { connect, type Socket } from 'node:net';
-import { errorPage, reasonPhrase } from './error-page';
-import type { LocationRoute, ProxyRoute } from './location';
-import { FT } from './next-upstream';
-import type { RequestRecord } from './record';
-import { buildRequestHead } from './request-head';
-import { requestHost, type VariableContext } from './variables';
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import { watchSend } from './send-timeout';
+
+/** Bytes a client may send past its handshake before the upstream has answered (then it waits). */
+const EARLY_LIMIT = 64 * 1024;
 
 /**
- * Passes an Upgrade (WebSocket) handshake through and then splices the two connections. Unlike
- * nginx, no `proxy_set_header Upgrade/Connection` is needed: upgrades always pass. Only connect
- * failures are retried (nothing has been sent yet); afterwards the tunnel is byte-for-byte.
+ * The client side of an Upgrade request, on the raw socket Node hands over: its Content-Length
+ * body as a stream (sent upstream as a body, like any other), and the bytes after it kept aside.
+ * After the upstream's 101 they open the tunnel; after any other answer they are the next
+ * request on a connection that goes back to the HTTP server, as nginx reads them.
  */
-export function proxyUpgrade(
-  req: IncomingMessage,
-  client: Socket,
-  head: Buffer,
-  route: ProxyRoute,
-  location: LocationRoute,
-  serverName: string,
-  serverPort: number,
-  record: (record: RequestRecord) => void,
-): void {
-  const startMs = Date.now();
-  const { upstream } = route;
-  const state = upstream.begin(route.settings.nextUpstreamTries);
-  const attempts: RequestRecord['attempts'] = [];
-  const ctx: VariableContext = {
-    req,
-    serverName,
-    serverPort,
-    proxyHost: route.proxyHost,
-    startMs,
-    attempts,
-    status: 0,
-  };
-  client.on('error', () => client.destroy());
+export class UpgradeClient {
+  readonly body: Readable | null;
+  private remaining: number;
+  private early: Buffer[] = [];
+  private earlySize = 0;
+  private readonly onData = (chunk: Buffer): void => this.take(chunk);
 
-  const finish = (status: number): void =>
-    record({
-      time: startMs,
-      method: req.method ?? 'GET',
-      uri: req.url ?? '/',
-      httpVersion: req.httpVersion,
-      host: requestHost(req, serverName),
-      clientAddr: req.socket.remoteAddress ?? '',
-      userAgent: req.headers['user-agent'] ?? '',
-      referer: req.headers.referer ?? '',
-      upstream: upstream.name,
-      attempts,
-      servedBy: status === 101 ? (attempts.at(-1)?.peer ?? null) : null,
-      status,
-      upstreamMs: attempts.at(-1)?.ms ?? 0,
-      requestMs: Date.now() - startMs,
-      bytesSent: 0,
-      bytesReceived: 0,
-    });
+  constructor(
+    readonly socket: Socket,
+    head: Buffer,
+    bodyLength: number,
+    private readonly server: Server,
+  ) {
+    this.remaining = Math.max(0, bodyLength);
+    this.body = this.remaining > 0 ? new Readable({ read: () => socket.resume() }) : null;
+    if (head.length > 0) this.take(head);
+    socket.on('data', this.onData);
+    if (this.body) socket.on('close', () => this.body?.destroy());
+  }
 
-  const refuse = (status: number): void => {
-    const page = errorPage(status);
-    client.end(
-      `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\nServer: upstream-lab\r\nContent-Type: text/html\r\n` +
-        `Content-Length: ${page.length}\r\nConnection: close\r\n\r\n${page.toString('latin1')}`,
-      'latin1',
-    );
-    finish(status);
-  };
+  /** The whole body has been read off the socket. */
+  get bodyComplete(): boolean {
+    return this.remaining === 0;
+  }
 
-  const attempt = (): void => {
-    const peer = upstream.get(state, Date.now());
-    if (peer === null) {
-      attempts.push({ peer: upstream.name, addr: upstream.name, status: 502, ms: 0 });
-      refuse(502);
+  private take(chunk: Buffer): void {
+    let data = chunk;
+    if (this.remaining > 0 && this.body) {
+      const part = data.subarray(0, this.remaining);
+      this.remaining -= part.length;
+      data = data.subarray(part.length);
+      const more = this.body.push(part);
+      if (this.remaining === 0) this.body.push(null);
+      else if (!more) this.socket.pause();
+    }
+    if (data.length > 0) {
+      this.early.push(data);
+      this.earlySize += data.length;
+      if (this.earlySize >= EARLY_LIMIT) this.socket.pause();
+    }
+  }
+
+  /** Stops reading for the handshake; returns what came after the body. */
+  private detach(): Buffer {
+    this.socket.off('data', this.onData);
+    const early = Buffer.concat(this.early);
+    this.early = [];
+    return early;
+  }
+
+  /**
+   * The upstream answered 101: `head` goes to the client, then bytes flow both ways until either
+   * side closes, or proxy_read_timeout passes with no traffic, or a write makes no progress for
+   * proxy_send_timeout (to the upstream) or send_timeout (to the client).
+   */
+  openTunnel(
+    upstream: Socket,
+    head: string,
+    fromUpstream: Buffer,
+    timeouts: TunnelTimeouts,
+    closed: () => void,
+  ): void {
+    const client = this.socket;
+    const early = this.detach();
+    let done = false;
+    const close = (): void => {
+      if (done) return;
+      done = true;
+      client.destroy();
+      upstream.destroy();
+      closed();
+    };
+    client.on('error', close);
+    client.on('close', close);
+    upstream.on('error', close);
+    upstream.on('close', close);
+    upstream.on('end', close);
+    client.on('end', close);
+    upstream.setTimeout(timeouts.readTimeoutMs, close);
+    client.write(head, 'latin1');
+    if (fromUpstream.length > 0) client.write(fromUpstream);
+    if (early.length > 0) upstream.write(early);
+    relay(client, upstream, timeouts.sendTimeoutMs, close);
+    relay(upstream, client, timeouts.clientSendTimeoutMs, close);
+    client.resume();
+    upstream.resume();
+  }
+
+  /**
+   * The upstream's answer was not a 101 and has been sent: the connection goes back to the HTTP
+   * server with what the client sent after the handshake, or closes if it can't be reused.
+   */
+  continueHttp(keepAlive: boolean): void {
+    const early = this.detach();
+    const { socket } = this;
+    if (!keepAlive || !this.bodyComplete || socket.destroyed) {
+      socket.destroySoon();
       return;
     }
-    const attemptStart = Date.now();
-    const socket = connect({ host: peer.host, port: peer.port, noDelay: true });
-    let connected = false;
-    let failed = false;
-    const timer = setTimeout(
-      () => socket.destroy(new Error('connect timeout')),
-      route.settings.connectTimeoutMs,
-    );
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      if (client.destroyed) {
-        socket.destroy();
-        return;
-      }
-      connected = true;
-      attempts.push({ peer: peer.name, addr: peer.addr, status: 101, ms: 0 });
-      socket.write(
-        buildRequestHead(req, route, location, ctx, { bodyLength: -1, chunked: false, upgrade: true }),
-        'latin1',
-      );
-      if (head.length > 0) socket.write(head);
-      socket.pipe(client);
-      client.pipe(socket);
+    if (early.length > 0) socket.unshift(early);
+    this.server.emit('connection', socket);
+    socket.resume();
+  }
+}
+
+export interface TunnelTimeouts {
+  readTimeoutMs: number;
+  sendTimeoutMs: number;
+  clientSendTimeoutMs: number;
+}
+
+/** One direction of the tunnel with backpressure; a write that stalls too long closes it. */
+function relay(from: Socket, to: Socket, sendTimeoutMs: number, close: () => void): void {
+  from.on('data', (chunk: Buffer) => {
+    if (to.write(chunk) || from.isPaused()) return;
+    from.pause();
+    const unwatch = watchSend(to, sendTimeoutMs, close);
+    to.once('drain', () => {
+      unwatch();
+      from.resume();
     });
-    socket.on('error', (error) => {
-      clearTimeout(timer);
-      if (connected) {
-        client.destroy();
-        return;
-      }
-      failed = true;
-      const timedOut = error.message === 'connect timeout';
-      upstream.free(state, peer, 'failed', Date.now());
-      attempts.push({
-        peer: peer.name,
-        addr: peer.addr,
-        status: timedOut ? 504 : 502,
-        ms: Date.now() - attemptStart,
-      });
-      const ft = timedOut ? FT.timeout : FT.error;
-      if (state.tries === 0 || (route.mask & ft) !== ft || client.destroyed) refuse(timedOut ? 504 : 502);
-      else attempt();
-    });
-    socket.on('close', () => {
-      if (!connected) {
-        // The client went away while connecting: the peer is freed (not blamed), recorded as 499.
-        clearTimeout(timer);
-        if (failed) return;
-        upstream.free(state, peer, 'ok', Date.now());
-        attempts.push({ peer: peer.name, addr: peer.addr, status: 499, ms: Date.now() - attemptStart });
-        finish(499);
-        return;
-      }
-      const last = attempts.at(-1);
-      if (last) last.ms = Date.now() - attemptStart;
-      upstream.free(state, peer, 'ok', Date.now());
-      client.destroy();
-      finish(101);
-    });
-    client.on('close', () => socket.destroy());
-  };
-  attempt();
+  });
 }

@@ -73,8 +73,8 @@ function args(ctx: VariableContext): string {
 
 /** nginx `$uri`: the decoded, normalised path (dot segments resolved, slashes merged). */
 export function normalizedPath(uri: string): string {
-  const q = uri.indexOf('?');
-  let path = q === -1 ? uri : uri.slice(0, q);
+  const end = uri.search(/[?#]/);
+  let path = end === -1 ? uri : uri.slice(0, end);
   try {
     path = decodeURIComponent(path);
   } catch {

@@ -24,6 +24,7 @@ const UNDERSTOOD = new Set([
   'client_header_timeout',
   'client_body_timeout',
   'keepalive_timeout',
+  'send_timeout',
   'client_max_body_size',
   'least_conn',
   'ip_hash',

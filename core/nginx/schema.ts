@@ -96,6 +96,7 @@ export const serverBlockConfigSchema = z.strictObject({
   clientHeaderTimeoutMs: count('client_header_timeout'),
   clientBodyTimeoutMs: count('client_body_timeout'),
   keepaliveTimeoutMs: count('keepalive_timeout'),
+  sendTimeoutMs: count('send_timeout'),
   clientMaxBodySize: z.number().int().min(0, 'client_max_body_size cannot be negative'),
 });
 

@@ -51,6 +51,7 @@ const CLIENT_TIMES = {
   client_header_timeout: 'clientHeaderTimeoutMs',
   client_body_timeout: 'clientBodyTimeoutMs',
   keepalive_timeout: 'keepaliveTimeoutMs',
+  send_timeout: 'sendTimeoutMs',
 } as const satisfies Record<string, keyof ClientFields>;
 
 const isKeyOf = <T extends object>(table: T, key: string): key is Extract<keyof T, string> =>

@@ -153,6 +153,7 @@ function serverBlock(server: ServerBlockConfig, proxyTargets: Map<string, string
     ),
     timeLine('client_body_timeout', server.clientBodyTimeoutMs, SERVER_BLOCK_DEFAULTS.clientBodyTimeoutMs),
     timeLine('keepalive_timeout', server.keepaliveTimeoutMs, SERVER_BLOCK_DEFAULTS.keepaliveTimeoutMs),
+    timeLine('send_timeout', server.sendTimeoutMs, SERVER_BLOCK_DEFAULTS.sendTimeoutMs),
     server.clientMaxBodySize !== SERVER_BLOCK_DEFAULTS.clientMaxBodySize
       ? `client_max_body_size ${formatSize(server.clientMaxBodySize)};`
       : '',
