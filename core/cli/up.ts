@@ -8,6 +8,7 @@ import { parseListen } from '../lab/default-config';
 import { checkDashboardAddress } from './dashboard-address';
 import { CliError } from './errors';
 import { labOption, listenArg, replicasArg } from './lab-options';
+import { savedLabWarnings } from './saved-lab';
 import { settingsFor } from './up-settings';
 import { untilSignal } from './signals';
 
@@ -123,6 +124,7 @@ async function up(options: UpOptions): Promise<void> {
     checkDashboardAddress(options.dashboard, options.dashboardPublic ?? false, (line) =>
       process.stderr.write(`${line}\n`),
     );
+  for (const line of await savedLabWarnings(options.lab)) process.stderr.write(`${line}\n`);
   const app = new App({
     settings: settingsFor({
       lab: options.lab,
