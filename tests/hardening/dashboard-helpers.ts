@@ -52,8 +52,16 @@ export interface Exchange {
   closed: boolean;
 }
 
-/** Writes `request` raw and reads until the server closes or `timeoutMs` passes. */
-export function exchange(port: number, request: string | Buffer, timeoutMs = 2000): Promise<Exchange> {
+/**
+ * Writes `request` raw and reads until the server closes or `timeoutMs` passes (or, with
+ * `firstLine`, until the first line is in: a 101 keeps the connection open).
+ */
+export function exchange(
+  port: number,
+  request: string | Buffer,
+  timeoutMs = 2000,
+  firstLine = false,
+): Promise<Exchange> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     const chunks: Buffer[] = [];
@@ -72,7 +80,10 @@ export function exchange(port: number, request: string | Buffer, timeoutMs = 200
     const timer = setTimeout(() => finish(false), timeoutMs);
     // Not end(): Node's server drops a request whose client half-closed before the answer.
     socket.on('connect', () => socket.write(request));
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (firstLine && chunk.includes('\r\n')) finish(false);
+    });
     socket.on('close', () => finish(true));
     socket.on('error', () => finish(true));
   });
