@@ -208,8 +208,13 @@ export class DashboardServer {
 
   private broadcast(event: EventName, message: ServerMessage): void {
     if (this.clients.size === 0) return;
-    const text = JSON.stringify(message);
-    for (const client of this.clients) client.send(text, event === 'lab' ? 'lab' : 'event');
+    try {
+      const text = JSON.stringify(message);
+      for (const client of this.clients) client.send(text, event === 'lab' ? 'lab' : 'event');
+    } catch (error) {
+      // Thrown here it would reach the App's emitter, i.e. whoever emitted the event.
+      this.log(`dashboard: could not send the ${event} event: ${(error as Error).message}`);
+    }
   }
 
   async close(): Promise<void> {

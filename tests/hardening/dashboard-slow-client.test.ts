@@ -54,3 +54,13 @@ test('a client that stops reading is bounded, then closed 1008; its memory is fr
   expect(await reply).toMatchObject({ id: 1, result: { state: 'idle' } });
   next.close();
 }, 30_000);
+
+test('an event that cannot be sent is logged, not thrown into the emitter', async () => {
+  const ws = await open();
+  const before = d.logged.length;
+  const payload = { level: 'info', message: 1n } as unknown as { level: 'info'; message: string };
+  expect(() => d.app.events.emit('notice', payload)).not.toThrow();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(d.logged.slice(before)).toEqual([expect.stringMatching(/could not send the notice event/)]);
+  ws.close();
+});
