@@ -55,6 +55,7 @@ export class App {
   readonly #chaos: RandomFaults;
   readonly #bus: CommandBus;
   #prometheus: PrometheusMetrics | null = null;
+  #closed: Promise<void> | undefined;
 
   constructor(options: AppOptions = {}) {
     const fixed = options.settings ?? {};
@@ -162,13 +163,14 @@ export class App {
     };
   }
 
-  /** After whatever command is running: stops the lab; no command runs after it. */
+  /** After whatever command is running: stops the lab; no command runs after it. Once. */
   close(): Promise<void> {
-    return this.#bus.close(async () => {
+    this.#closed ??= this.#bus.close(async () => {
       await this.#lab.stop();
       this.#engine.close();
       this.#batcher.close();
     });
+    return this.#closed;
   }
 
   /** After the engine came back: the running lab takes its containers up again. */

@@ -1,9 +1,10 @@
-import { chmod } from 'node:fs/promises';
+import { chmod, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { labName } from '../api/contract';
 import type { ReportFormat } from '../export';
 import { writeFileAtomic } from '../state/atomic-file';
+import { writeProblem } from '../state/file-errors';
 import type { LabRecord } from '../state/lab-record';
 import { LabStore } from '../state/lab-store';
 import { defaultStateDir } from '../state/state-dir';
@@ -40,10 +41,16 @@ export function registerExport(program: Command): void {
   ).action(async (flags: ExportFlags) => {
     const record = await loadLab(flags.lab, flags.stateDir);
     const files = outputs(await import('../export'), record, flags.format, resolve(flags.out));
+    // Every path checked before the first write, so compose does not leave half a project.
+    for (const file of files) await refuseFolder(file.path, flags.format);
     for (const file of files) {
-      await writeFileAtomic(file.path, file.text);
-      // Exports are handed in and mounted into containers, not private like the lab files.
-      await chmod(file.path, 0o644);
+      try {
+        await writeFileAtomic(file.path, file.text);
+        // Exports are handed in and mounted into containers, not private like the lab files.
+        await chmod(file.path, 0o644);
+      } catch (error) {
+        throw new CliError(`--out: ${writeProblem(file.path, error)}`);
+      }
       process.stdout.write(`wrote ${file.path}\n`);
     }
     if (flags.format === 'compose') {
@@ -56,7 +63,9 @@ async function loadLab(lab: string, stateDir: string): Promise<LabRecord> {
   const name = labName.safeParse(lab);
   if (!name.success)
     throw new CliError(`--lab "${lab}": ${name.error.issues[0]?.message ?? 'not a lab name'}`);
-  const { record, warning } = await new LabStore(stateDir).load(lab);
+  const { record, warning } = await new LabStore(stateDir).load(lab).catch((error: Error) => {
+    throw new CliError(`cannot read the saved lab "${lab}" in ${stateDir}: ${error.message}`);
+  });
   if (warning) throw new CliError(warning);
   if (!record)
     throw new CliError(`no saved lab "${lab}" in ${stateDir} (run \`upstream-lab up --lab ${lab}\` first)`);
@@ -97,6 +106,20 @@ function composeOutputs(exporters: typeof import('../export'), record: LabRecord
     { path: out, text: compose!.text },
     { path: nginxPath, text: nginx!.text },
   ];
+}
+
+const DEFAULT_NAMES: Record<ExportFlags['format'], string> = {
+  nginx: 'nginx.conf',
+  compose: 'compose.yaml',
+  report: 'report.html',
+};
+
+async function refuseFolder(path: string, format: ExportFlags['format']): Promise<void> {
+  const info = await stat(path).catch(() => null);
+  if (info?.isDirectory())
+    throw new CliError(
+      `--out ${path} is a folder: name a file inside it, e.g. ${join(path, DEFAULT_NAMES[format])}`,
+    );
 }
 
 export function reportFormatOf(path: string): ReportFormat {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { TrafficGenerator, TrafficGeneratorOptions } from '../traffic';
 import { CliError } from './errors';
+import { USAGE_EXIT } from './lab-options';
 
 interface LoadFlags {
   rate?: string;
@@ -61,7 +62,10 @@ function createGenerator(
 ): TrafficGenerator {
   const { parseDuration, parseHeader, TrafficGenerator } = traffic;
   if ((flags.rate === undefined) === (flags.concurrency === undefined))
-    throw new CliError('load: give exactly one of --rate N (open loop) or --concurrency N (closed loop)');
+    throw new CliError(
+      'load: give exactly one of --rate N (open loop) or --concurrency N (closed loop)',
+      USAGE_EXIT,
+    );
   try {
     const options: TrafficGeneratorOptions = {
       url,
@@ -77,7 +81,8 @@ function createGenerator(
     return new TrafficGenerator(options);
   } catch (error) {
     // TrafficOptionsError, or a bad --duration or --header.
-    if (error instanceof Error && !(error instanceof CliError)) throw new CliError(`load: ${error.message}`);
+    if (error instanceof Error && !(error instanceof CliError))
+      throw new CliError(`load: ${error.message}`, USAGE_EXIT);
     throw error;
   }
 }
@@ -85,6 +90,6 @@ function createGenerator(
 function number(flag: string, text: string): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value))
-    throw new CliError(`load: ${flag} wants a number, not "${text}"`);
+    throw new CliError(`load: ${flag} wants a number, not "${text}"`, USAGE_EXIT);
   return value;
 }

@@ -9,6 +9,7 @@ import { registerProxy } from './proxy';
 import { registerStatus } from './status';
 import { registerUp } from './up';
 import { CliError } from './errors';
+import { USAGE_EXIT } from './lab-options';
 
 /** Builds the command tree; each command module adds itself. */
 export function createProgram(): Command {
@@ -35,7 +36,8 @@ export async function main(argv: string[]): Promise<number> {
     await createProgram().parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
+    // Commander has printed its message; a command line it refuses is a usage error.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE_EXIT;
     if (error instanceof CliError) {
       if (!error.printed) process.stderr.write(`${error.message}\n`);
       return error.exitCode;

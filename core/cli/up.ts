@@ -5,8 +5,11 @@ import type { LabSettings, LabView } from '../api/contract';
 import { App } from '../app/app';
 import type { DashboardServer } from '../server/dashboard-server';
 import { parseListen } from '../lab/default-config';
+import { checkDashboardAddress } from './dashboard-address';
 import { CliError } from './errors';
-import { labOption, positiveInt } from './lab-options';
+import { labOption, listenArg, replicasArg } from './lab-options';
+import { savedLabWarnings } from './saved-lab';
+import { settingsFor } from './up-settings';
 import { installLastResort, untilSignal } from './signals';
 
 interface UpOptions {
@@ -29,6 +32,7 @@ interface UpOptions {
   database?: 'postgres';
   config?: string;
   dashboard?: string;
+  dashboardPublic?: boolean;
   quiet?: boolean;
 }
 
@@ -53,11 +57,12 @@ export function registerUp(program: Command): void {
       .option(
         '--replicas <n>',
         "number of replicas (default: the servers of the project's nginx.conf, or 3)",
-        positiveInt('--replicas'),
+        replicasArg,
       )
       .option(
         '--listen <host:port>',
         "where the balancer listens (default: the nginx service's published port, else 127.0.0.1:8080)",
+        listenArg('--listen'),
       )
       .addOption(
         new Option('--runtime <kind>', 'docker, or demo: built-in backends')
@@ -93,7 +98,15 @@ export function registerUp(program: Command): void {
       .option('--wheelhouse <dir>', 'wheels for requirements Debian does not have (offline builds)')
       .option('--base-image <image>', "replace the image the Dockerfile's last stage starts FROM")
       .option('--config <nginx.conf>', 'balance with this nginx.conf: its backendN servers are the replicas')
-      .option('--dashboard <host:port>', 'also serve the dashboard here (loopback), with a token')
+      .option(
+        '--dashboard <host:port>',
+        'also serve the dashboard here (loopback), with a token',
+        listenArg('--dashboard'),
+      )
+      .option(
+        '--dashboard-public',
+        '--dashboard may be a non-loopback address (other machines reach it; the token is the only guard)',
+      )
       .option('--quiet', 'no access log'),
   ).action((options: UpOptions) => up(options));
 }
@@ -107,16 +120,20 @@ function envPair(text: string): [string, string] {
 
 async function up(options: UpOptions): Promise<void> {
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
-  if (options.listen) parseListen(options.listen);
+  if (options.dashboard)
+    checkDashboardAddress(options.dashboard, options.dashboardPublic ?? false, (line) =>
+      process.stderr.write(`${line}\n`),
+    );
+  for (const line of await savedLabWarnings(options.lab)) process.stderr.write(`${line}\n`);
   const app = new App({
-    settings: {
+    settings: settingsFor({
       lab: options.lab,
       runtime: options.runtime,
       ...(options.listen ? { listen: options.listen } : {}),
       ...(options.project ? { project: resolve(options.project) } : {}),
       ...(options.compose ? { composeFile: resolve(options.compose) } : {}),
       ...(options.service ? { service: options.service } : {}),
-      ...(options.replicas ? { replicas: options.replicas } : {}),
+      ...(options.replicas !== undefined ? { replicas: options.replicas } : {}),
       ...(options.baseImage ? { baseImage: options.baseImage } : {}),
       registryMirrors: options.registryMirror,
       ...(options.pipIndex ? { pipIndex: options.pipIndex } : {}),
@@ -127,7 +144,7 @@ async function up(options: UpOptions): Promise<void> {
       ...(options.command ? { command: options.command } : {}),
       ...(options.readyPath ? { readyPath: options.readyPath } : {}),
       ...(options.database ? { database: options.database } : {}),
-    },
+    }),
   });
   let dashboard: DashboardServer | null = null;
   // Ctrl-C (or the terminal closing) at any point, even mid-build, removes what was started.
@@ -187,7 +204,7 @@ async function importConfig(app: App, file: string, replicas: number | undefined
     throw new CliError(`${file}:${line}:${col}: ${message}`);
   }
   for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
-  if (replicas) await app.call('lab.scale', { replicas });
+  if (replicas !== undefined) await app.call('lab.scale', { replicas });
 }
 
 async function serveDashboard(

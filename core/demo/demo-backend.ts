@@ -32,7 +32,15 @@ export class DemoBackend {
   /** Listens on a new ephemeral port, as a restarted container gets a new published port. */
   async start(): Promise<number> {
     if (this.server) return this.port!;
-    const server = createServer((req, res) => this.handle(req, res));
+    const server = createServer((req, res) => {
+      try {
+        this.handle(req, res);
+      } catch (error) {
+        // As a crashed view would: a 500, the backend keeps serving.
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end(`internal error: ${(error as Error).message}\n`);
+      }
+    });
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -87,7 +95,7 @@ export class DemoBackend {
       this.frozen.push(() => this.handle(req, res));
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://demo');
+    const url = targetUrl(req.url);
     const send = (status: number, body: object | null): void => {
       const text = body ? JSON.stringify(body) : '';
       res.writeHead(status, {
@@ -98,6 +106,7 @@ export class DemoBackend {
       const time = new Date().toISOString().replace('T', ' ').slice(0, 19);
       this.onRequest(`[${time}] "${req.method} ${req.url} HTTP/${req.httpVersion}" ${status} ${text.length}`);
     };
+    if (!url) return send(400, { error: 'bad request target', backend: this.name });
     if (url.pathname === '/health') return send(200, { status: 'ok', backend: this.name });
     this.served++;
     const describe = {
@@ -129,5 +138,15 @@ export class DemoBackend {
     }
     req.resume();
     send(200, describe);
+  }
+}
+
+/** The request target as a URL; the base is prefixed so `//x` stays a path, not a host. */
+function targetUrl(target: string | undefined): URL | null {
+  if (!target?.startsWith('/')) return null;
+  try {
+    return new URL(`http://demo${target}`);
+  } catch {
+    return null;
   }
 }

@@ -6,6 +6,9 @@ import type { EventName } from '../api/contract';
 import { answerCall } from '../api/answer';
 import type { ServerMessage } from '../api/wire';
 import type { App } from '../app/app';
+import { allowedHosts } from './allowed-hosts';
+import { ClientChannel, DEFAULT_LIMITS, type ChannelLimits } from './client-channel';
+import { parseTarget } from './request-target';
 import { serveStatic } from './static-files';
 
 export interface DashboardServerOptions {
@@ -18,30 +21,37 @@ export interface DashboardServerOptions {
   token?: string;
   /** Extra HTTP routes besides /metrics, called after the host and token checks. */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
+  /** How much a client may leave unread (tests lower it). */
+  limits?: ChannelLimits;
+  /** Where a failed handler or a dropped client is reported, once each (default: stderr). */
+  log?: (line: string) => void;
 }
 
 const EVENTS: EventName[] = ['lab', 'requests', 'metrics', 'logs', 'timeline', 'notice'];
-/** A client this far behind gets only the lab view until it catches up. */
-const SLOW_CLIENT_BYTES = 4 * 1024 * 1024;
 
 /**
  * The dashboard without Electron: the built renderer over HTTP and the API over a WebSocket, on
  * loopback. Every connection needs the token; a Host or Origin other than this server's own is
- * refused (DNS rebinding, cross-site WebSockets).
+ * refused (DNS rebinding, cross-site WebSockets). No request, however malformed, gets past a
+ * handler as an exception: it is answered (400, 404, 500) or its connection closed.
  */
 export class DashboardServer {
   readonly token: string;
   private readonly http: Server;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
-  private readonly clients = new Set<WebSocket>();
+  private readonly clients = new Set<ClientChannel>();
   private readonly offs: Array<() => void> = [];
   private allowedHosts = new Set<string>();
   private port = 0;
   private readonly routes: NonNullable<DashboardServerOptions['routes']>;
+  private readonly log: (line: string) => void;
 
   constructor(private readonly options: DashboardServerOptions) {
     this.token = options.token ?? randomBytes(18).toString('base64url');
-    this.http = createServer((req, res) => void this.onRequest(req, res));
+    this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
+    this.http = createServer((req, res) => {
+      this.onRequest(req, res).catch((error: unknown) => this.failed(req, res, error));
+    });
     this.routes = {
       '/metrics': async (_req, res) => {
         const { contentType, text } = await options.app.metrics();
@@ -50,9 +60,16 @@ export class DashboardServer {
       },
       ...options.routes,
     };
-    this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
-      this.onUpgrade(req, socket, head),
-    );
+    this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      // Node takes its own error listener off an upgraded socket: without one, a reset kills us.
+      socket.on('error', () => socket.destroy());
+      try {
+        this.onUpgrade(req, socket, head);
+      } catch (error) {
+        this.log(`dashboard: upgrade ${JSON.stringify(req.url)} failed: ${(error as Error).message}`);
+        socket.destroy();
+      }
+    });
     for (const event of EVENTS) {
       this.offs.push(
         options.app.events.on(event, (payload) => this.broadcast(event, { event, payload } as ServerMessage)),
@@ -76,20 +93,24 @@ export class DashboardServer {
       this.http.listen(port, host, resolve);
     });
     this.port = (this.http.address() as { port: number }).port;
-    const hostPart = host.includes(':') ? `[${host}]` : host;
-    this.allowedHosts = new Set([`${hostPart}:${this.port}`]);
-    if (host === '127.0.0.1' || host === '::1') this.allowedHosts.add(`localhost:${this.port}`);
-    return `http://${hostPart}:${this.port}/?token=${this.token}`;
+    this.allowedHosts = allowedHosts(host, this.port);
+    // Where to point a browser: the address itself, or this machine's loopback for 0.0.0.0 / ::.
+    const visit = [...this.allowedHosts][0] ?? `127.0.0.1:${this.port}`;
+    return `http://${visit}/?token=${this.token}`;
+  }
+
+  /** Bytes waiting for each connected client (what a client that does not read costs us). */
+  clientBacklogs(): number[] {
+    return [...this.clients].map((client) => client.bufferedBytes);
   }
 
   private hostAllowed(req: IncomingMessage): boolean {
     return this.allowedHosts.has((req.headers.host ?? '').toLowerCase());
   }
 
-  private tokenValid(req: IncomingMessage): boolean {
-    const url = new URL(req.url ?? '/', 'http://x');
+  private tokenValid(req: IncomingMessage, query: URLSearchParams): boolean {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const given = Buffer.from(url.searchParams.get('token') ?? bearer ?? '');
+    const given = Buffer.from(query.get('token') ?? bearer ?? '');
     const expected = Buffer.from(this.token);
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
@@ -100,10 +121,15 @@ export class DashboardServer {
       res.end('misdirected request: this dashboard answers only to its own address\n');
       return;
     }
-    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
-    const route = this.routes[pathname];
+    const target = parseTarget(req.url);
+    if (!target) {
+      res.writeHead(400, { 'Content-Type': 'text/plain', Connection: 'close' });
+      res.end('bad request target: a path such as /index.html, with valid %-escapes\n');
+      return;
+    }
+    const route = this.routes[target.rawPath];
     if (route) {
-      if (!this.tokenValid(req)) {
+      if (!this.tokenValid(req, target.query)) {
         res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Bearer' });
         res.end('token required\n');
         return;
@@ -116,59 +142,84 @@ export class DashboardServer {
       res.end();
       return;
     }
-    await serveStatic(this.options.rendererDir, req, res);
+    await serveStatic(this.options.rendererDir, target.path, req, res);
+  }
+
+  /** A handler threw: a 500 if nothing was sent yet, else the connection is cut; logged once. */
+  private failed(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+    this.log(
+      `dashboard: ${req.method} ${JSON.stringify(req.url)} failed: ${(error as Error)?.message ?? error}`,
+    );
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(500, { 'Content-Type': 'text/plain', Connection: 'close' });
+    res.end('internal error: see the lab log\n');
   }
 
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const refuse = (status: string): void => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== '/api') return refuse('404 Not Found');
     if (!this.hostAllowed(req)) return refuse('421 Misdirected Request');
+    const target = parseTarget(req.url);
+    if (!target) return refuse('400 Bad Request');
+    if (target.rawPath !== '/api') return refuse('404 Not Found');
     const origin = req.headers.origin;
     if (origin !== undefined && !this.allowedHosts.has(origin.replace(/^http:\/\//, '').toLowerCase())) {
       return refuse('403 Forbidden');
     }
-    if (!this.tokenValid(req)) return refuse('401 Unauthorized');
+    if (!this.tokenValid(req, target.query)) return refuse('401 Unauthorized');
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onClient(ws));
   }
 
   private onClient(ws: WebSocket): void {
-    this.clients.add(ws);
-    ws.on('close', () => this.clients.delete(ws));
+    const client = new ClientChannel(ws, this.options.limits ?? DEFAULT_LIMITS, (reason) =>
+      this.log(`dashboard: closed a client that stopped reading (${reason})`),
+    );
+    this.clients.add(client);
+    ws.on('close', () => this.clients.delete(client));
     ws.on('error', () => ws.terminate());
-    ws.on('message', (data, isBinary) => void this.onMessage(ws, isBinary ? null : data.toString()));
-    this.send(ws, { event: 'lab', payload: this.options.app.view() });
+    ws.on('message', (data, isBinary) => {
+      const text = isBinary ? null : data.toString();
+      this.onMessage(client, text).catch((error: unknown) => {
+        this.log(`dashboard: a WebSocket message failed: ${(error as Error)?.message ?? error}`);
+      });
+    });
+    this.send(client, { event: 'lab', payload: this.options.app.view() });
   }
 
-  private async onMessage(ws: WebSocket, text: string | null): Promise<void> {
+  private async onMessage(client: ClientChannel, text: string | null): Promise<void> {
+    // A client being closed for not reading gets no more answers to compute.
+    if (!client.open) return;
     let message: unknown = null;
     try {
       if (text !== null) message = JSON.parse(text);
     } catch {
       // Not JSON: answered below as a malformed message.
     }
-    this.send(ws, await answerCall(this.options.app, message));
+    this.send(client, await answerCall(this.options.app, message));
   }
 
-  private send(ws: WebSocket, message: ServerMessage): void {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  private send(client: ClientChannel, message: ServerMessage): void {
+    client.send(
+      JSON.stringify(message),
+      'event' in message ? (message.event === 'lab' ? 'lab' : 'event') : 'reply',
+    );
   }
 
   private broadcast(event: EventName, message: ServerMessage): void {
     if (this.clients.size === 0) return;
-    const text = JSON.stringify(message);
-    for (const ws of this.clients) {
-      if (ws.readyState !== ws.OPEN) continue;
-      if (event !== 'lab' && event !== 'notice' && ws.bufferedAmount > SLOW_CLIENT_BYTES) continue;
-      ws.send(text);
+    try {
+      const text = JSON.stringify(message);
+      for (const client of this.clients) client.send(text, event === 'lab' ? 'lab' : 'event');
+    } catch (error) {
+      // Thrown here it would reach the App's emitter, i.e. whoever emitted the event.
+      this.log(`dashboard: could not send the ${event} event: ${(error as Error).message}`);
     }
   }
 
   async close(): Promise<void> {
     for (const off of this.offs.splice(0)) off();
-    for (const ws of this.clients) ws.terminate();
+    for (const client of this.clients) client.ws.terminate();
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.http.closeAllConnections();
     await closed;

@@ -18,10 +18,17 @@ const TYPES: Record<string, string> = {
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** Serves the built renderer from `root`; never a file outside it. */
-export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-  const relative = normalize(pathname === '/' ? '/index.html' : pathname);
+/**
+ * Serves the built renderer from `root`; never a file outside it. `path` is the request's
+ * decoded path (parseTarget).
+ */
+export async function serveStatic(
+  root: string,
+  path: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const relative = normalize(path === '/' ? '/index.html' : path);
   const file = join(root, relative);
   if (!file.startsWith(root + sep) || relative.includes('\0')) return notFound(res);
   const info = await stat(file).catch(() => null);
@@ -35,7 +42,10 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
     'Cache-Control': 'no-cache',
   });
   if (req.method === 'HEAD') return void res.end();
-  createReadStream(file).pipe(res);
+  // A file that vanishes or fails mid-read ends the response rather than the process.
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 function notFound(res: ServerResponse): void {

@@ -139,9 +139,9 @@ test.each([
   [['http://127.0.0.1:1/', '-c', '2', '-H', 'no colon'], /is not "Name: value"/],
   [['http://127.0.0.1:1/', '-c', '2', '--bogus'], /unknown option/],
   [[], /missing required argument 'url'/],
-])('bad arguments %j: exit 1 with a message', async (args, message) => {
+])('bad arguments %j: exit 2 with a message', async (args, message) => {
   const { code, stdout, stderr } = await runCli(args);
-  expect(code).toBe(1);
+  expect(code).toBe(2);
   expect(stderr).toMatch(message);
   expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
   expect(stdout).toBe('');
