@@ -122,7 +122,7 @@ export class App {
   }
 
   /** Loads the saved lab `lab` (default: the current one), if any: its settings and imported config. */
-  restore(lab = this.#lab.settings.lab): Promise<void> {
+  restore(lab = this.#lab.settings.lab): Promise<boolean> {
     return this.#bus.exclusive(() => this.#lab.restore(lab));
   }
 

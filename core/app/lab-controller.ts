@@ -218,9 +218,9 @@ export class LabController {
   }
 
   /** Loads the saved lab `lab`, if any: its settings (under the fixed ones) and imported config. */
-  async restore(lab: string): Promise<void> {
+  async restore(lab: string): Promise<boolean> {
     const record = await this.#persistence?.restore(lab);
-    if (!record) return;
+    if (!record) return false;
     const settings = labSettings.parse({ ...record.settings, ...this.o.fixed });
     const imported = record.importedConfig
       ? {
@@ -231,6 +231,7 @@ export class LabController {
     this.#settings = settings;
     if (imported) this.#imported = imported;
     this.o.sink.changed();
+    return true;
   }
 
   savedLab(): SavedLab {

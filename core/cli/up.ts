@@ -156,6 +156,9 @@ async function up(options: UpOptions): Promise<void> {
   // An error nothing caught still removes the lab's containers before the process ends.
   installLastResort({ cleanup: shutdown });
   try {
+    // The lab as it was last saved (the dashboard's changes, an imported conf); flags given here win.
+    if (await app.restore())
+      out(`lab "${options.lab}": its saved settings are used; options given here take precedence`);
     if (options.config) await importConfig(app, options.config, options.replicas);
     app.events.on('logs', (lines) => {
       for (const line of lines) {
