@@ -23,11 +23,16 @@ export class LabPersistence {
     private readonly warn: (message: string) => void,
   ) {}
 
+  /** The saved lab, or null: none, or a state folder that cannot be read (saving says so). */
   async restore(lab: string): Promise<LabRecord | null> {
     if (!this.store) return null;
-    const { record, warning } = await this.store.load(lab);
-    if (warning) this.warn(warning);
-    return record;
+    try {
+      const { record, warning } = await this.store.load(lab);
+      if (warning) this.warn(warning);
+      return record;
+    } catch {
+      return null;
+    }
   }
 
   saveSoon(): void {

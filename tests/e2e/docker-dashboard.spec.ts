@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { resolveEndpoint } from '../../core/docker/endpoint';
 import { probeEngine } from '../../core/docker/engine';
-import { containerName, defaultImageTag, labFilter, networkName } from '../../core/docker/labels';
+import { containerName, defaultImageTag, LABEL_LAB, labFilter, networkName } from '../../core/docker/labels';
 import { cleanupLab, testDocker, uniqueLab } from '../support/docker';
-import { ensureTestImages } from '../support/offline-images';
+import { ensureTestImages, TEST_BASE_IMAGE } from '../support/offline-images';
 import { startLab, type LabProcess } from '../support/lab-process';
 import { startTraffic, type Traffic, type TrafficStats } from '../support/traffic';
 import { expect, keepScreenshot, openDashboard, test } from './fixtures';
@@ -33,6 +33,8 @@ async function dockerMissing(): Promise<string | undefined> {
 }
 
 const labName = uniqueLab('e2e-dash');
+/** A lab an earlier run left behind (one stopped container, no owner): offered for removal. */
+const leftLab = uniqueLab('e2e-left');
 /** Where the CLI saves its lab: not the user's config folder. */
 let home: string | undefined;
 let lab: LabProcess | undefined;
@@ -58,6 +60,12 @@ test.beforeAll(async () => {
   // The offline images (npm test's vitest run has built them; alone, this builds them once).
   await ensureTestImages();
   home = mkdtempSync(join(tmpdir(), 'upstream-lab-e2e-docker-'));
+  await testDocker().createContainer({
+    name: `${leftLab}-backend1`,
+    Image: TEST_BASE_IMAGE,
+    Cmd: ['true'],
+    Labels: { [LABEL_LAB]: leftLab },
+  });
   lab = await startLab({
     runtime: 'docker',
     lab: labName,
@@ -77,6 +85,7 @@ test.afterAll(async () => {
   await lab?.stop();
   // Whatever a failed run left: containers, network, the lab's image tag.
   if (engine) await cleanupLab(labName, [defaultImageTag(labName)]);
+  if (engine) await cleanupLab(leftLab);
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
@@ -203,6 +212,35 @@ test('Pause backend3 freezes its container: "paused", routed around; Restore unp
   await serves(traffic, 'backend3');
   // Requests caught inside the frozen container finish once it thaws: none failed.
   expect(traffic.stats.failed, 'failed GETs in the load loop').toBe(0);
+  expect(problems).toEqual([]);
+});
+
+test('a leftover lab is removed only once confirmed, in a dialog that names what goes', async ({
+  page,
+  problems,
+}) => {
+  await open(page);
+  const filters = { label: [labFilter(leftLab)] };
+  const remove = page.getByRole('button', { name: `Remove lab ${leftLab}…` });
+  await expect(remove).toBeVisible({ timeout: 15_000 });
+  await remove.click();
+  const dialog = page.getByRole('dialog', { name: `Remove lab ${leftLab}?` });
+  await expect(dialog).toContainText('This removes 1 container (0 running)');
+  await expect(dialog).toContainText('It has no volumes.');
+  await keepScreenshot(page, 'docker-remove-leftover-dialog');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  // Cancelled: nothing removed.
+  expect(await testDocker().listContainers({ all: true, filters })).toHaveLength(1);
+
+  await remove.click();
+  await dialog.getByRole('button', { name: 'Remove 1 container' }).click();
+  await expect(remove).toBeHidden({ timeout: 30_000 });
+  expect(await testDocker().listContainers({ all: true, filters })).toEqual([]);
+  // The running lab was not touched.
+  expect(
+    await testDocker().listContainers({ all: true, filters: { label: [labFilter(labName)] } }),
+  ).toHaveLength(3);
   expect(problems).toEqual([]);
 });
 

@@ -24,7 +24,8 @@ for (const mode of [{ concurrency: 20 }, { rate: 400 }] as const) {
     expect(g.running).toBe(false);
     expect(summary.aborted).toBeGreaterThan(0);
     expect(summary.sent).toBe(summary.completed + summary.aborted);
-    expectWithin(summary.elapsedSec, 0.5, 1, 'elapsed');
+    // A 500 ms timer may fire a fraction of a millisecond early by the generator's clock.
+    expectWithin(summary.elapsedSec, 0.49, 1, 'elapsed');
 
     await eventually(() => expect(server.openConnections()).toBe(0));
     await eventually(() => expect(handles('TCPSocketWrap')).toBe(socketsBefore));
