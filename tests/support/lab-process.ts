@@ -1,6 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { freePort } from './target';
+
+/**
+ * Where the labs these processes save go, unless a test gives its own: one folder per test
+ * process, never the user's own (a lab saved by one run would be restored by the next).
+ */
+const STATE_HOME =
+  process.env['UPSTREAM_LAB_HOME'] ?? mkdtempSync(join(tmpdir(), 'upstream-lab-test-state-'));
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -82,7 +91,7 @@ export async function startLab(options: LabOptions = {}): Promise<LabProcess> {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Never a request off this machine: every registry and package index counts as unreachable.
-    env: { ...process.env, UPSTREAM_LAB_PROBE: 'unreachable', ...options.env },
+    env: { ...process.env, UPSTREAM_LAB_HOME: STATE_HOME, UPSTREAM_LAB_PROBE: 'unreachable', ...options.env },
   });
   let output = '';
   let dashboardUrl: string | undefined;
