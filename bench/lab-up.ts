@@ -280,7 +280,8 @@ Method: the project of tests/fixtures/projects/course-repo (the seed's Dockerfil
 \`backend1..3\`, nginx), from start to its three replicas answering \`GET /\` below 500.
 **Ours:** spawning \`node bin/upstream-lab.mjs up --project DIR --quiet\` until the third \`backendN: ready\` line
 (it reads the compose file, adapts and builds — or finds the image up to date —, starts \`db\` from the
-PostgreSQL stand-in, runs \`migrate\`, starts the replicas and the balancer in place of nginx).
+PostgreSQL stand-in, runs \`migrate\` — unless, as on a warm run, the same image already migrated the same
+database volume (remembered per lab) —, starts the replicas and the balancer in place of nginx).
 **Compose:** \`docker-compose up -d\` of the same services with the same images (the backends built from
 the context our build sends, db and nginx the offline stand-ins, nginx itself running), until every
 backend answers on a published loopback port, polled every ${POLL_MS} ms; compose runs no migrations, and
