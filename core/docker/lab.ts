@@ -35,9 +35,8 @@ import { ensureLabNetwork, removeLabNetworks } from './network';
 import { ref, ReplicaSet } from './replica-set';
 import { inspectReplica, PUBLISH_HOST, removeReplica } from './replicas';
 import { ensureLabVolume, removeLabVolumes } from './volumes';
-import { claimLab, engineOwner, holderState, removeEngineOwner, type LabClaim } from './ownership';
-import { readLock } from '../state/lock-file';
-import { currentOwner, LabHeldError, sameProcess, type LabOwner } from '../state/lock-owner';
+import { LabOwnership } from './lab-ownership';
+import { currentOwner } from '../state/lock-owner';
 
 export function createLab(options: LabOptions): Lab {
   return new Lab(options);
@@ -71,18 +70,12 @@ export class Lab implements Runtime {
   #appPort = DEFAULT_APP_PORT;
   #follower: EventFollower | undefined;
   #queue: Promise<unknown> = Promise.resolve();
-  readonly #stateDir: string | null;
-  readonly #owner: LabOwner;
-  #claim: LabClaim | null = null;
-  /** Another process holds the lab: this object changes and removes nothing of it. */
-  #refused = false;
+  readonly #ownership: LabOwnership;
 
   constructor(options: LabOptions) {
     this.#settings = parseLabSettings(options);
     this.#docker = options.docker;
     this.#beforeRemove = options.beforeRemove;
-    this.#stateDir = options.stateDir ?? null;
-    this.#owner = options.owner ?? currentOwner();
     const s = this.#settings;
     this.#plan = options.plan ?? dockerfilePlan(s.project, s.replicas, s.env ?? {});
     this.#sources = {
@@ -96,6 +89,12 @@ export class Lab implements Runtime {
       ...(options.offlineImages ? { offlineImages: options.offlineImages } : {}),
     };
     this.name = s.lab;
+    this.#ownership = new LabOwnership(
+      this.#docker,
+      this.name,
+      options.owner ?? currentOwner(),
+      options.stateDir ?? null,
+    );
     this.network = networkName(this.name);
     this.image = s.image ?? defaultImageTag(this.name);
     this.#desired = s.replicas;
@@ -159,7 +158,7 @@ export class Lab implements Runtime {
    */
   build(options: { signal?: AbortSignal; noCache?: boolean } = {}): Promise<BuildResult> {
     return this.#serial(async () => {
-      await this.#claimed();
+      await this.#ownership.claim();
       const result = await buildLabImage({
         docker: this.#docker,
         lab: this.name,
@@ -184,7 +183,7 @@ export class Lab implements Runtime {
    */
   up(): Promise<LabStatus> {
     return this.#serial(async () => {
-      await this.#claimed();
+      await this.#ownership.claim();
       const imageId = await this.#prepare();
       await Promise.all(this.#plan.volumes.map((volume) => ensureLabVolume(this.#docker, this.name, volume)));
       // Migrations run while the replicas start; they are probed, and so join, only afterwards —
@@ -213,7 +212,7 @@ export class Lab implements Runtime {
   scale(replicas: number): Promise<LabStatus> {
     const count = replicaCount.parse(replicas);
     return this.#serial(async () => {
-      await this.#claimed();
+      await this.#ownership.claim();
       this.#desired = count;
       const imageId = await this.#prepare();
       const existing = await listLabContainers(this.#docker, this.name);
@@ -286,8 +285,8 @@ export class Lab implements Runtime {
    */
   down(options: { volumes?: boolean; abandonedOnly?: boolean } = {}): Promise<void> {
     return this.#serial(async () => {
-      if (this.#refused) return;
-      if (!this.#claim) await this.#checkNotHeld(options.abandonedOnly ?? false);
+      if (this.#ownership.refused) return;
+      await this.#ownership.checkMayRemove(options.abandonedOnly ?? false);
       this.#stopFollowing();
       for (const c of await listLabContainers(this.#docker, this.name)) await this.#remove(c, undefined);
       this.#replicas.clear();
@@ -295,9 +294,7 @@ export class Lab implements Runtime {
       await this.#removeOthers();
       await removeLabNetworks(this.#docker, this.name);
       if (options.volumes) await removeLabVolumes(this.#docker, this.name);
-      if (this.#claim) await this.#claim.release();
-      else await removeEngineOwner(this.#docker, this.name);
-      this.#claim = null;
+      await this.#ownership.release();
     });
   }
 
@@ -333,7 +330,7 @@ export class Lab implements Runtime {
    */
   adopt(): Promise<LabStatus> {
     return this.#serial(async () => {
-      await this.#claimed();
+      await this.#ownership.claim();
       this.#stopFollowing();
       await this.#startEvents();
       const present = await listLabContainers(this.#docker, this.name);
@@ -359,43 +356,10 @@ export class Lab implements Runtime {
     const index = backendIndex(this.name, target);
     if (!(error instanceof NotInLabError) || index === undefined || index > this.#desired) throw error;
     await this.#serial(async () => {
-      await this.#claimed();
+      await this.#ownership.claim();
       await this.#converge(await this.#prepare());
     });
     return 'recreated';
-  }
-
-  /** Takes the lab for its owner before the first change; refused when another process holds it. */
-  async #claimed(): Promise<void> {
-    if (this.#claim) return;
-    if (this.#refused) throw await this.#heldError();
-    try {
-      this.#claim = await claimLab({
-        docker: this.#docker,
-        lab: this.name,
-        owner: this.#owner,
-        stateDir: this.#stateDir,
-      });
-    } catch (error) {
-      if (error instanceof LabHeldError) this.#refused = true;
-      throw error;
-    }
-  }
-
-  async #heldError(): Promise<Error> {
-    const held = await engineOwner(this.#docker, this.name);
-    return held
-      ? new LabHeldError(this.name, held)
-      : new Error(`lab "${this.name}" is held by another process`);
-  }
-
-  /** For a down without a claim (the CLI's, a leftover's): refused while the holder runs. */
-  async #checkNotHeld(abandonedOnly: boolean): Promise<void> {
-    const held = await engineOwner(this.#docker, this.name);
-    if (!held || sameProcess(held, this.#owner)) return;
-    const lock = this.#stateDir ? await readLock(this.#stateDir, this.name) : null;
-    const state = holderState(held, lock);
-    if (state === 'alive' || (abandonedOnly && state === 'unknown')) throw new LabHeldError(this.name, held);
   }
 
   #serial<T>(task: () => Promise<T>): Promise<T> {
