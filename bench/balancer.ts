@@ -1,16 +1,15 @@
 /**
- * Balancer throughput and latency against real nginx (one process) in front of the same three
- * fast upstreams (nginx `return 200`), measured with wrk, runs alternating, median ratio.
+ * Balancer throughput and latency in front of three fast upstreams (nginx `return 200`): ours
+ * with its access log on (as in a lab) and with --quiet, against nginx (1 worker), HAProxy
+ * (1 thread) and Caddy (GOMAXPROCS=1), measured with wrk, the contenders' order rotating per
+ * run; ratios per run against nginx, then the median.
  *
- *   npm run bench -- balancer [--runs 5] [--seconds 5]
+ *   npm run bench:balancer [-- --runs 5 --seconds 5]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startNginx, type NginxInstance } from '../tests/support/nginx';
-import { freePort, waitForPort } from '../tests/support/target';
+import { startNginx } from '../tests/support/nginx';
+import { freePort } from '../tests/support/target';
+import { CONTENDERS, type Contender, type Running, type Scenario } from './lib/proxies';
 import { machine, median, writeSection } from './lib/report';
 import { wrk, type WrkResult } from './lib/wrk';
 
@@ -20,149 +19,116 @@ const { values } = parseArgs({
 });
 const RUNS = Number(values.runs);
 const SECONDS = Number(values.seconds);
-const CONNECTIONS = 50;
-const TARGET_RPS_RATIO = 0.35;
-const TARGET_P99_RATIO = 2;
-
-interface Scenario {
-  name: string;
-  upstreamExtra: string;
-  locationExtra: string;
-}
+const CONNECTIONS = 32;
+/** Ours / nginx, req/s, per mode; p99 at most twice nginx's in both. */
+const TARGETS = { 'ours-log': 0.6, 'ours-quiet': 0.75 } as const;
+const TARGET_P99 = 2;
 
 const SCENARIOS: Scenario[] = [
-  {
-    name: 'keep-alive to upstreams (`keepalive 32`, HTTP/1.1)',
-    upstreamExtra: 'keepalive 32;',
-    locationExtra: 'proxy_http_version 1.1; proxy_set_header Connection "";',
-  },
-  { name: "the seed's config (a new upstream connection per request)", upstreamExtra: '', locationExtra: '' },
+  { name: 'keep-alive to the upstreams (`keepalive 32`, HTTP/1.1)', keepalive: true },
+  { name: "the seed's config (a new upstream connection per request)", keepalive: false },
 ];
 
-function proxyConf(port: number, upstreamPorts: number[], scenario: Scenario): string {
-  return `events {}
-http {
-    upstream backend_pool {
-${upstreamPorts.map((p) => `        server 127.0.0.1:${p} max_fails=3 fail_timeout=30s weight=1;`).join('\n')}
-        ${scenario.upstreamExtra}
-    }
-    server {
-        listen 127.0.0.1:${port};
-        server_name localhost;
-        location / {
-            proxy_pass http://backend_pool;
-            proxy_set_header Host $host;
-            proxy_set_header X-Real-IP $remote_addr;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header X-Forwarded-Host $server_name;
-            ${scenario.locationExtra}
-        }
-    }
-}
-`;
-}
+type Run = Map<Contender['key'], WrkResult>;
 
-async function startOurs(confText: string, port: number): Promise<{ child: ChildProcess; dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'upstream-lab-bench-'));
-  const confPath = join(dir, 'nginx.conf');
-  await writeFile(confPath, confText);
-  const bin = resolve(import.meta.dirname, '../bin/upstream-lab.mjs');
-  const child = spawn(process.execPath, [bin, 'proxy', '--config', confPath, '--quiet'], {
-    stdio: 'inherit',
-  });
-  await waitForPort(port);
-  return { child, dir };
-}
-
-async function stopOurs({ child, dir }: { child: ChildProcess; dir: string }): Promise<void> {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-  await rm(dir, { recursive: true, force: true });
-}
-
-interface Pair {
-  nginx: WrkResult;
-  ours: WrkResult;
-}
-
-async function runScenario(scenario: Scenario, upstreamPorts: number[]): Promise<Pair[]> {
-  const nginxPort = await freePort();
-  const oursPort = await freePort();
-  const nginx: NginxInstance = await startNginx(proxyConf(nginxPort, upstreamPorts, scenario));
-  const ours = await startOurs(proxyConf(oursPort, upstreamPorts, scenario), oursPort);
-  const opts = { threads: 1, connections: CONNECTIONS, seconds: SECONDS };
+async function runScenario(scenario: Scenario, upstreams: number[]): Promise<Run[]> {
+  const started: Array<{ contender: Contender; port: number; running: Running }> = [];
   try {
-    // Warm up both (JIT, connection pools) before measuring.
-    await wrk(`http://127.0.0.1:${nginxPort}/`, { ...opts, seconds: 2 });
-    await wrk(`http://127.0.0.1:${oursPort}/`, { ...opts, seconds: 2 });
-    const pairs: Pair[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const first = i % 2 === 0;
-      const a = await wrk(`http://127.0.0.1:${first ? nginxPort : oursPort}/`, opts);
-      const b = await wrk(`http://127.0.0.1:${first ? oursPort : nginxPort}/`, opts);
-      const pair = first ? { nginx: a, ours: b } : { nginx: b, ours: a };
-      console.log(
-        `  run ${i + 1}: nginx ${pair.nginx.requestsPerSec.toFixed(0)} req/s p99 ${pair.nginx.p99Ms} ms; ` +
-          `ours ${pair.ours.requestsPerSec.toFixed(0)} req/s p99 ${pair.ours.p99Ms} ms`,
-      );
-      pairs.push(pair);
+    for (const contender of CONTENDERS) {
+      const port = await freePort();
+      started.push({ contender, port, running: await contender.start(port, upstreams, scenario) });
     }
-    return pairs;
+    const opts = { threads: 1, connections: CONNECTIONS, seconds: SECONDS };
+    // Warm-up of each (JIT, connection pools) before measuring.
+    for (const { port } of started) await wrk(`http://127.0.0.1:${port}/`, { ...opts, seconds: 2 });
+    const runs: Run[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const order = started.map((_, k) => started[(k + i) % started.length]!);
+      const run: Run = new Map();
+      for (const { contender, port } of order)
+        run.set(contender.key, await wrk(`http://127.0.0.1:${port}/`, opts));
+      console.log(
+        `  run ${i + 1}: ` +
+          started
+            .map(
+              ({ contender: c }) =>
+                `${c.key} ${run.get(c.key)!.requestsPerSec.toFixed(0)} req/s p99 ${run.get(c.key)!.p99Ms} ms`,
+            )
+            .join('; '),
+      );
+      runs.push(run);
+    }
+    return runs;
   } finally {
-    await stopOurs(ours);
-    await nginx.stop();
+    for (const { running } of started) await running.stop();
   }
 }
 
-function summarize(scenario: Scenario, pairs: Pair[]): { table: string; pass: boolean } {
-  const rpsRatio = median(pairs.map((p) => p.ours.requestsPerSec / p.nginx.requestsPerSec));
-  const p99Ratio = median(pairs.map((p) => p.ours.p99Ms / p.nginx.p99Ms));
-  const m = (pick: (r: WrkResult) => number, who: 'nginx' | 'ours') => median(pairs.map((p) => pick(p[who])));
-  const pass = rpsRatio >= TARGET_RPS_RATIO && p99Ratio <= TARGET_P99_RATIO;
-  const errors = pairs.reduce((sum, p) => sum + p.ours.errors + p.nginx.errors, 0);
+function summarize(scenario: Scenario, runs: Run[]): { table: string; pass: boolean } {
+  const of = (key: Contender['key'], pick: (r: WrkResult) => number) =>
+    median(runs.map((r) => pick(r.get(key)!)));
+  const ratio = (key: Contender['key'], pick: (r: WrkResult) => number) =>
+    median(runs.map((r) => pick(r.get(key)!) / pick(r.get('nginx')!)));
+  const rows = CONTENDERS.map(
+    (c) =>
+      `| ${c.label} | ${of(c.key, (r) => r.requestsPerSec).toFixed(0)} | ${ratio(c.key, (r) => r.requestsPerSec).toFixed(2)}x | ${of(c.key, (r) => r.p50Ms).toFixed(2)} | ${of(c.key, (r) => r.p99Ms).toFixed(2)} | ${ratio(c.key, (r) => r.p99Ms).toFixed(2)}x |`,
+  );
+  const verdicts = (Object.keys(TARGETS) as Array<keyof typeof TARGETS>).map((key) => {
+    const rps = ratio(key, (r) => r.requestsPerSec);
+    const p99 = ratio(key, (r) => r.p99Ms);
+    const met = rps >= TARGETS[key] && p99 <= TARGET_P99;
+    const label = CONTENDERS.find((c) => c.key === key)!.label;
+    return {
+      met,
+      text: `${label}: **req/s ${rps.toFixed(2)}x nginx** (target ≥ ${TARGETS[key]}x), **p99 ${p99.toFixed(2)}x** (target ≤ ${TARGET_P99}x): ${met ? 'met' : '**not met**'}.`,
+    };
+  });
+  const errors = runs.reduce((sum, r) => sum + [...r.values()].reduce((s, w) => s + w.errors, 0), 0);
   const table = `#### ${scenario.name}
 
-| | req/s (median) | p50 ms | p99 ms |
-| --- | ---: | ---: | ---: |
-| nginx 1.22 | ${m((r) => r.requestsPerSec, 'nginx').toFixed(0)} | ${m((r) => r.p50Ms, 'nginx').toFixed(2)} | ${m((r) => r.p99Ms, 'nginx').toFixed(2)} |
-| upstream-lab | ${m((r) => r.requestsPerSec, 'ours').toFixed(0)} | ${m((r) => r.p50Ms, 'ours').toFixed(2)} | ${m((r) => r.p99Ms, 'ours').toFixed(2)} |
+| | req/s (median) | req/s vs nginx | p50 ms | p99 ms | p99 vs nginx |
+| --- | ---: | ---: | ---: | ---: | ---: |
+${rows.join('\n')}
 
-Median of per-run ratios: **req/s ${rpsRatio.toFixed(2)}x nginx** (target ≥ ${TARGET_RPS_RATIO}x), **p99 ${p99Ratio.toFixed(2)}x nginx** (target ≤ ${TARGET_P99_RATIO}x): ${pass ? 'met' : '**not met**'}. Errors or non-2xx in all runs: ${errors}.`;
-  return { table, pass };
+${verdicts.map((v) => `- ${v.text}`).join('\n')}
+
+Errors or non-2xx in all runs: ${errors}.`;
+  return { table, pass: verdicts.every((v) => v.met) };
 }
 
 async function main(): Promise<void> {
-  const upstreamPorts = [await freePort(), await freePort(), await freePort()];
+  const upstreams = [await freePort(), await freePort(), await freePort()];
   const upstream = await startNginx(`events {}
 http {
-${upstreamPorts.map((p, i) => `    server { listen 127.0.0.1:${p}; location / { return 200 "${'ABC'[i]}"; } }`).join('\n')}
+${upstreams.map((p, i) => `    server { listen 127.0.0.1:${p}; location / { return 200 "${'ABC'[i]}"; } }`).join('\n')}
 }
 `);
   const sections: string[] = [];
   let allPass = true;
   try {
     for (const scenario of SCENARIOS) {
-      console.log(`${scenario.name}`);
-      const result = summarize(scenario, await runScenario(scenario, upstreamPorts));
+      console.log(scenario.name);
+      const result = summarize(scenario, await runScenario(scenario, upstreams));
       allPass &&= result.pass;
       sections.push(result.table);
     }
   } finally {
     await upstream.stop();
   }
-  const markdown = `## Balancer vs nginx
+  const markdown = `## Balancer vs nginx, HAProxy and Caddy
 
 Run ${new Date().toISOString().slice(0, 10)} on ${machine()}.
 
-Method: three upstreams served by one nginx process (\`return 200\`); in front of them, nginx 1.22
-(one process: \`master_process off\`, the same as \`worker_processes 1\`, its access log off) and
-\`upstream-lab proxy --quiet\` (one Node process, started through the CLI; **mode: \`--quiet\`**, no access log
-and no request records built, unlike a lab with its dashboard) with the same config: the seed's upstream parameters and
-proxy_set_header lines. wrk \`-t1 -c${CONNECTIONS} -d${SECONDS}s --latency\`, after a 2 s warm-up of each;
-${RUNS} runs alternating which proxy goes first; ratios are per run (ours / nginx), then the median.
-All processes share the machine's cores, as they would on a student's laptop.
+Method: three upstreams served by one nginx process (\`return 200\`). In front of them, each in one
+process: nginx 1.22 (\`master_process off\`, the same as \`worker_processes 1\`; access log off), HAProxy
+(\`nbthread 1\`, no log), Caddy (\`GOMAXPROCS=1\`, no log), and \`upstream-lab proxy\` started through the
+CLI in two modes: **access log on** (each request's record built and its access-log line printed, read
+and discarded — what a lab does) and **\`--quiet\`** (no access log, no records). nginx and ours read
+the same conf: the seed's upstream parameters and proxy_set_header lines; HAProxy and Caddy do the same
+job (round robin, the same keep-alive choice, X-Real-IP / X-Forwarded-For). wrk \`-t1 -c${CONNECTIONS}
+-d${SECONDS}s --latency\` with keep-alive from the client, after a 2 s warm-up of each; ${RUNS} runs, the
+order of the contenders rotating each run; ratios are per run against nginx, then the median. All
+processes share the machine's two cores, as on a student's laptop.
 
 ${sections.join('\n\n')}
 `;
