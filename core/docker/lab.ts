@@ -8,7 +8,7 @@ import { dockerfilePlan } from '../project/dockerfile-plan';
 import type { BuildResult } from './build';
 import { Emitter } from '../events/emitter';
 import type { Runtime } from '../lab/runtime';
-import { EventFollower } from './events';
+import { LabEventsFeed } from './lab-events-feed';
 import { applyFault, restoreReplica } from './faults';
 import type { Fault, RestoreStep } from './faults';
 import { listLabContainers, NotInLabError, resolveLabContainer } from './guard';
@@ -64,11 +64,11 @@ export class Lab implements Runtime {
   readonly #replicas: ReplicaSet;
   readonly #dependencies: LabDependencies;
   readonly #containerLogs: ContainerLogs;
+  readonly #feed: LabEventsFeed;
   #desired: number;
   #imageId: string | undefined;
   /** The port the app listens on in each replica: the plan's, else the image's EXPOSE, else 8000. */
   #appPort = DEFAULT_APP_PORT;
-  #follower: EventFollower | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #ownership: LabOwnership;
 
@@ -129,6 +129,14 @@ export class Lab implements Runtime {
       },
       beforeProbe: (replica) => this.#dependencies.beforeProbe(replica),
       lastLines,
+      warn: (message) => this.#warn(message),
+    });
+    this.#feed = new LabEventsFeed({
+      docker: this.#docker,
+      lab: this.name,
+      network: this.network,
+      replicas: this.#replicas,
+      events: this.events,
       warn: (message) => this.#warn(message),
     });
     this.#dependencies = new LabDependencies({
@@ -332,7 +340,7 @@ export class Lab implements Runtime {
     return this.#serial(async () => {
       await this.#ownership.claim();
       this.#stopFollowing();
-      await this.#startEvents();
+      await this.#feed.start();
       const present = await listLabContainers(this.#docker, this.name);
       this.#replicas.keepOnly(new Set(present.map((c) => c.id)));
       // Waits for the probes of the running replicas; faulted ones are reported as they are.
@@ -388,7 +396,7 @@ export class Lab implements Runtime {
     const [imageId] = await Promise.all([
       image,
       ensureLabNetwork(this.#docker, this.name),
-      this.#startEvents(),
+      this.#feed.start(),
     ]);
     this.#imageId = imageId;
     this.#appPort =
@@ -459,38 +467,8 @@ export class Lab implements Runtime {
     return { ...result, replica: c.name };
   }
 
-  async #startEvents(): Promise<void> {
-    if (this.#follower) return;
-    const follower = new EventFollower(this.#docker, {
-      lab: this.name,
-      network: this.network,
-      onEvent: (raw) => {
-        const event = this.#replicas.describe(raw);
-        if (!event) return;
-        this.events.emit('container', event);
-        this.#replicas.apply(event);
-      },
-      onEnd: (error) => {
-        if (this.#follower === follower) this.#follower = undefined;
-        if (error) {
-          this.#warn(
-            `lost the engine's event stream (${error.message}); call adopt() once the engine is back`,
-          );
-        }
-      },
-    });
-    this.#follower = follower;
-    try {
-      await follower.start();
-    } catch (error) {
-      this.#follower = undefined;
-      throw error;
-    }
-  }
-
   #stopFollowing(): void {
-    this.#follower?.stop();
-    this.#follower = undefined;
+    this.#feed.stop();
     this.#containerLogs.stopAll();
     this.#replicas.stopProbes();
   }
