@@ -19,6 +19,7 @@ import {
 import { ConfigError } from './errors';
 import type { Interpretation } from './interpretation';
 import { parseCount, parseSize, parseTime } from './units';
+import { checkValueVariables } from './value-variables';
 
 export type ScopeLevel = 'http' | 'server' | 'location';
 
@@ -68,11 +69,13 @@ export function applyScopeDirective(
   if (name === 'proxy_set_header') {
     expectSimple(directive);
     const [header, value] = expectArgs(directive, 2);
+    if (value) checkValueVariables(value);
     (scope.setHeaders ??= []).push({ name: header?.value ?? '', value: value?.value ?? '' });
   } else if (name === 'add_header') {
     expectSimple(directive);
     const [header, value, always] = expectArgs(directive, 2, 3);
     if (always && always.value !== 'always') throw invalidParameter(always);
+    if (value) checkValueVariables(value);
     (scope.addHeaders ??= []).push({
       name: header?.value ?? '',
       value: value?.value ?? '',
