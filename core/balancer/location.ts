@@ -1,5 +1,6 @@
 import type { LocationConfig, ProxySettings, ServerBlockConfig } from './config';
 import { maskOf } from './next-upstream';
+import { compileReturn, type CompiledReturn } from './return-answer';
 import type { Upstream } from './upstream';
 import { compileTemplate, type Template } from './variables';
 
@@ -41,6 +42,7 @@ export interface LocationRoute {
   config: LocationConfig;
   proxy: ProxyRoute | null;
   addHeaders: CompiledAddHeader[];
+  ret: CompiledReturn | null;
 }
 
 export interface ServerRoute {
@@ -75,7 +77,8 @@ function compileLocation(config: LocationConfig, upstreams: Map<string, Upstream
     value: compileTemplate(h.value),
     always: h.always,
   }));
-  if (!config.proxy) return { config, proxy: null, addHeaders };
+  const ret = config.return ? compileReturn(config.return) : null;
+  if (!config.proxy) return { config, proxy: null, addHeaders, ret };
   const settings = config.proxy;
   const upstream = upstreams.get(settings.upstream);
   if (!upstream) throw new Error(`no upstream "${settings.upstream}" for location "${config.path}"`);
@@ -85,6 +88,7 @@ function compileLocation(config: LocationConfig, upstreams: Map<string, Upstream
   return {
     config,
     addHeaders,
+    ret,
     proxy: {
       settings,
       upstream,
