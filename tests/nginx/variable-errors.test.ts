@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { Balancer } from '../../core/balancer';
 import { nginxBinary, requires } from '../support/prerequisites';
 import { nginxTest } from './support/nginx-test-run';
 import { FILE, parse, parseError } from './support/parse-helpers';
@@ -101,7 +102,9 @@ describe('variables nginx does not know are refused at FILE:LINE:COL in nginx wo
       'upstream_http_server',
     ];
     const text = `${vars.map((v) => `$${v}`).join(' ')} $1 \${Host}`;
-    expect(() => parse(inLocation(`            return 200 "${text}";`))).not.toThrow();
+    const conf = inLocation(`            add_header X-V "${text}";`, `            return 200 "${text}";`);
+    // The balancer compiles every value: it must know them all too.
+    expect(() => new Balancer(parse(conf).config)).not.toThrow();
   });
 });
 
