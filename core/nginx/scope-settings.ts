@@ -1,6 +1,7 @@
 import {
   NEXT_UPSTREAM_CONDITIONS,
   type AddHeaderDirective,
+  type ErrorPageDirective,
   type HeaderDirective,
   type NextUpstreamCondition,
   type ProxySettings,
@@ -19,6 +20,7 @@ import {
 import { ConfigError } from './errors';
 import type { Interpretation } from './interpretation';
 import { parseCount, parseSize, parseTime } from './units';
+import { parseErrorPage, parseFlag } from './error-page-directive';
 import { checkValueVariables } from './value-variables';
 
 export type ScopeLevel = 'http' | 'server' | 'location';
@@ -37,6 +39,8 @@ export interface ScopeSettings {
   setHeaders?: HeaderDirective[];
   /** add_header lines of this level; same inheritance rule as proxy_set_header. */
   addHeaders?: AddHeaderDirective[];
+  /** error_page lines of this level; same inheritance rule. */
+  errorPages?: ErrorPageDirective[];
 }
 
 export const emptyScope = (): ScopeSettings => ({ proxy: {}, client: {} });
@@ -81,6 +85,11 @@ export function applyScopeDirective(
       value: value?.value ?? '',
       always: always !== undefined,
     });
+  } else if (name === 'error_page') {
+    expectSimple(directive);
+    (scope.errorPages ??= []).push(parseErrorPage(directive));
+  } else if (name === 'proxy_intercept_errors') {
+    setOnce(directive, scope.proxy, 'interceptErrors', parseFlag(directive));
   } else if (name === 'proxy_next_upstream') {
     setOnce(directive, scope.proxy, 'nextUpstream', parseNextUpstream(directive));
   } else if (name === 'proxy_next_upstream_tries') {
