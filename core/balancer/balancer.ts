@@ -6,6 +6,7 @@ import { headStatus, MAX_HEAD_BYTES } from './client-request-checks';
 import type { ProxyConfig, ServerBlockConfig, ServerConfig } from './config';
 import { numberConnection } from './connection-number';
 import { errorPage } from './error-page';
+import { answerErrorPage } from './error-page-redirect';
 import { ProxyExchange } from './exchange';
 import { answerReturn } from './return-answer';
 import { HealthChecker } from './health-check';
@@ -223,7 +224,9 @@ export class Balancer {
       attempts: [],
       status: 0,
     };
-    answerReturn(req, res, location.ret, location.addHeaders, ctx);
+    const page = location.ret.text === null ? location.errorPages.get(location.ret.status) : undefined;
+    if (page) answerErrorPage(req, res, location, page, location.ret.status, ctx);
+    else answerReturn(req, res, location.ret, location.addHeaders, ctx);
   }
 
   /** nginx's error page for a request it refuses; the connection closes after it. */

@@ -16,6 +16,7 @@ import { filterResponseHeaders, applyAddHeaders } from './response-headers';
 import { ResponseParser, type ParseFailure, type ResponseHead } from './response-parser';
 import { ipHashKey } from './methods/ip-hash';
 import { numberConnection } from './connection-number';
+import { answerErrorPage } from './error-page-redirect';
 import { requestHost, type VariableContext } from './variables';
 
 /** nginx's proxy_buffer_size on x86-64: the upstream's status line and headers must fit. */
@@ -345,6 +346,17 @@ export class ProxyExchange {
   }
 
   private respond(head: ResponseHead): void {
+    const intercepted = this.route.settings.interceptErrors && head.status >= 300;
+    const errorPageTo = intercepted ? this.location.errorPages.get(head.status) : undefined;
+    if (errorPageTo) {
+      // proxy_intercept_errors: the upstream's answer is dropped for the error_page.
+      this.dropAttempt(head.status);
+      this.status = head.status;
+      this.closeIfBodyUnread();
+      answerErrorPage(this.req, this.res, this.location, errorPageTo, head.status, this.ctx);
+      this.finish(this.res.statusCode);
+      return;
+    }
     this.responding = true;
     this.status = head.status;
     if (head.version === 9) {
@@ -516,6 +528,13 @@ export class ProxyExchange {
     if (this.res.headersSent || this.res.destroyed) {
       this.res.destroy();
       this.finish(status);
+      return;
+    }
+    const errorPageTo = extra ? undefined : this.location.errorPages.get(status);
+    if (errorPageTo) {
+      this.closeIfBodyUnread();
+      answerErrorPage(this.req, this.res, this.location, errorPageTo, status, this.ctx);
+      this.finish(this.res.statusCode);
       return;
     }
     const page = extra ? startingPage() : errorPage(status);

@@ -43,8 +43,8 @@ export function requestUri(req: IncomingMessage): string {
   return at === -1 ? '/' : url.slice(at);
 }
 
-export function args(req: IncomingMessage): string {
-  const uri = requestUri(req);
+/** The query string of a URI. */
+export function args(uri: string): string {
   const q = uri.indexOf('?');
   return q === -1 ? '' : uri.slice(q + 1);
 }
@@ -68,8 +68,8 @@ export function normalizedPath(uri: string): string {
 }
 
 /** `$arg_NAME`: the first argument of that name, compared without case as ngx_http_arg does. */
-export function argValue(req: IncomingMessage, name: string): string | undefined {
-  for (const pair of args(req).split('&')) {
+export function argValue(uri: string, name: string): string | undefined {
+  for (const pair of args(uri).split('&')) {
     const eq = pair.indexOf('=');
     const key = eq === -1 ? pair : pair.slice(0, eq);
     if (key.toLowerCase() === name) return eq === -1 ? '' : pair.slice(eq + 1);

@@ -38,7 +38,12 @@ export interface VariableContext {
   sentHeaders?: readonly string[];
   /** The upstream response's headers, flat (`$upstream_http_*`). */
   upstreamHeaders?: readonly string[];
+  /** The URI of an internal redirect (error_page): `$uri` and `$args` read it, `$request_uri` not. */
+  internalUri?: string;
 }
+
+/** The URI the request is at now: its own, or an error_page's. */
+const currentUri = (ctx: VariableContext): string => ctx.internalUri ?? requestUri(ctx.req);
 
 /** undefined: nginx's "not found" (empty in values, `-` in the access log). */
 type Getter = (ctx: VariableContext) => string | undefined;
@@ -92,15 +97,17 @@ const VARIABLES: Record<string, Getter> = {
     return addr.startsWith('::ffff:') ? addr.slice(7) : addr;
   },
   server_protocol: (ctx) => `HTTP/${ctx.req.httpVersion}`,
-  request_method: (ctx) => ctx.req.method ?? '',
+  // An internal redirect turns every method but HEAD into GET.
+  request_method: (ctx) =>
+    ctx.internalUri !== undefined && ctx.req.method !== 'HEAD' ? 'GET' : (ctx.req.method ?? ''),
   request_uri: (ctx) => requestUri(ctx.req),
   request: (ctx) => `${ctx.req.method} ${ctx.req.url} HTTP/${ctx.req.httpVersion}`,
   request_length: (ctx) => String(requestHeadLength(ctx.req)),
-  uri: (ctx) => normalizedPath(requestUri(ctx.req)),
-  document_uri: (ctx) => normalizedPath(requestUri(ctx.req)),
-  args: (ctx) => args(ctx.req),
-  query_string: (ctx) => args(ctx.req),
-  is_args: (ctx) => (args(ctx.req) === '' ? '' : '?'),
+  uri: (ctx) => normalizedPath(currentUri(ctx)),
+  document_uri: (ctx) => normalizedPath(currentUri(ctx)),
+  args: (ctx) => args(currentUri(ctx)),
+  query_string: (ctx) => args(currentUri(ctx)),
+  is_args: (ctx) => (args(currentUri(ctx)) === '' ? '' : '?'),
   content_length: (ctx) => ctx.req.headers['content-length'],
   content_type: (ctx) => ctx.req.headers['content-type'],
   cookie: (ctx) => ctx.req.headers.cookie,
@@ -133,7 +140,7 @@ const VARIABLES: Record<string, Getter> = {
 
 const PREFIXED: Array<[string, (name: string) => Getter]> = [
   ['http_', (name) => (ctx) => (ctx.req.headers[name] === undefined ? undefined : header(ctx.req, name))],
-  ['arg_', (name) => (ctx) => argValue(ctx.req, name)],
+  ['arg_', (name) => (ctx) => argValue(currentUri(ctx), name)],
   ['cookie_', (name) => (ctx) => cookieValue(ctx.req, name)],
   ['sent_http_', (name) => (ctx) => listHeader(ctx.sentHeaders, name)],
   ['upstream_http_', (name) => (ctx) => listHeader(ctx.upstreamHeaders, name)],
