@@ -4,8 +4,11 @@ import { Emitter } from '../events/emitter';
 import { errorResponse, onClientError, refuseConnection, trackRequest } from './client-errors';
 import { headStatus, MAX_HEAD_BYTES } from './client-request-checks';
 import type { ProxyConfig, ServerBlockConfig, ServerConfig } from './config';
+import { numberConnection } from './connection-number';
 import { errorPage } from './error-page';
+import { answerErrorPage } from './error-page-redirect';
 import { ProxyExchange } from './exchange';
+import { answerReturn } from './return-answer';
 import { HealthChecker } from './health-check';
 import { compileServer, matchLocation, type LocationRoute, type ServerRoute } from './location';
 import type { AdminState, Peer, PeerAddress } from './peer';
@@ -132,6 +135,7 @@ export class Balancer {
       socket.on('error', () => socket.destroy());
       socket.end(errorResponse(headStatus(req) || 405));
     });
+    server.on('connection', numberConnection);
     server.on('clientError', onClientError);
     this.servers.push(server);
     return new Promise((resolve, reject) => {
@@ -196,9 +200,33 @@ export class Balancer {
       return;
     }
     trackRequest(req.socket, res);
-    const ret = location?.config.return;
-    if (ret) this.answer(res, ret.status, Buffer.from(ret.body ?? ''), 'text/plain');
-    else this.answer(res, 404, errorPage(404), 'text/html');
+    this.answerLocally(req, res, server, port, location);
+  }
+
+  /** A location without proxy_pass: its `return`, or nginx's 404. */
+  private answerLocally(
+    req: IncomingMessage,
+    res: ServerResponse,
+    server: ServerRoute,
+    port: number,
+    location: LocationRoute | undefined,
+  ): void {
+    if (!location?.ret) {
+      this.answer(res, 404, errorPage(404), 'text/html');
+      return;
+    }
+    const ctx = {
+      req,
+      serverName: server.serverName,
+      serverPort: port,
+      proxyHost: '',
+      startMs: Date.now(),
+      attempts: [],
+      status: 0,
+    };
+    const page = location.ret.text === null ? location.errorPages.get(location.ret.status) : undefined;
+    if (page) answerErrorPage(req, res, location, page, location.ret.status, ctx);
+    else answerReturn(req, res, location.ret, location.addHeaders, ctx);
   }
 
   /** nginx's error page for a request it refuses; the connection closes after it. */
@@ -250,9 +278,7 @@ export class Balancer {
       client.continueHttp(res.shouldKeepAlive);
     });
     if (!location?.proxy) {
-      const ret = location?.config.return;
-      if (ret) this.answer(res, ret.status, Buffer.from(ret.body ?? ''), 'text/plain');
-      else this.answer(res, 404, errorPage(404), 'text/html');
+      this.answerLocally(req, res, server, port, location);
       return;
     }
     const exchange = new ProxyExchange(

@@ -73,6 +73,14 @@ export interface AddHeaderDirective extends HeaderDirective {
   always: boolean;
 }
 
+/** `error_page CODE ... [=[RESPONSE]] URI`: a local URI (internal redirect) or a URL (redirect). */
+export interface ErrorPageDirective {
+  codes: number[];
+  /** `=RESPONSE`: the status sent instead; 0 for a bare `=` (the target's own status). */
+  response?: number;
+  uri: string;
+}
+
 export interface ProxySettings {
   /** Name of the upstream block (or implicit upstream) this location proxies to. */
   upstream: string;
@@ -87,6 +95,8 @@ export interface ProxySettings {
   readTimeoutMs: number;
   sendTimeoutMs: number;
   httpVersion: '1.0' | '1.1';
+  /** `proxy_intercept_errors on`: upstream statuses >= 300 with an error_page get that page. */
+  interceptErrors?: boolean;
 }
 
 export interface LocationConfig {
@@ -96,6 +106,8 @@ export interface LocationConfig {
   /** Absent when the location does not proxy (it then answers 404, as nginx would with no root). */
   proxy?: ProxySettings;
   addHeaders: AddHeaderDirective[];
+  /** error_page lines in effect here (innermost level that has any). */
+  errorPages?: ErrorPageDirective[];
   /** `return CODE [text]` inside the location. */
   return?: { status: number; body?: string };
 }

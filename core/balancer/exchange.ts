@@ -15,6 +15,8 @@ import type { UpgradeClient } from './upgrade';
 import { filterResponseHeaders, applyAddHeaders } from './response-headers';
 import { ResponseParser, type ParseFailure, type ResponseHead } from './response-parser';
 import { ipHashKey } from './methods/ip-hash';
+import { numberConnection } from './connection-number';
+import { answerErrorPage } from './error-page-redirect';
 import { requestHost, type VariableContext } from './variables';
 
 /** nginx's proxy_buffer_size on x86-64: the upstream's status line and headers must fit. */
@@ -76,6 +78,8 @@ interface Attempt {
   /** The whole request (head and body) has been written. */
   sent: boolean;
   record: AttemptRecord | null;
+  connectMs?: number;
+  bytesReceived: number;
 }
 
 /**
@@ -195,6 +199,7 @@ export class ProxyExchange {
     const toxic = peer.toxic;
     const pooled = this.route.keepalive && toxic === null ? upstream.pool.take(peer) : null;
     const socket = pooled ?? new Socket();
+    numberConnection(socket);
     const attempt: Attempt = {
       peer,
       socket,
@@ -205,6 +210,7 @@ export class ProxyExchange {
       started: false,
       sent: false,
       record: null,
+      bytesReceived: 0,
     };
     attempt.parser = new ResponseParser(
       {
@@ -236,6 +242,7 @@ export class ProxyExchange {
   private send(attempt: Attempt): void {
     if (attempt !== this.attempt) return;
     this.clearConnectTimer();
+    attempt.connectMs = Date.now() - attempt.startMs;
     const { socket } = attempt;
     const { settings } = this.route;
     socket.setTimeout(settings.sendTimeoutMs);
@@ -261,6 +268,8 @@ export class ProxyExchange {
 
   private onData(attempt: Attempt, chunk: Buffer): void {
     if (attempt !== this.attempt) return;
+    attempt.bytesReceived += chunk.length;
+    if (attempt.record) attempt.record.bytesReceived = attempt.bytesReceived;
     try {
       const failure = attempt.parser.execute(chunk);
       if (failure !== null && attempt === this.attempt) this.onParseFailure(attempt, failure);
@@ -337,6 +346,17 @@ export class ProxyExchange {
   }
 
   private respond(head: ResponseHead): void {
+    const intercepted = this.route.settings.interceptErrors && head.status >= 300;
+    const errorPageTo = intercepted ? this.location.errorPages.get(head.status) : undefined;
+    if (errorPageTo) {
+      // proxy_intercept_errors: the upstream's answer is dropped for the error_page.
+      this.dropAttempt(head.status);
+      this.status = head.status;
+      this.closeIfBodyUnread();
+      answerErrorPage(this.req, this.res, this.location, errorPageTo, head.status, this.ctx);
+      this.finish(this.res.statusCode);
+      return;
+    }
     this.responding = true;
     this.status = head.status;
     if (head.version === 9) {
@@ -346,7 +366,11 @@ export class ProxyExchange {
     this.ctx.status = head.status;
     this.closeIfBodyUnread();
     const headers = filterResponseHeaders(head.headers);
-    applyAddHeaders(headers, this.location.addHeaders, head.status, this.ctx);
+    applyAddHeaders(headers, this.location.addHeaders, head.status, {
+      ...this.ctx,
+      upstreamInProgress: true,
+      upstreamHeaders: head.headers,
+    });
     try {
       this.res.writeHead(head.status, sendableReason(head.reason, head.status), headers);
     } catch {
@@ -488,6 +512,9 @@ export class ProxyExchange {
       addr: attempt.peer.addr,
       status,
       ms: Date.now() - attempt.startMs,
+      ...(attempt.connectMs === undefined ? {} : { connectMs: attempt.connectMs }),
+      ...(attempt.head === null ? {} : { headerMs: Date.now() - attempt.startMs }),
+      bytesReceived: attempt.bytesReceived,
     };
     attempt.record = record;
     this.attempts.push(record);
@@ -501,6 +528,13 @@ export class ProxyExchange {
     if (this.res.headersSent || this.res.destroyed) {
       this.res.destroy();
       this.finish(status);
+      return;
+    }
+    const errorPageTo = extra ? undefined : this.location.errorPages.get(status);
+    if (errorPageTo) {
+      this.closeIfBodyUnread();
+      answerErrorPage(this.req, this.res, this.location, errorPageTo, status, this.ctx);
+      this.finish(this.res.statusCode);
       return;
     }
     const page = extra ? startingPage() : errorPage(status);

@@ -1,5 +1,7 @@
 import type { LocationConfig, ProxySettings, ServerBlockConfig } from './config';
+import { compileErrorPages, type CompiledErrorPage } from './error-page-redirect';
 import { maskOf } from './next-upstream';
+import { compileReturn, type CompiledReturn } from './return-answer';
 import type { Upstream } from './upstream';
 import { compileTemplate, type Template } from './variables';
 
@@ -41,6 +43,10 @@ export interface LocationRoute {
   config: LocationConfig;
   proxy: ProxyRoute | null;
   addHeaders: CompiledAddHeader[];
+  ret: CompiledReturn | null;
+  errorPages: Map<number, CompiledErrorPage>;
+  /** The location of the same server a URI matches (error_page's internal redirect). */
+  siblings: (path: string) => LocationRoute | undefined;
 }
 
 export interface ServerRoute {
@@ -52,8 +58,9 @@ export interface ServerRoute {
 }
 
 export function compileServer(config: ServerBlockConfig, upstreams: Map<string, Upstream>): ServerRoute {
-  const routes = config.locations.map((location) => compileLocation(location, upstreams));
-  return {
+  const siblings = (path: string): LocationRoute | undefined => matchLocation(server, path);
+  const routes = config.locations.map((location) => compileLocation(location, upstreams, siblings));
+  const server: ServerRoute = {
     config,
     serverName: config.serverNames[0] ?? '',
     exact: routes.filter((r) => r.config.modifier === '='),
@@ -61,6 +68,7 @@ export function compileServer(config: ServerBlockConfig, upstreams: Map<string, 
       .filter((r) => r.config.modifier !== '=')
       .sort((a, b) => b.config.path.length - a.config.path.length),
   };
+  return server;
 }
 
 export function matchLocation(server: ServerRoute, path: string): LocationRoute | undefined {
@@ -69,13 +77,19 @@ export function matchLocation(server: ServerRoute, path: string): LocationRoute 
   return undefined;
 }
 
-function compileLocation(config: LocationConfig, upstreams: Map<string, Upstream>): LocationRoute {
+function compileLocation(
+  config: LocationConfig,
+  upstreams: Map<string, Upstream>,
+  siblings: LocationRoute['siblings'],
+): LocationRoute {
   const addHeaders = config.addHeaders.map((h) => ({
     name: h.name,
     value: compileTemplate(h.value),
     always: h.always,
   }));
-  if (!config.proxy) return { config, proxy: null, addHeaders };
+  const ret = config.return ? compileReturn(config.return) : null;
+  const errorPages = compileErrorPages(config.errorPages);
+  if (!config.proxy) return { config, proxy: null, addHeaders, ret, errorPages, siblings };
   const settings = config.proxy;
   const upstream = upstreams.get(settings.upstream);
   if (!upstream) throw new Error(`no upstream "${settings.upstream}" for location "${config.path}"`);
@@ -85,6 +99,9 @@ function compileLocation(config: LocationConfig, upstreams: Map<string, Upstream
   return {
     config,
     addHeaders,
+    ret,
+    errorPages,
+    siblings,
     proxy: {
       settings,
       upstream,

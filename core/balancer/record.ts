@@ -8,6 +8,12 @@ export interface AttemptRecord {
   status: number;
   /** Milliseconds from choosing the peer to the end of the attempt. */
   ms: number;
+  /** `$upstream_connect_time` (ms); absent when the connection was never made. */
+  connectMs?: number;
+  /** `$upstream_header_time` (ms); absent when no response head arrived. */
+  headerMs?: number;
+  /** `$upstream_bytes_received`. */
+  bytesReceived?: number;
 }
 
 /** What every proxied request leaves behind, delivered to subscribers in batches. */

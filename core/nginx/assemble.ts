@@ -10,7 +10,7 @@ import { joinHostPort } from './address';
 import { ConfigError, type SourcePosition } from './errors';
 import { parseHealthCheck } from './health-check';
 import type { ParsedHttp } from './http-block';
-import { inheritAddHeaders, inheritClientSettings, inheritProxySettings } from './inherit';
+import { inheritAddHeaders, inheritErrorPages, inheritClientSettings, inheritProxySettings } from './inherit';
 import type { Interpretation } from './interpretation';
 import { DEFAULT_LISTEN } from './listen';
 import type { ParsedLocation } from './location-block';
@@ -66,6 +66,8 @@ function assembleLocation(
     path: location.path,
     addHeaders: inheritAddHeaders(levels),
   };
+  const errorPages = inheritErrorPages(levels);
+  if (errorPages.length > 0) config.errorPages = errorPages;
   if (location.proxyPass) {
     const upstream = upstreams.resolve(location.proxyPass);
     config.proxy = inheritProxySettings(levels, upstream.name, location.proxyPass.uri);

@@ -1,6 +1,7 @@
 import type { BalanceMethod } from '../balancer/config';
 import type { Directive } from './ast';
 import { expectArgs, expectSimple, invalidParameter } from './directive-rules';
+import { checkValueVariables } from './value-variables';
 
 export const METHOD_DIRECTIVES = new Set(['least_conn', 'ip_hash', 'hash', 'random']);
 
@@ -17,6 +18,7 @@ export function parseBalanceMethod(directive: Directive): BalanceMethod {
     case 'hash': {
       const [key, flag] = expectArgs(directive, 1, 2);
       if (flag && flag.value !== 'consistent') throw invalidParameter(flag);
+      if (key) checkValueVariables(key);
       return { kind: 'hash', key: key?.value ?? '', consistent: flag !== undefined };
     }
     case 'random': {

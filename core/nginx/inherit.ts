@@ -2,6 +2,7 @@ import {
   PROXY_DEFAULTS,
   SERVER_BLOCK_DEFAULTS,
   type AddHeaderDirective,
+  type ErrorPageDirective,
   type HeaderDirective,
   type ProxySettings,
   type ServerBlockConfig,
@@ -19,6 +20,14 @@ export function inheritProxySettings(levels: ScopeSettings[], upstream: string, 
   for (const level of levels) Object.assign(settings, structuredClone(level.proxy));
   settings.setHeaders = innermostList(levels, (level) => level.setHeaders);
   return settings;
+}
+
+export function inheritErrorPages(levels: ScopeSettings[]): ErrorPageDirective[] {
+  for (const level of [...levels].reverse()) {
+    const list = level.errorPages;
+    if (list && list.length > 0) return structuredClone(list);
+  }
+  return [];
 }
 
 export function inheritAddHeaders(levels: ScopeSettings[]): AddHeaderDirective[] {

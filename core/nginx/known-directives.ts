@@ -20,6 +20,8 @@ const UNDERSTOOD = new Set([
   'proxy_send_timeout',
   'proxy_http_version',
   'add_header',
+  'error_page',
+  'proxy_intercept_errors',
   'return',
   'client_header_timeout',
   'client_body_timeout',

@@ -3,6 +3,7 @@ import type { Directive } from './ast';
 import { expectArgs, expectSimple } from './directive-rules';
 import { ConfigError } from './errors';
 import { parseCount } from './units';
+import { checkValueVariables } from './value-variables';
 
 /**
  * `return CODE [TEXT]`, `return CODE URL` (301, 302, 303, 307, 308: body is the Location) or
@@ -14,8 +15,13 @@ export function parseReturn(directive: Directive): NonNullable<LocationConfig['r
   if (!code) throw new Error('unreachable: expectArgs checked the count');
   const status = parseCount(code.value);
   if (status === undefined || status > 999) {
-    if (!text && /^(https?:\/\/|\$scheme)/.test(code.value)) return { status: 302, body: code.value };
-    throw new ConfigError(code.at, `invalid return code "${code.value}"`);
+    if (text || !/^(https?:\/\/|\$scheme)/.test(code.value)) {
+      throw new ConfigError(code.at, `invalid return code "${code.value}"`);
+    }
+    checkValueVariables(code);
+    return { status: 302, body: code.value };
   }
-  return text ? { status, body: text.value } : { status };
+  if (!text) return { status };
+  checkValueVariables(text);
+  return { status, body: text.value };
 }

@@ -57,6 +57,20 @@ export const headerDirectiveSchema = z.strictObject({
 
 export const addHeaderDirectiveSchema = headerDirectiveSchema.extend({ always: z.boolean() });
 
+export const errorPageDirectiveSchema = z.strictObject({
+  codes: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(300, 'error_page codes must be 300-599')
+        .max(599, 'error_page codes must be 300-599'),
+    )
+    .min(1),
+  response: z.number().int().min(0).max(999).optional(),
+  uri: z.string().min(1, 'error_page uri is empty'),
+});
+
 export const proxySettingsSchema = z.strictObject({
   upstream: z.string().min(1, 'proxy_pass names no upstream'),
   uri: z.string().startsWith('/', 'the proxy_pass URI must start with "/"').optional(),
@@ -68,6 +82,7 @@ export const proxySettingsSchema = z.strictObject({
   readTimeoutMs: count('proxy_read_timeout'),
   sendTimeoutMs: count('proxy_send_timeout'),
   httpVersion: z.enum(['1.0', '1.1']),
+  interceptErrors: z.boolean().optional(),
 });
 
 export const locationConfigSchema = z.strictObject({
@@ -75,6 +90,7 @@ export const locationConfigSchema = z.strictObject({
   path: z.string(),
   proxy: proxySettingsSchema.optional(),
   addHeaders: z.array(addHeaderDirectiveSchema),
+  errorPages: z.array(errorPageDirectiveSchema).optional(),
   return: z
     .strictObject({
       status: z.number().int().min(0, 'return code must be 0-999').max(999, 'return code must be 0-999'),

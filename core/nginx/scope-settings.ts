@@ -1,6 +1,7 @@
 import {
   NEXT_UPSTREAM_CONDITIONS,
   type AddHeaderDirective,
+  type ErrorPageDirective,
   type HeaderDirective,
   type NextUpstreamCondition,
   type ProxySettings,
@@ -19,6 +20,8 @@ import {
 import { ConfigError } from './errors';
 import type { Interpretation } from './interpretation';
 import { parseCount, parseSize, parseTime } from './units';
+import { parseErrorPage, parseFlag } from './error-page-directive';
+import { checkValueVariables } from './value-variables';
 
 export type ScopeLevel = 'http' | 'server' | 'location';
 
@@ -36,6 +39,8 @@ export interface ScopeSettings {
   setHeaders?: HeaderDirective[];
   /** add_header lines of this level; same inheritance rule as proxy_set_header. */
   addHeaders?: AddHeaderDirective[];
+  /** error_page lines of this level; same inheritance rule. */
+  errorPages?: ErrorPageDirective[];
 }
 
 export const emptyScope = (): ScopeSettings => ({ proxy: {}, client: {} });
@@ -68,16 +73,23 @@ export function applyScopeDirective(
   if (name === 'proxy_set_header') {
     expectSimple(directive);
     const [header, value] = expectArgs(directive, 2);
+    if (value) checkValueVariables(value);
     (scope.setHeaders ??= []).push({ name: header?.value ?? '', value: value?.value ?? '' });
   } else if (name === 'add_header') {
     expectSimple(directive);
     const [header, value, always] = expectArgs(directive, 2, 3);
     if (always && always.value !== 'always') throw invalidParameter(always);
+    if (value) checkValueVariables(value);
     (scope.addHeaders ??= []).push({
       name: header?.value ?? '',
       value: value?.value ?? '',
       always: always !== undefined,
     });
+  } else if (name === 'error_page') {
+    expectSimple(directive);
+    (scope.errorPages ??= []).push(parseErrorPage(directive));
+  } else if (name === 'proxy_intercept_errors') {
+    setOnce(directive, scope.proxy, 'interceptErrors', parseFlag(directive));
   } else if (name === 'proxy_next_upstream') {
     setOnce(directive, scope.proxy, 'nextUpstream', parseNextUpstream(directive));
   } else if (name === 'proxy_next_upstream_tries') {

@@ -1,10 +1,12 @@
 import {
   SERVER_DEFAULTS,
+  type LocationConfig,
   type ProxyConfig,
   type ServerBlockConfig,
   type ServerConfig,
   type UpstreamConfig,
 } from '../balancer/config';
+import { unknownVariableIn } from '../balancer/variables';
 import { joinHostPort, splitHostPort } from './address';
 import { formatPosition } from './errors';
 import type { SourceMap } from './interpretation';
@@ -159,6 +161,7 @@ function serverBlockIssues(config: ProxyConfig): ValidationIssue[] {
       if (locations.has(key))
         issues.push({ path: `${where}.path`, message: `duplicate location "${location.path}"` });
       locations.add(key);
+      issues.push(...locationValueIssues(location, where));
       if (location.proxy && !upstreams.has(location.proxy.upstream)) {
         issues.push({
           path: `${where}.proxy.upstream`,
@@ -168,6 +171,31 @@ function serverBlockIssues(config: ProxyConfig): ValidationIssue[] {
     });
   });
   return issues;
+}
+
+/** Values with variables must name variables nginx has, as `nginx -t` checks. */
+function locationValueIssues(location: LocationConfig, where: string): ValidationIssue[] {
+  const values: Array<[string, string]> = [
+    ...location.addHeaders.map((h, i): [string, string] => [`${where}.addHeaders[${i}].value`, h.value]),
+    ...(location.proxy?.setHeaders ?? []).map((h, i): [string, string] => [
+      `${where}.proxy.setHeaders[${i}].value`,
+      h.value,
+    ]),
+    ...(location.return?.body === undefined ? [] : [[`${where}.return.body`, location.return.body]]),
+  ] as Array<[string, string]>;
+  return values.flatMap(([path, value]) => {
+    const message = valueProblem(value);
+    return message === undefined ? [] : [{ path, message }];
+  });
+}
+
+function valueProblem(value: string): string | undefined {
+  try {
+    const unknown = unknownVariableIn(value);
+    return unknown === undefined ? undefined : `unknown "${unknown}" variable`;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 function listenIssues(server: ServerBlockConfig, path: string, defaults: Set<string>): ValidationIssue[] {

@@ -183,6 +183,10 @@ function locationBlock(location: LocationConfig, proxyTargets: Map<string, strin
       (header) =>
         `add_header ${quoteArg(header.name)} ${quoteArg(header.value)}${header.always ? ' always' : ''};`,
     ),
+    (location.errorPages ?? []).map(
+      (page) =>
+        `error_page ${page.codes.join(' ')}${page.response === undefined ? '' : page.response === 0 ? ' =' : ` =${page.response}`} ${quoteArg(page.uri)};`,
+    ),
     location.return ? [returnLine(location.return)] : [],
   ];
   return block(`location ${match}`, paragraphs(sections));
@@ -193,6 +197,7 @@ function proxyTuning(proxy: ProxySettings): string[] {
   const defaultNextUpstream = PROXY_DEFAULTS.nextUpstream.join(' ');
   return [
     proxy.httpVersion !== PROXY_DEFAULTS.httpVersion ? `proxy_http_version ${proxy.httpVersion};` : '',
+    proxy.interceptErrors ? 'proxy_intercept_errors on;' : '',
     timeLine('proxy_connect_timeout', proxy.connectTimeoutMs, PROXY_DEFAULTS.connectTimeoutMs),
     timeLine('proxy_send_timeout', proxy.sendTimeoutMs, PROXY_DEFAULTS.sendTimeoutMs),
     timeLine('proxy_read_timeout', proxy.readTimeoutMs, PROXY_DEFAULTS.readTimeoutMs),

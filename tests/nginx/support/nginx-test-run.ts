@@ -7,7 +7,7 @@ export interface NginxTestResult {
   ok: boolean;
   /** nginx's stderr: "syntax is ok" / "[emerg] ... in FILE:LINE". */
   output: string;
-  /** The first `[emerg]` message without its `in FILE:LINE` suffix, and that line. */
+  /** The first `[emerg]` message without its `in FILE:LINE` suffix, and that line (0: none given). */
   emerg?: { message: string; line: number };
 }
 
@@ -28,9 +28,9 @@ export async function nginxTest(binary: string, conf: string): Promise<NginxTest
     await writeFile(file, conf.replace(/^(\s*http\s*\{)/m, `$1${HTTP_SANDBOX}`));
     const args = ['-t', '-p', `${dir}/`, '-c', file, '-e', 'stderr', '-g', `pid ${join(dir, 'nginx.pid')};`];
     const { code, stderr } = await run(binary, args);
-    const match = /\[emerg\] \d+#\d+: (.*) in \S+:(\d+)$/m.exec(stderr);
+    const match = /\[emerg\] \d+#\d+: (.*?)(?: in \S+:(\d+))?$/m.exec(stderr);
     const result: NginxTestResult = { ok: code === 0, output: stderr };
-    if (match) result.emerg = { message: match[1] ?? '', line: Number(match[2]) };
+    if (match) result.emerg = { message: match[1] ?? '', line: Number(match[2] ?? 0) };
     return result;
   } finally {
     await rm(dir, { recursive: true, force: true });
