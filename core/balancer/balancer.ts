@@ -7,6 +7,7 @@ import type { ProxyConfig, ServerBlockConfig, ServerConfig } from './config';
 import { errorPage } from './error-page';
 import { ProxyExchange } from './exchange';
 import { HealthChecker } from './health-check';
+import { LogOutputs } from './log-outputs';
 import { compileServer, matchLocation, type LocationRoute, type ServerRoute } from './location';
 import type { AdminState, Peer, PeerAddress } from './peer';
 import type { RequestRecord } from './record';
@@ -34,6 +35,8 @@ export interface BalancerEvents {
   /** A peer was added, removed, drained, re-weighted or changed health. */
   peers: { upstream: string; peers: PeerSnapshot[]; reason: string };
   health: { upstream: string; peer: string; healthy: boolean; detail: string };
+  /** A line in nginx's error_log wording (an upstream failed). */
+  'error-log': { line: string; time: number };
 }
 
 /**
@@ -47,6 +50,7 @@ export class Balancer {
   private readonly servers: Server[] = [];
   private readonly records: RecordBatcher;
   private readonly resolve: ServerResolver;
+  private readonly logs: LogOutputs;
 
   constructor(
     readonly config: ProxyConfig,
@@ -56,6 +60,12 @@ export class Balancer {
     this.records = new RecordBatcher(options.recordIntervalMs, undefined, (error, event) =>
       this.events.onListenerError(error, event),
     );
+    this.logs = new LogOutputs(config.logFormats, (line, time) => this.events.emit('error-log', { line, time }));
+  }
+
+  /** nginx -s reopen (SIGUSR1): log files are opened again at their paths, for logrotate. */
+  reopenLogs(): void {
+    this.logs.reopen();
   }
 
   /** Resolves the upstream servers, then listens where the server blocks say. */
@@ -73,7 +83,7 @@ export class Balancer {
     }
     const addresses: ListenAddress[] = [];
     for (const { host, port, blocks } of byAddress.values()) {
-      const routes = blocks.map((block) => compileServer(block, this.upstreams));
+      const routes = blocks.map((block) => compileServer(block, this.upstreams, this.logs));
       addresses.push(await this.serve(host, port, routes));
     }
     return addresses;
@@ -418,6 +428,7 @@ export class Balancer {
     );
     for (const upstream of this.upstreams.values()) upstream.close();
     this.records.close();
+    await this.logs.close();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { LocationConfig, ProxySettings, ServerBlockConfig } from './config';
+import type { LocationLogs, LogOutputs } from './log-outputs';
 import { maskOf } from './next-upstream';
 import type { Upstream } from './upstream';
 import { compileTemplate, type Template } from './variables';
@@ -41,6 +42,7 @@ export interface LocationRoute {
   config: LocationConfig;
   proxy: ProxyRoute | null;
   addHeaders: CompiledAddHeader[];
+  logs: LocationLogs | null;
 }
 
 export interface ServerRoute {
@@ -51,8 +53,12 @@ export interface ServerRoute {
   prefix: LocationRoute[];
 }
 
-export function compileServer(config: ServerBlockConfig, upstreams: Map<string, Upstream>): ServerRoute {
-  const routes = config.locations.map((location) => compileLocation(location, upstreams));
+export function compileServer(
+  config: ServerBlockConfig,
+  upstreams: Map<string, Upstream>,
+  logs?: LogOutputs,
+): ServerRoute {
+  const routes = config.locations.map((location) => compileLocation(location, upstreams, logs));
   return {
     config,
     serverName: config.serverNames[0] ?? '',
@@ -69,13 +75,18 @@ export function matchLocation(server: ServerRoute, path: string): LocationRoute 
   return undefined;
 }
 
-function compileLocation(config: LocationConfig, upstreams: Map<string, Upstream>): LocationRoute {
+function compileLocation(
+  config: LocationConfig,
+  upstreams: Map<string, Upstream>,
+  logOutputs: LogOutputs | undefined,
+): LocationRoute {
   const addHeaders = config.addHeaders.map((h) => ({
     name: h.name,
     value: compileTemplate(h.value),
     always: h.always,
   }));
-  if (!config.proxy) return { config, proxy: null, addHeaders };
+  const logs = logOutputs?.forLocation(config) ?? null;
+  if (!config.proxy) return { config, proxy: null, addHeaders, logs };
   const settings = config.proxy;
   const upstream = upstreams.get(settings.upstream);
   if (!upstream) throw new Error(`no upstream "${settings.upstream}" for location "${config.path}"`);
@@ -85,6 +96,7 @@ function compileLocation(config: LocationConfig, upstreams: Map<string, Upstream
   return {
     config,
     addHeaders,
+    logs,
     proxy: {
       settings,
       upstream,

@@ -1,6 +1,7 @@
 import {
   NEXT_UPSTREAM_CONDITIONS,
   type AddHeaderDirective,
+  type ErrorLogConfig,
   type HeaderDirective,
   type NextUpstreamCondition,
   type ProxySettings,
@@ -18,6 +19,7 @@ import {
 } from './directive-rules';
 import { ConfigError } from './errors';
 import type { Interpretation } from './interpretation';
+import { parseAccessLog, parseErrorLog, type WrittenAccessLog } from './log-directives';
 import { parseCount, parseSize, parseTime } from './units';
 
 export type ScopeLevel = 'http' | 'server' | 'location';
@@ -36,6 +38,9 @@ export interface ScopeSettings {
   setHeaders?: HeaderDirective[];
   /** add_header lines of this level; same inheritance rule as proxy_set_header. */
   addHeaders?: AddHeaderDirective[];
+  /** access_log lines of this level (`[]`: off); the innermost level that has any wins. */
+  accessLog?: WrittenAccessLog[];
+  errorLog?: ErrorLogConfig;
 }
 
 export const emptyScope = (): ScopeSettings => ({ proxy: {}, client: {} });
@@ -78,6 +83,10 @@ export function applyScopeDirective(
       value: value?.value ?? '',
       always: always !== undefined,
     });
+  } else if (name === 'access_log') {
+    (scope.accessLog ??= []).push(...parseAccessLog(directive));
+  } else if (name === 'error_log') {
+    scope.errorLog = parseErrorLog(directive);
   } else if (name === 'proxy_next_upstream') {
     setOnce(directive, scope.proxy, 'nextUpstream', parseNextUpstream(directive));
   } else if (name === 'proxy_next_upstream_tries') {
