@@ -49,6 +49,14 @@ export function socketErrorMessage(error: NodeJS.ErrnoException | undefined, pha
   return `${syscall} failed ${errnoText(code)}`;
 }
 
+/** nginx's `upstream sent invalid header: "Bad\x20..."`: the line up to its first bad byte. */
+export function invalidHeaderMessage(line: string | null): string {
+  const bad = line === null ? -1 : line.search(/[\x00-\x20\x7f]/);
+  if (line === null || bad === -1) return 'upstream sent invalid header';
+  const code = line.charCodeAt(bad).toString(16).padStart(2, '0');
+  return `upstream sent invalid header: "${line.slice(0, bad)}\\x${code}..."`;
+}
+
 let connectionCounter = 0;
 const connectionNumbers = new WeakMap<Socket, number>();
 

@@ -15,7 +15,7 @@ import type { UpgradeClient } from './upgrade';
 import { filterResponseHeaders, applyAddHeaders } from './response-headers';
 import { ResponseParser, type ParseFailure, type ResponseHead } from './response-parser';
 import { ipHashKey } from './methods/ip-hash';
-import { socketErrorMessage, type UpstreamPhase } from './error-log';
+import { invalidHeaderMessage, socketErrorMessage, type UpstreamPhase } from './error-log';
 import { requestHost, type VariableContext } from './variables';
 
 /** nginx's proxy_buffer_size on x86-64: the upstream's status line and headers must fit. */
@@ -286,8 +286,9 @@ export class ProxyExchange {
   }
 
   private onParseFailure(attempt: Attempt, failure: ParseFailure): void {
-    if (attempt.head === null) this.next(FT.invalid_header, INVALID_HEADER);
-    else this.abort(attempt, failure);
+    if (attempt.head !== null) this.abort(attempt, failure);
+    else if (failure === 'too_big_header') this.next(FT.invalid_header, 'upstream sent too big header');
+    else this.next(FT.invalid_header, invalidHeaderMessage(attempt.parser.invalidLine));
   }
 
   private onHead(attempt: Attempt, head: ResponseHead): void {
