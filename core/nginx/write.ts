@@ -16,6 +16,7 @@ import { HEALTH_CHECK_DEFAULTS } from './health-check';
 import { quoteArg } from './quote';
 import { LAB_COMMENT_PREFIX } from './tokens';
 import { formatMs, formatSeconds, formatSize } from './units';
+import { locationLogLines, logFormatLines } from './write-logs';
 import { assertValidProxyConfig } from './validate';
 
 export interface WriteOptions {
@@ -48,6 +49,7 @@ export function writeNginxConfig(config: ProxyConfig, options: WriteOptions = {}
   );
   const http = [
     verbatim(options.httpDirectives),
+    logFormatLines(config.logFormats),
     ...config.upstreams
       .filter((upstream) => !upstream.implicit)
       .map((upstream) => upstreamBlock(upstream, mapAddress, options)),
@@ -184,6 +186,7 @@ function locationBlock(location: LocationConfig, proxyTargets: Map<string, strin
         `add_header ${quoteArg(header.name)} ${quoteArg(header.value)}${header.always ? ' always' : ''};`,
     ),
     location.return ? [returnLine(location.return)] : [],
+    locationLogLines(location),
   ];
   return block(`location ${match}`, paragraphs(sections));
 }
