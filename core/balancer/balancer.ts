@@ -7,7 +7,7 @@ import type { ProxyConfig, ServerBlockConfig, ServerConfig } from './config';
 import { errorPage } from './error-page';
 import { ProxyExchange } from './exchange';
 import { HealthChecker } from './health-check';
-import { LogOutputs } from './log-outputs';
+import { logLocalAnswer, LogOutputs } from './log-outputs';
 import { compileServer, matchLocation, type LocationRoute, type ServerRoute } from './location';
 import type { AdminState, Peer, PeerAddress } from './peer';
 import type { RequestRecord } from './record';
@@ -207,8 +207,9 @@ export class Balancer {
     }
     trackRequest(req.socket, res);
     const ret = location?.config.return;
-    if (ret) this.answer(res, ret.status, Buffer.from(ret.body ?? ''), 'text/plain');
-    else this.answer(res, 404, errorPage(404), 'text/html');
+    const [status, body] = ret ? [ret.status, Buffer.from(ret.body ?? '')] : [404, errorPage(404)];
+    this.answer(res, status, body, ret ? 'text/plain' : 'text/html');
+    logLocalAnswer(location?.logs, req, { serverName: server.serverName, port }, status, body.length);
   }
 
   /** nginx's error page for a request it refuses; the connection closes after it. */

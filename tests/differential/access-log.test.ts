@@ -35,6 +35,7 @@ http {
     location /err { proxy_pass http://err; }
     location /off { access_log off; proxy_pass http://ok; }
     location /own { access_log {LOGS}/own.log t; proxy_pass http://ok; }
+    location = /ret { return 204; }
   }
 }`;
 
@@ -47,6 +48,7 @@ http {
     get('/err/x'),
     get('/off'),
     get('/own'),
+    get('/ret'),
     get('/q', ['X-Odd: a"b\\c\xe9 d', 'User-Agent: tab\there']),
     'GET /old HTTP/1.0\r\n\r\n',
   ];
