@@ -88,7 +88,9 @@ export class LabSession {
     this.offs.push(
       this.lab.balancer.subscribe((batch) => this.onRecords(batch)),
       this.lab.balancer.events.on('peers', ({ peers, reason }) => this.onPeers(peers, reason)),
-      this.lab.balancer.events.on('error-log', ({ line, time }) => this.sink.log('error', line, 'stderr', time)),
+      this.lab.balancer.events.on('error-log', ({ line, time }) =>
+        this.sink.log('error', line, 'stderr', time),
+      ),
       reopenOnSigusr1(this.lab.balancer),
     );
   }

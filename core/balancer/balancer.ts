@@ -60,7 +60,9 @@ export class Balancer {
     this.records = new RecordBatcher(options.recordIntervalMs, undefined, (error, event) =>
       this.events.onListenerError(error, event),
     );
-    this.logs = new LogOutputs(config.logFormats, (line, time) => this.events.emit('error-log', { line, time }));
+    this.logs = new LogOutputs(config.logFormats, (line, time) =>
+      this.events.emit('error-log', { line, time }),
+    );
   }
 
   /** nginx -s reopen (SIGUSR1): log files are opened again at their paths, for logrotate. */

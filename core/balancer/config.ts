@@ -122,7 +122,16 @@ export interface AccessLogConfig {
   flushMs: number;
 }
 
-export const ERROR_LOG_LEVELS = ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg'] as const;
+export const ERROR_LOG_LEVELS = [
+  'debug',
+  'info',
+  'notice',
+  'warn',
+  'error',
+  'crit',
+  'alert',
+  'emerg',
+] as const;
 export type ErrorLogLevel = (typeof ERROR_LOG_LEVELS)[number];
 
 export interface ErrorLogConfig {

@@ -45,12 +45,14 @@ export function errnoText(code: string): string {
 export function socketErrorMessage(error: NodeJS.ErrnoException | undefined, phase: UpstreamPhase): string {
   const code = error?.code;
   if (code === undefined) return 'upstream prematurely closed connection';
-  const syscall = SYSCALL[error?.syscall ?? ''] ?? (phase === 'connecting to upstream' ? 'connect()' : 'recv()');
+  const syscall =
+    SYSCALL[error?.syscall ?? ''] ?? (phase === 'connecting to upstream' ? 'connect()' : 'recv()');
   return `${syscall} failed ${errnoText(code)}`;
 }
 
 /** nginx's `upstream sent invalid header: "Bad\x20..."`: the line up to its first bad byte. */
 export function invalidHeaderMessage(line: string | null): string {
+  // eslint-disable-next-line no-control-regex -- the bytes nginx refuses in a header name
   const bad = line === null ? -1 : line.search(/[\x00-\x20\x7f]/);
   if (line === null || bad === -1) return 'upstream sent invalid header';
   const code = line.charCodeAt(bad).toString(16).padStart(2, '0');

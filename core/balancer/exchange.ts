@@ -201,7 +201,8 @@ export class ProxyExchange {
       // (503 while a lab's replicas are still starting).
       const status = upstream.starting ? 503 : 502;
       this.attempts.push({ peer: upstream.name, addr: upstream.name, status, ms: 0 });
-      if (!upstream.starting) this.logUpstreamError('no live upstreams', 'connecting to upstream', upstream.name);
+      if (!upstream.starting)
+        this.logUpstreamError('no live upstreams', 'connecting to upstream', upstream.name);
       this.fail(status, upstream.starting ? STARTING_HEADERS : undefined);
       return;
     }

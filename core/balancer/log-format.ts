@@ -62,16 +62,26 @@ const hex = (code: number, digits: string): string => digits[code >> 4]! + digit
 
 /** ngx_http_log_escape: `"`, `\`, controls and bytes from 0x7f as `\xXX`. */
 function escapeDefault(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control bytes are exactly what is escaped
   return value.replace(/["\\\x00-\x1f\x7f-\xff]/g, (c) => `\\x${hex(c.charCodeAt(0), '0123456789ABCDEF')}`);
 }
 
-const JSON_SHORT: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+const JSON_SHORT: Record<string, string> = {
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
 
 /** ngx_escape_json. */
 function escapeJson(value: string): string {
   return value.replace(
+    // eslint-disable-next-line no-control-regex -- control bytes are exactly what is escaped
     /["\\\x00-\x1f]/g,
-    (c) => JSON_SHORT[c] ?? (c === '"' || c === '\\' ? `\\${c}` : `\\u00${hex(c.charCodeAt(0), '0123456789abcdef')}`),
+    (c) =>
+      JSON_SHORT[c] ??
+      (c === '"' || c === '\\' ? `\\${c}` : `\\u00${hex(c.charCodeAt(0), '0123456789abcdef')}`),
   );
 }
 

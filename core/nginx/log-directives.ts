@@ -57,7 +57,12 @@ export function parseAccessLog(directive: Directive): WrittenAccessLog[] {
     if (formatArg) throw invalidParameter(formatArg);
     return [];
   }
-  const config: AccessLogConfig = { path, format: formatArg?.value ?? 'combined', bufferBytes: 0, flushMs: 0 };
+  const config: AccessLogConfig = {
+    path,
+    format: formatArg?.value ?? 'combined',
+    bufferBytes: 0,
+    flushMs: 0,
+  };
   for (const param of params) {
     const [key, value = ''] = splitParam(param.value);
     if (key === 'buffer') {
@@ -90,7 +95,10 @@ export function parseErrorLog(directive: Directive): ErrorLogConfig {
 }
 
 /** Every access_log names a defined format (`combined` is predefined). */
-export function checkAccessLogFormats(logs: readonly WrittenAccessLog[], formats: readonly LogFormatConfig[]): void {
+export function checkAccessLogFormats(
+  logs: readonly WrittenAccessLog[],
+  formats: readonly LogFormatConfig[],
+): void {
   for (const { config, at } of logs) {
     if (config.format !== 'combined' && !formats.some((format) => format.name === config.format)) {
       throw new ConfigError(at, `unknown log format "${config.format}"`);

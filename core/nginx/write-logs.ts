@@ -24,6 +24,7 @@ export function locationLogLines(location: LocationConfig): string[] {
     ].filter((param) => param !== '');
     lines.push(`access_log ${params.join(' ')};`);
   }
-  if (location.errorLog) lines.push(`error_log ${quoteArg(location.errorLog.path)} ${location.errorLog.level};`);
+  if (location.errorLog)
+    lines.push(`error_log ${quoteArg(location.errorLog.path)} ${location.errorLog.level};`);
   return lines;
 }

@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { HttpBackend } from './support/backend';
-import { defer, freePort, runCleanups, send, serverLines, sleep, startProxy, waitUntil } from './support/proxy';
+import {
+  defer,
+  freePort,
+  runCleanups,
+  send,
+  serverLines,
+  sleep,
+  startProxy,
+  waitUntil,
+} from './support/proxy';
 
 afterEach(runCleanups);
 
@@ -14,7 +23,10 @@ function logDir(): string {
 }
 
 const read = (path: string): string => (existsSync(path) ? readFileSync(path, 'utf8') : '');
-const lineCount = (path: string): number => read(path).split('\n').filter((l) => l !== '').length;
+const lineCount = (path: string): number =>
+  read(path)
+    .split('\n')
+    .filter((l) => l !== '').length;
 
 describe('access_log files', () => {
   test('without buffer= every line is written when its request ends', async () => {
@@ -50,7 +62,10 @@ describe('access_log files', () => {
     const a = await HttpBackend.start('A');
     defer(() => a.close());
     const log = join(logDir(), 'small.log');
-    const proxy = await startProxy({ upstream: serverLines([a.addr]), server: `access_log ${log} combined buffer=150;` });
+    const proxy = await startProxy({
+      upstream: serverLines([a.addr]),
+      server: `access_log ${log} combined buffer=150;`,
+    });
     await send(proxy.url('/first'));
     await sleep(50);
     expect(lineCount(log)).toBe(0);

@@ -5,15 +5,17 @@ import { normalizeAccess, removeLogDirs, runBoth } from './logs-support';
 
 const hasNginx = nginxBinary() !== undefined;
 
-describe.runIf(requires('nginx', hasNginx, 'install nginx-light'))('access_log and log_format as nginx 1.22', () => {
-  let backends: BackendSet;
-  beforeAll(async () => {
-    backends = await BackendSet.start({ A: 'ok', B: 'refuse', C: 'status:500' });
-  });
-  afterAll(() => backends.close());
-  afterEach(() => removeLogDirs());
+describe.runIf(requires('nginx', hasNginx, 'install nginx-light'))(
+  'access_log and log_format as nginx 1.22',
+  () => {
+    let backends: BackendSet;
+    beforeAll(async () => {
+      backends = await BackendSet.start({ A: 'ok', B: 'refuse', C: 'status:500' });
+    });
+    afterAll(() => backends.close());
+    afterEach(() => removeLogDirs());
 
-  const conf = (): string => `
+    const conf = (): string => `
 events {}
 http {
   log_format t '$remote_addr - $remote_user "$request" $status $body_bytes_sent "$http_referer" '
@@ -39,26 +41,27 @@ http {
   }
 }`;
 
-  const get = (target: string, headers: string[] = []): string =>
-    [`GET ${target} HTTP/1.1`, 'Host: x', ...headers, 'Connection: close', '', ''].join('\r\n');
+    const get = (target: string, headers: string[] = []): string =>
+      [`GET ${target} HTTP/1.1`, 'Host: x', ...headers, 'Connection: close', '', ''].join('\r\n');
 
-  const requests = (): string[] => [
-    get('/a?b=1', ['User-Agent: curl/8', 'Referer: http://r/']),
-    get('/refused'),
-    get('/err/x'),
-    get('/off'),
-    get('/own'),
-    get('/ret'),
-    get('/q', ['X-Odd: a"b\\c\xe9 d', 'User-Agent: tab\there']),
-    'GET /old HTTP/1.0\r\n\r\n',
-  ];
+    const requests = (): string[] => [
+      get('/a?b=1', ['User-Agent: curl/8', 'Referer: http://r/']),
+      get('/refused'),
+      get('/err/x'),
+      get('/off'),
+      get('/own'),
+      get('/ret'),
+      get('/q', ['X-Odd: a"b\\c\xe9 d', 'User-Agent: tab\there']),
+      'GET /old HTTP/1.0\r\n\r\n',
+    ];
 
-  test('the same lines in every format, file by file', async () => {
-    const { nginx, ours } = await runBoth(conf(), requests());
-    for (const file of ['access.log', 't.log', 'j.log', 'n.log', 'own.log']) {
-      const expected = normalizeAccess(await nginx.read(file));
-      expect(expected.length, `nginx wrote ${file}`).toBeGreaterThan(0);
-      expect(normalizeAccess(await ours.read(file)), file).toEqual(expected);
-    }
-  });
-});
+    test('the same lines in every format, file by file', async () => {
+      const { nginx, ours } = await runBoth(conf(), requests());
+      for (const file of ['access.log', 't.log', 'j.log', 'n.log', 'own.log']) {
+        const expected = normalizeAccess(await nginx.read(file));
+        expect(expected.length, `nginx wrote ${file}`).toBeGreaterThan(0);
+        expect(normalizeAccess(await ours.read(file)), file).toEqual(expected);
+      }
+    });
+  },
+);

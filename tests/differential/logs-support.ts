@@ -60,9 +60,7 @@ export function normalizeErrors(text: string): string[] {
   return lines(text)
     .filter((line) => line.includes(' [error] '))
     .map((line) =>
-      line
-        .replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d/, 'TIME')
-        .replace(/\] \d+#\d+: \*\d+ /, '] PID#0: *N '),
+      line.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d/, 'TIME').replace(/\] \d+#\d+: \*\d+ /, '] PID#0: *N '),
     );
 }
 

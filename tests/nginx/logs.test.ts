@@ -29,7 +29,9 @@ const conf = http(`
 describe('log_format, access_log and error_log', () => {
   test('formats join their strings; logs are inherited from the innermost level that has any', () => {
     const { config } = parse(conf);
-    expect(config.logFormats).toEqual([{ name: 'main', escape: 'json', format: '{"s":$status,"u":"$upstream_addr"}' }]);
+    expect(config.logFormats).toEqual([
+      { name: 'main', escape: 'json', format: '{"s":$status,"u":"$upstream_addr"}' },
+    ]);
     const [first, second] = config.servers;
     const main = { path: '/tmp/lab-access.log', format: 'main', bufferBytes: 8192, flushMs: 2000 };
     expect(first?.locations.map((l) => [l.accessLog, l.errorLog])).toEqual([
@@ -49,7 +51,9 @@ describe('log_format, access_log and error_log', () => {
   });
 
   test('without any access_log the location keeps nginx default (absent)', () => {
-    const { config } = parse(http('server { listen 8080; location / { proxy_pass http://127.0.0.1:9001; } }'));
+    const { config } = parse(
+      http('server { listen 8080; location / { proxy_pass http://127.0.0.1:9001; } }'),
+    );
     expect(config.servers[0]?.locations[0]).not.toHaveProperty('accessLog');
     expect(config.logFormats).toBeUndefined();
   });
@@ -77,7 +81,7 @@ describe('log_format, access_log and error_log', () => {
     ['access_log off combined;', '3:18: invalid parameter "combined"'],
     ['error_log /tmp/e.log bogus;', '3:24: invalid log level "bogus"'],
     ['server { log_format b "x"; }', '3:12: "log_format" directive is not allowed here'],
-  ])('%s is refused with nginx\'s message', (body, message) => {
+  ])("%s is refused with nginx's message", (body, message) => {
     expect(parseError(`events {}\nhttp {\n  ${body}\n}\n`)).toBe(`${FILE}:${message}`);
   });
 });
