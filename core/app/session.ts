@@ -8,7 +8,7 @@ import type {
   RequestSample,
   TimelineEvent,
 } from '../api/contract';
-import { accessLogLine } from '../balancer/access-log';
+import { accessLogLine, reopenOnSigusr1 } from '../balancer/access-log';
 import type { ProxyConfig } from '../balancer/config';
 import type { Toxic } from '../balancer/toxic';
 import type { RequestRecord } from '../balancer/record';
@@ -88,6 +88,10 @@ export class LabSession {
     this.offs.push(
       this.lab.balancer.subscribe((batch) => this.onRecords(batch)),
       this.lab.balancer.events.on('peers', ({ peers, reason }) => this.onPeers(peers, reason)),
+      this.lab.balancer.events.on('error-log', ({ line, time }) =>
+        this.sink.log('error', line, 'stderr', time),
+      ),
+      reopenOnSigusr1(this.lab.balancer),
     );
   }
 
@@ -296,7 +300,8 @@ export class LabSession {
   private onRecords(batch: readonly RequestRecord[]): void {
     this.sink.requests(this.stats.add(batch));
     this.timeline.records(batch);
-    for (const record of batch) this.sink.log('access', accessLogLine(record), 'stdout', record.time);
+    for (const record of batch)
+      if (!record.accessLogOff) this.sink.log('access', accessLogLine(record), 'stdout', record.time);
   }
 
   private onPeers(peers: PeerSnapshot[], reason: string): void {

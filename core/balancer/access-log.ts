@@ -1,3 +1,4 @@
+import type { Balancer } from './balancer';
 import type { RequestRecord } from './record';
 import { timeLocal, upstreamStatus } from './variables';
 
@@ -23,4 +24,11 @@ export function accessLogLine(record: RequestRecord): string {
     `${list((a) => a.addr)} ${list((a) => upstreamStatus(a.status))} ` +
     `${(record.requestMs / 1000).toFixed(3)} ${list((a) => (a.ms / 1000).toFixed(3))}`
   );
+}
+
+/** `nginx -s reopen` for logrotate: SIGUSR1 reopens the balancer's log files; returns the unhook. */
+export function reopenOnSigusr1(balancer: Pick<Balancer, 'reopenLogs'>): () => void {
+  const reopen = (): void => balancer.reopenLogs();
+  process.on('SIGUSR1', reopen);
+  return () => process.off('SIGUSR1', reopen);
 }

@@ -10,6 +10,7 @@ import { answerErrorPage } from './error-page-redirect';
 import { ProxyExchange } from './exchange';
 import { answerReturn } from './return-answer';
 import { HealthChecker } from './health-check';
+import { logLocalAnswer, LogOutputs } from './log-outputs';
 import { compileServer, matchLocation, type LocationRoute, type ServerRoute } from './location';
 import type { AdminState, Peer, PeerAddress } from './peer';
 import type { RequestRecord } from './record';
@@ -37,6 +38,8 @@ export interface BalancerEvents {
   /** A peer was added, removed, drained, re-weighted or changed health. */
   peers: { upstream: string; peers: PeerSnapshot[]; reason: string };
   health: { upstream: string; peer: string; healthy: boolean; detail: string };
+  /** A line in nginx's error_log wording (an upstream failed). */
+  'error-log': { line: string; time: number };
 }
 
 /**
@@ -50,6 +53,7 @@ export class Balancer {
   private readonly servers: Server[] = [];
   private readonly records: RecordBatcher;
   private readonly resolve: ServerResolver;
+  private readonly logs: LogOutputs;
 
   constructor(
     readonly config: ProxyConfig,
@@ -59,6 +63,14 @@ export class Balancer {
     this.records = new RecordBatcher(options.recordIntervalMs, undefined, (error, event) =>
       this.events.onListenerError(error, event),
     );
+    this.logs = new LogOutputs(config.logFormats, (line, time) =>
+      this.events.emit('error-log', { line, time }),
+    );
+  }
+
+  /** nginx -s reopen (SIGUSR1): log files are opened again at their paths, for logrotate. */
+  reopenLogs(): void {
+    this.logs.reopen();
   }
 
   /** Resolves the upstream servers, then listens where the server blocks say. */
@@ -76,7 +88,7 @@ export class Balancer {
     }
     const addresses: ListenAddress[] = [];
     for (const { host, port, blocks } of byAddress.values()) {
-      const routes = blocks.map((block) => compileServer(block, this.upstreams));
+      const routes = blocks.map((block) => compileServer(block, this.upstreams, this.logs));
       addresses.push(await this.serve(host, port, routes));
     }
     return addresses;
@@ -203,7 +215,7 @@ export class Balancer {
     this.answerLocally(req, res, server, port, location);
   }
 
-  /** A location without proxy_pass: its `return`, or nginx's 404. */
+  /** A location without proxy_pass: its `return`, or nginx's 404; access-logged as nginx does. */
   private answerLocally(
     req: IncomingMessage,
     res: ServerResponse,
@@ -211,8 +223,11 @@ export class Balancer {
     port: number,
     location: LocationRoute | undefined,
   ): void {
+    const where = { serverName: server.serverName, port };
     if (!location?.ret) {
-      this.answer(res, 404, errorPage(404), 'text/html');
+      const page = errorPage(404);
+      this.answer(res, 404, page, 'text/html');
+      logLocalAnswer(location?.logs, req, where, 404, page.length);
       return;
     }
     const ctx = {
@@ -227,6 +242,7 @@ export class Balancer {
     const page = location.ret.text === null ? location.errorPages.get(location.ret.status) : undefined;
     if (page) answerErrorPage(req, res, location, page, location.ret.status, ctx);
     else answerReturn(req, res, location.ret, location.addHeaders, ctx);
+    logLocalAnswer(location.logs, req, where, res.statusCode, Number(res.getHeader('content-length') ?? 0));
   }
 
   /** nginx's error page for a request it refuses; the connection closes after it. */
@@ -444,6 +460,7 @@ export class Balancer {
     );
     for (const upstream of this.upstreams.values()) upstream.close();
     this.records.close();
+    await this.logs.close();
   }
 }
 

@@ -110,6 +110,45 @@ export interface LocationConfig {
   errorPages?: ErrorPageDirective[];
   /** `return CODE [text]` inside the location. */
   return?: { status: number; body?: string };
+  /** access_log lines in effect here; `[]` is `access_log off`, absent is nginx's default. */
+  accessLog?: AccessLogConfig[];
+  errorLog?: ErrorLogConfig;
+}
+
+export type LogEscape = 'default' | 'json' | 'none';
+
+/** `log_format NAME [escape=...] STRING ...;` (the strings joined). */
+export interface LogFormatConfig {
+  name: string;
+  escape: LogEscape;
+  format: string;
+}
+
+/** `access_log PATH [FORMAT] [buffer=SIZE] [flush=TIME];` */
+export interface AccessLogConfig {
+  path: string;
+  format: string;
+  /** 0: every line is written as the request ends. */
+  bufferBytes: number;
+  /** 0: no flush timer (flushed when the buffer is full). */
+  flushMs: number;
+}
+
+export const ERROR_LOG_LEVELS = [
+  'debug',
+  'info',
+  'notice',
+  'warn',
+  'error',
+  'crit',
+  'alert',
+  'emerg',
+] as const;
+export type ErrorLogLevel = (typeof ERROR_LOG_LEVELS)[number];
+
+export interface ErrorLogConfig {
+  path: string;
+  level: ErrorLogLevel;
 }
 
 export interface ListenConfig {
@@ -134,6 +173,8 @@ export interface ServerBlockConfig {
 export interface ProxyConfig {
   upstreams: UpstreamConfig[];
   servers: ServerBlockConfig[];
+  /** User-defined log_format entries (`combined` is predefined). */
+  logFormats?: LogFormatConfig[];
 }
 
 export const SERVER_DEFAULTS: Omit<ServerConfig, 'address'> = {

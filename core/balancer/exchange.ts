@@ -17,6 +17,7 @@ import { ResponseParser, type ParseFailure, type ResponseHead } from './response
 import { ipHashKey } from './methods/ip-hash';
 import { numberConnection } from './connection-number';
 import { answerErrorPage } from './error-page-redirect';
+import { invalidHeaderMessage, socketErrorMessage, type UpstreamPhase } from './error-log';
 import { requestHost, type VariableContext } from './variables';
 
 /** nginx's proxy_buffer_size on x86-64: the upstream's status line and headers must fit. */
@@ -53,6 +54,17 @@ export type ClientLimits = Pick<
   ServerBlockConfig,
   'clientBodyTimeoutMs' | 'clientMaxBodySize' | 'sendTimeoutMs'
 >;
+
+/** nginx's wording of the upstream failures the error log records. */
+const TIMED_OUT = 'upstream timed out (110: Connection timed out)';
+const PREMATURE_CLOSE = 'upstream prematurely closed connection';
+const INVALID_HEADER = 'upstream sent invalid header';
+
+function phaseOf(attempt: Attempt): UpstreamPhase {
+  if (attempt.head !== null) return 'reading upstream';
+  if (!attempt.started) return 'connecting to upstream';
+  return attempt.sent ? 'reading response header from upstream' : 'sending request to upstream';
+}
 
 /** Where finished requests' records go (the balancer's batcher). */
 /** A 503 while replicas start: browsers and load tools may come back soon. */
@@ -193,6 +205,8 @@ export class ProxyExchange {
       // (503 while a lab's replicas are still starting).
       const status = upstream.starting ? 503 : 502;
       this.attempts.push({ peer: upstream.name, addr: upstream.name, status, ms: 0 });
+      if (!upstream.starting)
+        this.logUpstreamError('no live upstreams', 'connecting to upstream', upstream.name);
       this.fail(status, upstream.starting ? STARTING_HEADERS : undefined);
       return;
     }
@@ -225,7 +239,7 @@ export class ProxyExchange {
     this.attempt = attempt;
     socket.on('data', (chunk: Buffer) => this.onData(attempt, chunk));
     socket.on('end', () => this.onUpstreamEnd(attempt));
-    socket.on('error', () => this.onUpstreamError(attempt));
+    socket.on('error', (error: NodeJS.ErrnoException) => this.onUpstreamError(attempt, error));
     socket.on('close', () => this.onUpstreamError(attempt));
     socket.on('timeout', () => this.onUpstreamTimeout(attempt));
     if (pooled) {
@@ -233,7 +247,7 @@ export class ProxyExchange {
       return;
     }
     this.connectTimer = setTimeout(() => {
-      if (attempt === this.attempt) this.next(FT.timeout);
+      if (attempt === this.attempt) this.next(FT.timeout, TIMED_OUT);
     }, this.route.settings.connectTimeoutMs);
     socket.once('connect', () => this.send(attempt));
     dial(socket, peer.host, peer.port, toxic, () => attempt === this.attempt);
@@ -282,8 +296,9 @@ export class ProxyExchange {
   }
 
   private onParseFailure(attempt: Attempt, failure: ParseFailure): void {
-    if (attempt.head === null) this.next(FT.invalid_header);
-    else this.abort(attempt, failure);
+    if (attempt.head !== null) this.abort(attempt, failure);
+    else if (failure === 'too_big_header') this.next(FT.invalid_header, 'upstream sent too big header');
+    else this.next(FT.invalid_header, invalidHeaderMessage(attempt.parser.invalidLine));
   }
 
   private onHead(attempt: Attempt, head: ResponseHead): void {
@@ -377,7 +392,7 @@ export class ProxyExchange {
       // A header Node refuses to send (illegal characters) makes the response unusable.
       this.responding = false;
       this.res.statusMessage = '';
-      this.next(FT.invalid_header);
+      this.next(FT.invalid_header, INVALID_HEADER);
     }
   }
 
@@ -450,26 +465,41 @@ export class ProxyExchange {
   private onUpstreamEnd(attempt: Attempt): void {
     if (attempt !== this.attempt) return;
     if (attempt.parser.finish()) return;
-    if (attempt.head === null) this.next(FT.error);
-    else this.abort(attempt, 'upstream prematurely closed connection');
+    if (attempt.head === null) this.next(FT.error, PREMATURE_CLOSE);
+    else this.abort(attempt, PREMATURE_CLOSE, true);
   }
 
-  private onUpstreamError(attempt: Attempt): void {
+  private onUpstreamError(attempt: Attempt, error?: NodeJS.ErrnoException): void {
     if (attempt !== this.attempt) return;
-    if (attempt.head === null) this.next(FT.error);
-    else this.abort(attempt, 'upstream connection error');
+    const message = socketErrorMessage(error, phaseOf(attempt));
+    if (attempt.head === null) this.next(FT.error, message);
+    else this.abort(attempt, message, true);
   }
 
   private onUpstreamTimeout(attempt: Attempt): void {
     if (attempt !== this.attempt) return;
-    if (attempt.head === null) this.next(FT.timeout);
-    else this.abort(attempt, 'upstream timed out');
+    if (attempt.head === null) this.next(FT.timeout, TIMED_OUT);
+    else this.abort(attempt, TIMED_OUT, true);
+  }
+
+  /** The one place nginx's error_log lines for upstream failures come from. */
+  private logUpstreamError(message: string, phase: UpstreamPhase, addr: string): void {
+    const logs = this.location.logs;
+    if (!logs) return;
+    const target = / (\S*) /.exec(this.requestHead())?.[1] ?? '/';
+    logs.error.write({
+      level: 'error',
+      message: `${message} while ${phase}`,
+      vars: this.ctx,
+      upstream: `http://${addr}${target}`,
+    });
   }
 
   /** `ngx_http_upstream_next`: count the failure, then retry or give the client nginx's error. */
-  private next(ftIn: number): void {
+  private next(ftIn: number, error?: string): void {
     const attempt = this.attempt;
     if (attempt === null) return;
+    if (error !== undefined) this.logUpstreamError(error, phaseOf(attempt), attempt.peer.addr);
     this.attempt = null;
     this.clearConnectTimer();
     this.body?.detach();
@@ -538,6 +568,7 @@ export class ProxyExchange {
       return;
     }
     const page = extra ? startingPage() : errorPage(status);
+    this.bytesSent = page.length;
     const headers = [
       'Server',
       'upstream-lab',
@@ -567,7 +598,8 @@ export class ProxyExchange {
    * The response broke after its header was sent: nothing can be retried, the client sees a
    * truncated response (nginx closes the connection), and the peer is freed as a success.
    */
-  private abort(attempt: Attempt, _reason: string): void {
+  private abort(attempt: Attempt, reason: string, upstreamError = false): void {
+    if (upstreamError) this.logUpstreamError(reason, 'reading upstream', attempt.peer.addr);
     this.attempt = null;
     this.clearConnectTimer();
     this.body?.detach();
@@ -612,6 +644,11 @@ export class ProxyExchange {
     if (this.done) return;
     this.done = true;
     this.body?.dispose();
+    const logs = this.location.logs;
+    if (logs?.wantsAccess) {
+      this.ctx.status = status;
+      logs.writeAccess({ vars: this.ctx, status, bodyBytesSent: this.bytesSent, endMs: Date.now() });
+    }
     if (!this.records.wanted) return;
     const { req } = this;
     const last = this.attempts[this.attempts.length - 1];
@@ -632,6 +669,7 @@ export class ProxyExchange {
       requestMs: Date.now() - this.startMs,
       bytesSent: this.bytesSent,
       bytesReceived: this.body ? this.body.received : 0,
+      ...(logs?.accessOff ? { accessLogOff: true as const } : {}),
     });
   }
 }

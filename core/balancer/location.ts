@@ -1,5 +1,6 @@
 import type { LocationConfig, ProxySettings, ServerBlockConfig } from './config';
 import { compileErrorPages, type CompiledErrorPage } from './error-page-redirect';
+import type { LocationLogs, LogOutputs } from './log-outputs';
 import { maskOf } from './next-upstream';
 import { compileReturn, type CompiledReturn } from './return-answer';
 import type { Upstream } from './upstream';
@@ -47,6 +48,7 @@ export interface LocationRoute {
   errorPages: Map<number, CompiledErrorPage>;
   /** The location of the same server a URI matches (error_page's internal redirect). */
   siblings: (path: string) => LocationRoute | undefined;
+  logs: LocationLogs | null;
 }
 
 export interface ServerRoute {
@@ -57,9 +59,13 @@ export interface ServerRoute {
   prefix: LocationRoute[];
 }
 
-export function compileServer(config: ServerBlockConfig, upstreams: Map<string, Upstream>): ServerRoute {
+export function compileServer(
+  config: ServerBlockConfig,
+  upstreams: Map<string, Upstream>,
+  logs?: LogOutputs,
+): ServerRoute {
   const siblings = (path: string): LocationRoute | undefined => matchLocation(server, path);
-  const routes = config.locations.map((location) => compileLocation(location, upstreams, siblings));
+  const routes = config.locations.map((location) => compileLocation(location, upstreams, siblings, logs));
   const server: ServerRoute = {
     config,
     serverName: config.serverNames[0] ?? '',
@@ -81,6 +87,7 @@ function compileLocation(
   config: LocationConfig,
   upstreams: Map<string, Upstream>,
   siblings: LocationRoute['siblings'],
+  logOutputs: LogOutputs | undefined,
 ): LocationRoute {
   const addHeaders = config.addHeaders.map((h) => ({
     name: h.name,
@@ -89,7 +96,8 @@ function compileLocation(
   }));
   const ret = config.return ? compileReturn(config.return) : null;
   const errorPages = compileErrorPages(config.errorPages);
-  if (!config.proxy) return { config, proxy: null, addHeaders, ret, errorPages, siblings };
+  const logs = logOutputs?.forLocation(config) ?? null;
+  if (!config.proxy) return { config, proxy: null, addHeaders, ret, errorPages, siblings, logs };
   const settings = config.proxy;
   const upstream = upstreams.get(settings.upstream);
   if (!upstream) throw new Error(`no upstream "${settings.upstream}" for location "${config.path}"`);
@@ -102,6 +110,7 @@ function compileLocation(
     ret,
     errorPages,
     siblings,
+    logs,
     proxy: {
       settings,
       upstream,

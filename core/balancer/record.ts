@@ -40,4 +40,6 @@ export interface RequestRecord {
   bytesSent: number;
   /** Request body bytes received from the client. */
   bytesReceived: number;
+  /** The location says `access_log off`: the lab's printed access log leaves it out too. */
+  accessLogOff?: true;
 }

@@ -104,6 +104,9 @@ export class ResponseParser {
     return this.state === State.Done;
   }
 
+  /** The header line that made the head `invalid_header`, for the error log. */
+  invalidLine: string | null = null;
+
   /** Returns bytes consumed, -1 for "need more", or a failure. */
   private parseHead(data: Buffer): number | ParseFailure {
     const prefix = Math.min(data.length, HTTP_PREFIX.length);
@@ -135,7 +138,10 @@ export class ResponseParser {
       const line = trimCr(lines[i]!);
       if (line === '') continue;
       const colon = line.indexOf(':');
-      if (colon <= 0 || !validName(line, colon) || line.includes('\0')) return 'invalid_header';
+      if (colon <= 0 || !validName(line, colon) || line.includes('\0')) {
+        this.invalidLine = line;
+        return 'invalid_header';
+      }
       const name = line.slice(0, colon);
       const value = line.slice(colon + 1).trim();
       if (!applyFraming(head, name, value)) return 'invalid_header';

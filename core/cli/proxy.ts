@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Balancer } from '../balancer';
 import { loadNginxConfig } from '../nginx/load-config';
 import { formatDiagnostic } from '../nginx/errors';
-import { accessLogLine } from '../balancer/access-log';
+import { accessLogLine, reopenOnSigusr1 } from '../balancer/access-log';
 import { CliError } from './errors';
 import { untilSignal } from './signals';
 
@@ -18,9 +18,13 @@ export function registerProxy(program: Command): void {
       const balancer = new Balancer(config);
       if (!options.quiet) {
         balancer.subscribe((batch) => {
-          process.stdout.write(batch.map((r) => `${accessLogLine(r)}\n`).join(''));
+          const lines = batch.filter((r) => !r.accessLogOff).map((r) => `${accessLogLine(r)}\n`);
+          if (lines.length > 0) process.stdout.write(lines.join(''));
         });
       }
+      // The error_log lines (nginx's wording of upstream failures) are printed even with --quiet.
+      balancer.events.on('error-log', ({ line }) => process.stderr.write(`${line}\n`));
+      reopenOnSigusr1(balancer);
       let addresses;
       try {
         addresses = await balancer.listen();

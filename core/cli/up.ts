@@ -162,7 +162,9 @@ async function up(options: UpOptions): Promise<void> {
     if (options.config) await importConfig(app, options.config, options.replicas);
     app.events.on('logs', (lines) => {
       for (const line of lines) {
-        if (line.source === 'lab' && line.stream === 'stderr') process.stderr.write(`${line.text}\n`);
+        // error_log lines (upstream failures in nginx's words) are not silenced by --quiet.
+        if ((line.source === 'lab' && line.stream === 'stderr') || line.source === 'error')
+          process.stderr.write(`${line.text}\n`);
         else if (
           line.source === 'lab' ||
           line.source === 'migrate' ||

@@ -10,7 +10,14 @@ import { joinHostPort } from './address';
 import { ConfigError, type SourcePosition } from './errors';
 import { parseHealthCheck } from './health-check';
 import type { ParsedHttp } from './http-block';
-import { inheritAddHeaders, inheritErrorPages, inheritClientSettings, inheritProxySettings } from './inherit';
+import {
+  inheritAddHeaders,
+  inheritClientSettings,
+  inheritErrorPages,
+  inheritLogs,
+  inheritProxySettings,
+} from './inherit';
+import { checkAccessLogFormats } from './log-directives';
 import type { Interpretation } from './interpretation';
 import { DEFAULT_LISTEN } from './listen';
 import type { ParsedLocation } from './location-block';
@@ -30,7 +37,16 @@ export function assembleProxyConfig(http: ParsedHttp, interpretation: Interpreta
     assembleServer(server, `servers[${index}]`, http, upstreams, interpretation),
   );
   checkListenConflicts(http.servers, interpretation);
-  return { upstreams: upstreams.all(), servers };
+  const scopes = [http.scope, ...http.servers.flatMap((s) => [s.scope, ...s.locations.map((l) => l.scope)])];
+  checkAccessLogFormats(
+    scopes.flatMap((scope) => scope.accessLog ?? []),
+    http.logFormats,
+  );
+  return {
+    upstreams: upstreams.all(),
+    servers,
+    ...(http.logFormats.length > 0 ? { logFormats: http.logFormats } : {}),
+  };
 }
 
 function assembleServer(
@@ -65,6 +81,7 @@ function assembleLocation(
     modifier: location.modifier,
     path: location.path,
     addHeaders: inheritAddHeaders(levels),
+    ...inheritLogs(levels),
   };
   const errorPages = inheritErrorPages(levels);
   if (errorPages.length > 0) config.errorPages = errorPages;

@@ -3,6 +3,8 @@ import { notAllowedHere } from './directive-rules';
 import { ConfigError } from './errors';
 import type { Interpretation } from './interpretation';
 import { isUnderstood } from './known-directives';
+import type { LogFormatConfig } from '../balancer/config';
+import { parseLogFormat } from './log-directives';
 import { applyScopeDirective, emptyScope, type ScopeSettings } from './scope-settings';
 import { parseServerBlock, type ParsedServer } from './server-block';
 import { parseUpstreamBlock, type ParsedUpstream } from './upstream-block';
@@ -12,10 +14,11 @@ export interface ParsedHttp {
   scope: ScopeSettings;
   upstreams: ParsedUpstream[];
   servers: ParsedServer[];
+  logFormats: LogFormatConfig[];
 }
 
 export function parseHttpBlock(items: BlockItem[], interpretation: Interpretation): ParsedHttp {
-  const http: ParsedHttp = { scope: emptyScope(), upstreams: [], servers: [] };
+  const http: ParsedHttp = { scope: emptyScope(), upstreams: [], servers: [], logFormats: [] };
   const upstreamNames = new Set<string>();
   for (const item of items) {
     if (item.kind === 'lab-comment') {
@@ -30,6 +33,8 @@ export function parseHttpBlock(items: BlockItem[], interpretation: Interpretatio
       const upstream = parseUpstreamBlock(item, interpretation);
       upstreamNames.add(upstream.config.name.toLowerCase());
       http.upstreams.push(upstream);
+    } else if (item.name === 'log_format') {
+      http.logFormats.push(parseLogFormat(item, http.logFormats));
     } else if (item.name === 'server') {
       http.servers.push(parseServerBlock(item, interpretation));
     } else if (applyScopeDirective(item, http.scope, 'http', interpretation)) {

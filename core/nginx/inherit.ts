@@ -4,6 +4,7 @@ import {
   type AddHeaderDirective,
   type ErrorPageDirective,
   type HeaderDirective,
+  type LocationConfig,
   type ProxySettings,
   type ServerBlockConfig,
 } from '../balancer/config';
@@ -32,6 +33,17 @@ export function inheritErrorPages(levels: ScopeSettings[]): ErrorPageDirective[]
 
 export function inheritAddHeaders(levels: ScopeSettings[]): AddHeaderDirective[] {
   return innermostList(levels, (level) => level.addHeaders);
+}
+
+/** access_log and error_log: taken whole from the innermost level that writes any. */
+export function inheritLogs(levels: ScopeSettings[]): Pick<LocationConfig, 'accessLog' | 'errorLog'> {
+  const inner = [...levels].reverse();
+  const accessLog = inner.find((level) => level.accessLog !== undefined)?.accessLog;
+  const errorLog = inner.find((level) => level.errorLog !== undefined)?.errorLog;
+  return {
+    ...(accessLog ? { accessLog: accessLog.map((log) => ({ ...log.config })) } : {}),
+    ...(errorLog ? { errorLog: { ...errorLog } } : {}),
+  };
 }
 
 export function inheritClientSettings(

@@ -34,6 +34,8 @@ const UNDERSTOOD = new Set([
   'random',
   'keepalive',
   'health_check',
+  'access_log',
+  'log_format',
 ]);
 
 /** Directives that are fine in a lab config but change nothing about how requests are balanced. */
@@ -58,8 +60,6 @@ const NO_EFFECT = new Set([
   'working_directory',
   'lock_file',
   'error_log',
-  'access_log',
-  'log_format',
   'log_not_found',
   'open_log_file_cache',
   'include',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NEXT_UPSTREAM_CONDITIONS, type ProxyConfig } from '../balancer/config';
+import { ERROR_LOG_LEVELS, NEXT_UPSTREAM_CONDITIONS, type ProxyConfig } from '../balancer/config';
 
 /** nginx keeps times in a 32-bit int (milliseconds or seconds). */
 const INT32_MAX = 2 ** 31 - 1;
@@ -85,6 +85,23 @@ export const proxySettingsSchema = z.strictObject({
   interceptErrors: z.boolean().optional(),
 });
 
+const logPath = z.string().min(1, 'log path is empty');
+
+export const accessLogConfigSchema = z.strictObject({
+  path: logPath,
+  format: z.string().min(1, 'log format name is empty'),
+  bufferBytes: count('access_log buffer'),
+  flushMs: count('access_log flush'),
+});
+
+export const errorLogConfigSchema = z.strictObject({ path: logPath, level: z.enum(ERROR_LOG_LEVELS) });
+
+export const logFormatConfigSchema = z.strictObject({
+  name: z.string().min(1, 'log format name is empty'),
+  escape: z.enum(['default', 'json', 'none']),
+  format: z.string(),
+});
+
 export const locationConfigSchema = z.strictObject({
   modifier: z.enum(['', '=', '^~']),
   path: z.string(),
@@ -97,6 +114,8 @@ export const locationConfigSchema = z.strictObject({
       body: z.string().optional(),
     })
     .optional(),
+  accessLog: z.array(accessLogConfigSchema).optional(),
+  errorLog: errorLogConfigSchema.optional(),
 });
 
 export const listenConfigSchema = z.strictObject({
@@ -123,6 +142,7 @@ export const serverBlockConfigSchema = z.strictObject({
 export const proxyConfigSchema = z.strictObject({
   upstreams: z.array(upstreamConfigSchema),
   servers: z.array(serverBlockConfigSchema),
+  logFormats: z.array(logFormatConfigSchema).optional(),
 });
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -2,6 +2,7 @@ import {
   NEXT_UPSTREAM_CONDITIONS,
   type AddHeaderDirective,
   type ErrorPageDirective,
+  type ErrorLogConfig,
   type HeaderDirective,
   type NextUpstreamCondition,
   type ProxySettings,
@@ -19,6 +20,7 @@ import {
 } from './directive-rules';
 import { ConfigError } from './errors';
 import type { Interpretation } from './interpretation';
+import { parseAccessLog, parseErrorLog, type WrittenAccessLog } from './log-directives';
 import { parseCount, parseSize, parseTime } from './units';
 import { parseErrorPage, parseFlag } from './error-page-directive';
 import { checkValueVariables } from './value-variables';
@@ -41,6 +43,9 @@ export interface ScopeSettings {
   addHeaders?: AddHeaderDirective[];
   /** error_page lines of this level; same inheritance rule. */
   errorPages?: ErrorPageDirective[];
+  /** access_log lines of this level (`[]`: off); the innermost level that has any wins. */
+  accessLog?: WrittenAccessLog[];
+  errorLog?: ErrorLogConfig;
 }
 
 export const emptyScope = (): ScopeSettings => ({ proxy: {}, client: {} });
@@ -90,6 +95,10 @@ export function applyScopeDirective(
     (scope.errorPages ??= []).push(parseErrorPage(directive));
   } else if (name === 'proxy_intercept_errors') {
     setOnce(directive, scope.proxy, 'interceptErrors', parseFlag(directive));
+  } else if (name === 'access_log') {
+    (scope.accessLog ??= []).push(...parseAccessLog(directive));
+  } else if (name === 'error_log') {
+    scope.errorLog = parseErrorLog(directive);
   } else if (name === 'proxy_next_upstream') {
     setOnce(directive, scope.proxy, 'nextUpstream', parseNextUpstream(directive));
   } else if (name === 'proxy_next_upstream_tries') {

@@ -16,6 +16,7 @@ import { HEALTH_CHECK_DEFAULTS } from './health-check';
 import { quoteArg } from './quote';
 import { LAB_COMMENT_PREFIX } from './tokens';
 import { formatMs, formatSeconds, formatSize } from './units';
+import { locationLogLines, logFormatLines } from './write-logs';
 import { assertValidProxyConfig } from './validate';
 
 export interface WriteOptions {
@@ -48,6 +49,7 @@ export function writeNginxConfig(config: ProxyConfig, options: WriteOptions = {}
   );
   const http = [
     verbatim(options.httpDirectives),
+    logFormatLines(config.logFormats),
     ...config.upstreams
       .filter((upstream) => !upstream.implicit)
       .map((upstream) => upstreamBlock(upstream, mapAddress, options)),
@@ -188,6 +190,7 @@ function locationBlock(location: LocationConfig, proxyTargets: Map<string, strin
         `error_page ${page.codes.join(' ')}${page.response === undefined ? '' : page.response === 0 ? ' =' : ` =${page.response}`} ${quoteArg(page.uri)};`,
     ),
     location.return ? [returnLine(location.return)] : [],
+    locationLogLines(location),
   ];
   return block(`location ${match}`, paragraphs(sections));
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,8 +29,8 @@ function writeConf(text: string): string {
   return file;
 }
 
-function startCli(file: string): Child {
-  const child = spawn(process.execPath, [BIN, 'proxy', '--config', file], { stdio: 'pipe' });
+function startCli(file: string, extra: string[] = []): Child {
+  const child = spawn(process.execPath, [BIN, 'proxy', '--config', file, ...extra], { stdio: 'pipe' });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -43,6 +43,8 @@ function startCli(file: string): Child {
   });
   return { process: child, stdout: () => out, stderr: () => err, exited };
 }
+
+const readText = (path: string): string => (existsSync(path) ? readFileSync(path, 'utf8') : '');
 
 async function backend(name: string): Promise<HttpBackend> {
   const b = await HttpBackend.start(name);
@@ -99,15 +101,58 @@ describe('upstream-lab proxy', () => {
 
       cli.process.kill(signal);
       expect(await cli.exited).toEqual({ code: 0, signal: null });
-      // Only the config's warnings (the ignored `events {}` block): nothing went wrong.
-      expect(
-        cli
-          .stderr()
-          .split('\n')
-          .filter((l) => l !== '' && !l.startsWith('warning: ')),
-      ).toEqual([]);
+      // The config's warnings (the ignored `events {}` block) and the refused peer in nginx's words.
+      const errors = cli
+        .stderr()
+        .split('\n')
+        .filter((l) => l !== '' && !l.startsWith('warning: '));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(
+        /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[error\] \d+#0: \*\d+ connect\(\) failed \(111: Connection refused\) while connecting to upstream, client: 127\.0\.0\.1, server: localhost, request: "GET \/first\?x=1 HTTP\/1\.1", upstream: "http:\/\/127\.0\.0\.1:\d+\/first\?x=1", host: "127\.0\.0\.1:\d+"$/,
+      );
     },
   );
+
+  test('access_log off in the conf leaves the printed log out; --quiet silences it; SIGUSR1 reopens files', async () => {
+    const a = await backend('A');
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'upstream-lab-cli-logs-'));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
+    const log = join(dir, 'access.log');
+    const file = writeConf(
+      nginxConf(port, {
+        upstream: serverLines([a.addr]),
+        server: `    access_log ${log};\n    location /off { access_log off; proxy_pass http://backend; }`,
+      }),
+    );
+    const cli = startCli(file);
+    await waitUntil(() => cli.stdout().includes('listening on'), 15_000, 'the CLI to listen');
+    const headers = { 'User-Agent': 'cli-test' };
+    await send(`http://127.0.0.1:${port}/off`, { headers });
+    await send(`http://127.0.0.1:${port}/on`, { headers });
+    await waitUntil(() => cli.stdout().includes('/on'), 3000, 'the access log line');
+    expect(cli.stdout()).not.toContain('/off');
+    await waitUntil(() => readText(log).includes('/on'), 3000, 'the line in the file');
+    expect(readText(log)).not.toContain('/off');
+
+    // logrotate: move the file away, signal, and the next line goes to a new file at the path.
+    renameSync(log, `${log}.1`);
+    cli.process.kill('SIGUSR1');
+    await waitUntil(() => existsSync(log), 3000, 'the reopened file');
+    await send(`http://127.0.0.1:${port}/after`, { headers });
+    await waitUntil(() => readText(log).includes('/after'), 3000, 'the line in the new file');
+    expect(readText(`${log}.1`)).not.toContain('/after');
+    cli.process.kill('SIGTERM');
+    expect(await cli.exited).toEqual({ code: 0, signal: null });
+
+    const quiet = startCli(file, ['--quiet']);
+    await waitUntil(() => quiet.stdout().includes('listening on'), 15_000, 'the quiet CLI to listen');
+    await send(`http://127.0.0.1:${port}/quiet`, { headers });
+    await waitUntil(() => readText(log).includes('/quiet'), 3000, 'the quiet line in the file');
+    expect(quiet.stdout()).not.toContain('/quiet');
+    quiet.process.kill('SIGTERM');
+    await quiet.exited;
+  });
 
   test('a port already taken: exit 1 with a clear message, no stack trace', async () => {
     const taken = createServer();

@@ -49,7 +49,6 @@ describe('every directive that is not acted on is reported with its position', (
       `${FILE}:11:5: ignored directive "include" ("mime.types": included files are only read when loading from disk)`,
       `${FILE}:12:5: ignored directive "default_type" (no effect on balancing)`,
       `${FILE}:13:5: ignored directive "sendfile" (no effect on balancing)`,
-      `${FILE}:14:5: ignored directive "access_log" (no effect on balancing)`,
       `${FILE}:15:5: ignored directive "gzip"`,
       `${FILE}:16:5: ignored directive "limit_req_zone"`,
       `${FILE}:17:5: ignored directive "map"`,
