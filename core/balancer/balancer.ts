@@ -4,7 +4,7 @@ import { Emitter } from '../events/emitter';
 import { errorResponse, onClientError, refuseConnection, trackRequest } from './client-errors';
 import { headStatus, MAX_HEAD_BYTES } from './client-request-checks';
 import type { ProxyConfig, ServerBlockConfig, ServerConfig } from './config';
-import { errorPage } from './error-page';
+import { sendErrorPage, sendGenerated } from './error-page';
 import { ProxyExchange } from './exchange';
 import { HealthChecker } from './health-check';
 import { compileServer, matchLocation, type LocationRoute, type ServerRoute } from './location';
@@ -196,21 +196,28 @@ export class Balancer {
       return;
     }
     trackRequest(req.socket, res);
+    this.answerLocally(res, location);
+  }
+
+  /** A location without proxy_pass: its `return`, or nginx's 404 when there is none. */
+  private answerLocally(res: ServerResponse, location: LocationRoute | undefined): void {
     const ret = location?.config.return;
-    if (ret) this.answer(res, ret.status, Buffer.from(ret.body ?? ''), 'text/plain');
-    else this.answer(res, 404, errorPage(404), 'text/html');
+    if (!ret) sendErrorPage(res, 404);
+    // nginx's "close the connection without a response".
+    else if (ret.status === 444 && ret.body === undefined) res.socket?.destroy();
+    else if (ret.status >= 400 && ret.body === undefined) sendErrorPage(res, ret.status);
+    else this.answer(res, ret.status, Buffer.from(ret.body ?? ''), 'text/plain');
   }
 
   /** nginx's error page for a request it refuses; the connection closes after it. */
   private refuse(req: IncomingMessage, res: ServerResponse, status: number): void {
     refuseConnection(req.socket);
     res.shouldKeepAlive = false;
-    this.answer(res, status, errorPage(status), 'text/html');
+    sendErrorPage(res, status);
   }
 
   private answer(res: ServerResponse, status: number, body: Buffer, type: string): void {
-    res.writeHead(status, { Server: 'upstream-lab', 'Content-Type': type, 'Content-Length': body.length });
-    res.end(body);
+    sendGenerated(res, status, body, type);
   }
 
   /**
@@ -250,9 +257,7 @@ export class Balancer {
       client.continueHttp(res.shouldKeepAlive);
     });
     if (!location?.proxy) {
-      const ret = location?.config.return;
-      if (ret) this.answer(res, ret.status, Buffer.from(ret.body ?? ''), 'text/plain');
-      else this.answer(res, 404, errorPage(404), 'text/html');
+      this.answerLocally(res, location);
       return;
     }
     const exchange = new ProxyExchange(

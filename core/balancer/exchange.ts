@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { errorPage, reasonPhrase, startingPage } from './error-page';
+import { reasonPhrase, sendErrorPage, sendGenerated, startingPage } from './error-page';
 import type { LocationRoute, ProxyRoute } from './location';
 import { FT, isNonIdempotent, RETRYABLE_STATUS, statusFor } from './next-upstream';
 import type { Peer } from './peer';
@@ -503,21 +503,12 @@ export class ProxyExchange {
       this.finish(status);
       return;
     }
-    const page = extra ? startingPage() : errorPage(status);
-    const headers = [
-      'Server',
-      'upstream-lab',
-      'Content-Type',
-      'text/html',
-      'Content-Length',
-      String(page.length),
-      ...(extra ?? []),
-    ];
+    const headers = [...(extra ?? [])];
     applyAddHeaders(headers, this.location.addHeaders, status, this.ctx);
     this.closeIfBodyUnread();
-    // The reason is always given: a refused upstream answer may have left its own one set.
-    this.res.writeHead(status, reasonPhrase(status), headers);
-    this.res.end(page);
+    // Both give the reason: a refused upstream answer may have left its own one set.
+    if (extra) sendGenerated(this.res, status, startingPage(), 'text/html', headers);
+    else sendErrorPage(this.res, status, headers);
     this.finish(status);
   }
 
