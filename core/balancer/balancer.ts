@@ -5,7 +5,7 @@ import { errorResponse, onClientError, refuseConnection, trackRequest } from './
 import { headStatus, MAX_HEAD_BYTES } from './client-request-checks';
 import type { ProxyConfig, ServerBlockConfig, ServerConfig } from './config';
 import { numberConnection } from './connection-number';
-import { errorPage } from './error-page';
+import { errorPage, sendErrorPage, sendGenerated } from './error-page';
 import { answerErrorPage } from './error-page-redirect';
 import { ProxyExchange } from './exchange';
 import { answerReturn } from './return-answer';
@@ -225,9 +225,8 @@ export class Balancer {
   ): void {
     const where = { serverName: server.serverName, port };
     if (!location?.ret) {
-      const page = errorPage(404);
-      this.answer(res, 404, page, 'text/html');
-      logLocalAnswer(location?.logs, req, where, 404, page.length);
+      sendErrorPage(res, 404);
+      logLocalAnswer(location?.logs, req, where, 404, errorPage(404).length);
       return;
     }
     const ctx = {
@@ -249,12 +248,11 @@ export class Balancer {
   private refuse(req: IncomingMessage, res: ServerResponse, status: number): void {
     refuseConnection(req.socket);
     res.shouldKeepAlive = false;
-    this.answer(res, status, errorPage(status), 'text/html');
+    sendErrorPage(res, status);
   }
 
   private answer(res: ServerResponse, status: number, body: Buffer, type: string): void {
-    res.writeHead(status, { Server: 'upstream-lab', 'Content-Type': type, 'Content-Length': body.length });
-    res.end(body);
+    sendGenerated(res, status, body, type);
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { headStatus, LARGE_BUFFER, targetSyntax, type RequestHead } from './client-request-checks';
-import { errorPage, reasonPhrase } from './error-page';
+import { errorPage, generatedHeaders, reasonPhrase, sendGenerated, sentStatus } from './error-page';
 
 /**
  * What the balancer tells a client whose request Node's parser refused ('clientError'), the way
@@ -75,12 +75,7 @@ export function onClientError(error: ClientError, socket: Socket): void {
     else {
       const page = errorPage(400);
       res.shouldKeepAlive = false;
-      res.writeHead(400, {
-        Server: 'upstream-lab',
-        'Content-Type': 'text/html',
-        'Content-Length': page.length,
-      });
-      res.end(page);
+      sendGenerated(res, 400, page, 'text/html');
     }
     return;
   }
@@ -105,9 +100,11 @@ export function onClientError(error: ClientError, socket: Socket): void {
 /** An nginx error page as raw bytes, for a connection Node's parser gave up on. */
 export function errorResponse(status: number, headOnly = false): Buffer {
   const page = errorPage(status);
-  const head =
-    `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\nServer: upstream-lab\r\nDate: ${new Date().toUTCString()}\r\n` +
-    `Content-Type: text/html\r\nContent-Length: ${page.length}\r\nConnection: close\r\n\r\n`;
+  const sent = sentStatus(status);
+  const fields = generatedHeaders('text/html', page.length, false);
+  let head = `HTTP/1.1 ${sent} ${reasonPhrase(sent)}\r\n`;
+  for (let i = 0; i < fields.length; i += 2) head += `${fields[i]}: ${fields[i + 1]}\r\n`;
+  head += '\r\n';
   return headOnly ? Buffer.from(head, 'latin1') : Buffer.concat([Buffer.from(head, 'latin1'), page]);
 }
 

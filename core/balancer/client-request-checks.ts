@@ -61,7 +61,7 @@ export function headStatus(head: RequestHead): number {
     busy = 1;
   }
   const raw = head.rawHeaders;
-  if (raw.length > 2 * MAX_HEADER_LINES) return 400;
+  if (raw.length > 2 * MAX_HEADER_LINES) return 494;
   let seen = 0;
   let transferEncoding: string | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -69,7 +69,7 @@ export function headStatus(head: RequestHead): number {
     const value = raw[i + 1]!;
     const length = name.length + value.length + 4;
     if (used + length <= capacity) used += length;
-    else if (length > LARGE_BUFFER || busy === LARGE_BUFFERS) return 400;
+    else if (length > LARGE_BUFFER || busy === LARGE_BUFFERS) return 494;
     else {
       busy++;
       capacity = LARGE_BUFFER;
@@ -87,7 +87,7 @@ export function headStatus(head: RequestHead): number {
     else if (bit === CONTENT_LENGTH && !validContentLength(value)) return 400;
   }
   // The empty line that ends the head needs room too.
-  if (used + 2 > capacity && busy === LARGE_BUFFERS) return 400;
+  if (used + 2 > capacity && busy === LARGE_BUFFERS) return 494;
 
   if ((seen & HOST) === 0 && head.httpVersionMinor >= 1) return 400;
   if (transferEncoding !== undefined) {

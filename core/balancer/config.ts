@@ -43,6 +43,12 @@ export interface UpstreamConfig {
   servers: ServerConfig[];
   /** Idle keep-alive connections cached per upstream (nginx `keepalive N`); 0 = none. */
   keepalive: number;
+  /** `keepalive_requests`: a cached connection is closed after this many requests (1000). */
+  keepaliveRequests?: number;
+  /** `keepalive_timeout`: how long a connection may stay idle in the cache (60s). */
+  keepaliveTimeoutMs?: number;
+  /** `keepalive_time`: a connection is not cached again once this old (1h). */
+  keepaliveTimeMs?: number;
   /** Created from `proxy_pass http://host:port` without an upstream block. */
   implicit: boolean;
   healthCheck?: HealthCheckConfig;

@@ -1,8 +1,21 @@
 import type { Socket } from 'node:net';
 import type { Peer } from './peer';
 
-/** nginx's upstream `keepalive_timeout` default. */
-const IDLE_TIMEOUT_MS = 60_000;
+/** The upstream block's `keepalive_requests`, `keepalive_timeout` and `keepalive_time`. */
+export interface PoolLimits {
+  requests: number;
+  idleMs: number;
+  lifetimeMs: number;
+}
+
+/** nginx's defaults: 1000 requests, 60s idle, 1h in all. */
+export const POOL_DEFAULTS: PoolLimits = { requests: 1000, idleMs: 60_000, lifetimeMs: 3_600_000 };
+
+/** What nginx counts on a connection (c->requests, c->start_time). */
+interface Usage {
+  requests: number;
+  openedAt: number;
+}
 
 interface IdleConnection {
   peer: Peer;
@@ -15,8 +28,12 @@ interface IdleConnection {
  */
 export class ConnectionPool {
   private idle: IdleConnection[] = [];
+  private readonly usage = new WeakMap<Socket, Usage>();
 
-  constructor(readonly max: number) {}
+  constructor(
+    readonly max: number,
+    readonly limits: PoolLimits = POOL_DEFAULTS,
+  ) {}
 
   get size(): number {
     return this.idle.length;
@@ -34,9 +51,20 @@ export class ConnectionPool {
     return null;
   }
 
-  /** Caches a connection whose last response ended cleanly; closes it when the cache is off or full. */
-  put(peer: Peer, socket: Socket): void {
-    if (this.max === 0 || peer.removed || socket.destroyed) {
+  /**
+   * Caches a connection whose last response ended cleanly (opened at `openedAt` if new); closes it
+   * when the cache is off or full, or the connection has served its requests or its time.
+   */
+  put(peer: Peer, socket: Socket, openedAt: number, now = Date.now()): void {
+    let usage = this.usage.get(socket);
+    if (!usage) {
+      usage = { requests: 0, openedAt };
+      this.usage.set(socket, usage);
+    }
+    usage.requests++;
+    const spent = usage.requests >= this.limits.requests || now - usage.openedAt > this.limits.lifetimeMs;
+    // An idle timeout of 0 would disable the timer in Node; in nginx it closes at once.
+    if (this.max === 0 || this.limits.idleMs === 0 || peer.removed || socket.destroyed || spent) {
       socket.destroy();
       return;
     }
@@ -48,7 +76,7 @@ export class ConnectionPool {
       if (i !== -1) this.idle.splice(i, 1);
       socket.destroy();
     };
-    socket.setTimeout(IDLE_TIMEOUT_MS);
+    socket.setTimeout(this.limits.idleMs);
     socket.once('timeout', forget);
     socket.once('close', forget);
     socket.once('error', forget);

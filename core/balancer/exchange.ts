@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { errorPage, reasonPhrase, startingPage } from './error-page';
+import {
+  errorPage,
+  reasonPhrase,
+  sendErrorPage,
+  sendGenerated,
+  sentStatus,
+  startingPage,
+} from './error-page';
 import type { LocationRoute, ProxyRoute } from './location';
 import { FT, isNonIdempotent, RETRYABLE_STATUS, statusFor } from './next-upstream';
 import type { Peer } from './peer';
@@ -8,7 +15,7 @@ import type { PickState } from './pick-state';
 import type { AttemptRecord, RequestRecord } from './record';
 import type { ServerBlockConfig } from './config';
 import { RequestBody, type BodyLimits } from './request-body';
-import { buildRequestHead } from './request-head';
+import { buildRequestHead, upstreamKeepalive } from './request-head';
 import { watchSend } from './send-timeout';
 import { afterSend, dial, paceMs } from './toxic';
 import type { UpgradeClient } from './upgrade';
@@ -108,6 +115,8 @@ export class ProxyExchange {
   private bodyLength = -1;
   private attempt: Attempt | null = null;
   private requestHeadText: string | null = null;
+  /** Decided once per request, when the first connection is picked. */
+  private keepalive: boolean | null = null;
   private connectTimer: NodeJS.Timeout | null = null;
   /** The response (headers or HTTP/0.9 bytes) has started towards the client. */
   private responding = false;
@@ -211,7 +220,8 @@ export class ProxyExchange {
       return;
     }
     const toxic = peer.toxic;
-    const pooled = this.route.keepalive && toxic === null ? upstream.pool.take(peer) : null;
+    this.keepalive ??= upstreamKeepalive(this.route, this.ctx);
+    const pooled = this.keepalive && toxic === null ? upstream.pool.take(peer) : null;
     const socket = pooled ?? new Socket();
     numberConnection(socket);
     const attempt: Attempt = {
@@ -449,13 +459,13 @@ export class ProxyExchange {
     // Paused for a slow client when the response ended: the cache must see the upstream's close.
     if (socket.isPaused()) socket.resume();
     const reusable =
-      this.route.keepalive &&
+      this.keepalive === true &&
       attempt.sent &&
       attempt.head !== null &&
       !attempt.head.close &&
       attempt.parser.done;
     if (reusable) {
-      this.route.upstream.pool.put(attempt.peer, socket);
+      this.route.upstream.pool.put(attempt.peer, socket, attempt.startMs);
     } else {
       socket.on('error', ignore);
       socket.destroy();
@@ -567,22 +577,13 @@ export class ProxyExchange {
       this.finish(this.res.statusCode);
       return;
     }
-    const page = extra ? startingPage() : errorPage(status);
-    this.bytesSent = page.length;
-    const headers = [
-      'Server',
-      'upstream-lab',
-      'Content-Type',
-      'text/html',
-      'Content-Length',
-      String(page.length),
-      ...(extra ?? []),
-    ];
+    this.bytesSent = (extra ? startingPage() : errorPage(sentStatus(status))).length;
+    const headers = [...(extra ?? [])];
     applyAddHeaders(headers, this.location.addHeaders, status, this.ctx);
     this.closeIfBodyUnread();
-    // The reason is always given: a refused upstream answer may have left its own one set.
-    this.res.writeHead(status, reasonPhrase(status), headers);
-    this.res.end(page);
+    // Both give the reason: a refused upstream answer may have left its own one set.
+    if (extra) sendGenerated(this.res, status, startingPage(), 'text/html', headers);
+    else sendErrorPage(this.res, status, headers);
     this.finish(status);
   }
 

@@ -36,8 +36,13 @@ export interface ProxyRoute {
   proxyHost: string;
   mask: number;
   hashKey: Template | null;
-  /** Idle connections may be reused: nginx needs HTTP/1.1 and no `Connection: close` for that. */
+  /**
+   * Idle connections may be reused (a `keepalive` cache, HTTP/1.1, Connection set by
+   * proxy_set_header); per request only if that Connection value comes out empty.
+   */
   keepalive: boolean;
+  /** The proxy_set_header Connection value, if one is set. */
+  connection: Template | null;
 }
 
 export interface LocationRoute {
@@ -123,11 +128,8 @@ function compileLocation(
       proxyHost: upstream.name,
       mask: maskOf(settings.nextUpstream),
       hashKey: method.kind === 'hash' ? compileTemplate(method.key) : null,
-      keepalive:
-        upstream.pool.max > 0 &&
-        settings.httpVersion === '1.1' &&
-        connectionHeader !== undefined &&
-        connectionHeader.value === '',
+      keepalive: upstream.pool.max > 0 && settings.httpVersion === '1.1' && connectionHeader !== undefined,
+      connection: connectionHeader === undefined ? null : compileTemplate(connectionHeader.value),
     },
   };
 }

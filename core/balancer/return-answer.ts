@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyAddHeaders } from './add-header';
 import type { LocationConfig } from './config';
-import { errorPage, reasonPhrase } from './error-page';
+import { CLOSING, errorPage, reasonPhrase, sentStatus, SERVER_NAME } from './error-page';
 import type { CompiledAddHeader } from './location';
 import { compileTemplate, requestHost, type Template, type VariableContext } from './variables';
 
@@ -47,22 +47,31 @@ export function answerReturn(
   }
   ctx.status = status;
   const text = ret.text?.(ctx);
-  const headers = ['Server', 'upstream-lab'];
   let body: Buffer;
+  let type: string | null = null;
+  let location: string | null = null;
   if (REDIRECTS.has(status) || (text === undefined && hasErrorPage(status))) {
     body = errorPage(status);
-    headers.push('Content-Type', 'text/html');
-    if (REDIRECTS.has(status)) headers.push('Location', absolute(text ?? '', ctx));
+    type = 'text/html';
+    if (REDIRECTS.has(status)) location = absolute(text ?? '', ctx);
   } else {
     body = Buffer.from(text ?? '');
-    if (status < 600) headers.push('Content-Type', 'text/plain');
+    if (status < 600) type = 'text/plain';
   }
+  if (CLOSING.has(status)) res.shouldKeepAlive = false;
   const bodiless = status === 204 || (status >= 100 && status < 200);
-  if (bodiless) headers.splice(2);
-  else headers.push('Content-Length', String(body.length));
+  // nginx's header filter order: Server, Date, Content-Type, Content-Length, Location, Connection; then add_header.
+  const headers = ['Server', SERVER_NAME, 'Date', new Date().toUTCString()];
+  if (!bodiless) {
+    if (type) headers.push('Content-Type', type);
+    headers.push('Content-Length', String(body.length));
+  }
+  if (location !== null) headers.push('Location', location);
+  headers.push('Connection', res.shouldKeepAlive ? 'keep-alive' : 'close');
   applyAddHeaders(headers, addHeaders, status, ctx);
+  const sent = sentStatus(status);
   try {
-    res.writeHead(status, reasonPhrase(status) === 'Unknown' ? '' : reasonPhrase(status), headers);
+    res.writeHead(sent, reasonPhrase(sent) === 'Unknown' ? '' : reasonPhrase(sent), headers);
   } catch {
     // A value Node cannot send (a character outside latin1 in the config's text).
     req.socket.destroy();

@@ -5,7 +5,7 @@ import { pickerFor, type Groups, type Picker } from './methods';
 import { getRoundRobin } from './methods/round-robin';
 import { Peer, type AdminState, type PeerAddress } from './peer';
 import { PickState } from './pick-state';
-import { ConnectionPool } from './connection-pool';
+import { ConnectionPool, POOL_DEFAULTS } from './connection-pool';
 
 /** A resolved `server` line: one peer per address (nginx makes one peer per resolved address). */
 export interface ResolvedServer {
@@ -38,7 +38,11 @@ export class Upstream {
     this.implicit = config.implicit;
     this.healthCheck = config.healthCheck;
     this.picker = pickerFor(config.method);
-    this.pool = new ConnectionPool(config.keepalive);
+    this.pool = new ConnectionPool(config.keepalive, {
+      requests: config.keepaliveRequests ?? POOL_DEFAULTS.requests,
+      idleMs: config.keepaliveTimeoutMs ?? POOL_DEFAULTS.idleMs,
+      lifetimeMs: config.keepaliveTimeMs ?? POOL_DEFAULTS.lifetimeMs,
+    });
     const peers = servers.flatMap(createPeers);
     this.groups = buildGroups(peers);
   }

@@ -46,6 +46,9 @@ export const upstreamConfigSchema = z.strictObject({
   method: balanceMethodSchema,
   servers: z.array(serverConfigSchema).min(1, 'no servers are inside upstream'),
   keepalive: count('keepalive'),
+  keepaliveRequests: count('keepalive_requests').optional(),
+  keepaliveTimeoutMs: count('keepalive_timeout').optional(),
+  keepaliveTimeMs: count('keepalive_time').optional(),
   implicit: z.boolean(),
   healthCheck: healthCheckConfigSchema.optional(),
 });

@@ -16,6 +16,7 @@ import { isUnderstood } from './known-directives';
 import { applyServerParameter, methodRejectsBackup } from './server-parameters';
 import type { WordToken } from './tokens';
 import { parseCount } from './units';
+import { setUpstreamKeepaliveLimit, UPSTREAM_KEEPALIVE_DIRECTIVES } from './upstream-keepalive';
 
 export interface ParsedUpstream {
   config: UpstreamConfig;
@@ -52,6 +53,7 @@ class UpstreamBuilder {
   private hashIncompatible?: WordToken;
   private healthCheck?: HealthCheckConfig;
   private healthCheckAt?: SourcePosition;
+  private readonly limits: Partial<UpstreamConfig> = {};
 
   constructor(
     private readonly name: string,
@@ -71,10 +73,10 @@ class UpstreamBuilder {
       );
       return this.setHealthCheck(directive.args, directive.at);
     }
-    // keepalive_timeout is also an upstream directive (idle upstream connections), not the client one.
-    if (isUnderstood(directive.name) && directive.name !== 'keepalive_timeout') {
-      throw notAllowedHere(directive);
-    }
+    // keepalive_timeout, _requests and _time here are about cached upstream connections.
+    if (directive.name in UPSTREAM_KEEPALIVE_DIRECTIVES)
+      return setUpstreamKeepaliveLimit(this.limits, directive);
+    if (isUnderstood(directive.name)) throw notAllowedHere(directive);
     this.interpretation.ignore(directive);
   }
 
@@ -103,6 +105,7 @@ class UpstreamBuilder {
       servers: this.servers,
       keepalive: this.keepalive,
       implicit: false,
+      ...this.limits,
     };
     if (this.healthCheck) config.healthCheck = this.healthCheck;
     const parsed: ParsedUpstream = { config, at: directive.at, serverPositions: this.serverPositions };

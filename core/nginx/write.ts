@@ -92,6 +92,15 @@ function upstreamBlock(upstream: UpstreamConfig, mapAddress: AddressMapper, opti
     ...(method ? [method] : []),
     ...upstream.servers.map((server) => serverLine(server, mapAddress(server.address, upstream), options)),
     ...(upstream.keepalive > 0 ? [`keepalive ${upstream.keepalive};`] : []),
+    ...(upstream.keepaliveRequests === undefined
+      ? []
+      : [`keepalive_requests ${upstream.keepaliveRequests};`]),
+    ...(upstream.keepaliveTimeoutMs === undefined
+      ? []
+      : [`keepalive_timeout ${formatMs(upstream.keepaliveTimeoutMs)};`]),
+    ...(upstream.keepaliveTimeMs === undefined
+      ? []
+      : [`keepalive_time ${formatMs(upstream.keepaliveTimeMs)};`]),
     ...(upstream.healthCheck ? [healthCheckComment(upstream.healthCheck)] : []),
   ];
   return block(`upstream ${upstream.name}`, lines);

@@ -295,6 +295,40 @@ export const ERROR_CASES: ErrorCase[] = [
     error: `${F}:6:9: "keepalive" directive is duplicate`,
     nginx: 'same',
   },
+  {
+    name: 'keepalive_requests not a number',
+    conf: inHttp(
+      '    upstream b {',
+      '        server 127.0.0.1:9001;',
+      '        keepalive_requests many;',
+      '    }',
+    ),
+    error: `${F}:5:9: "keepalive_requests" directive invalid number`,
+    nginx: 'same',
+  },
+  {
+    name: 'keepalive_timeout in upstream not a time',
+    conf: inHttp(
+      '    upstream b {',
+      '        server 127.0.0.1:9001;',
+      '        keepalive_timeout 5x;',
+      '    }',
+    ),
+    error: `${F}:5:9: "keepalive_timeout" directive invalid value`,
+    nginx: 'same',
+  },
+  {
+    name: 'keepalive_time twice',
+    conf: inHttp(
+      '    upstream b {',
+      '        server 127.0.0.1:9001;',
+      '        keepalive_time 1h;',
+      '        keepalive_time 2h;',
+      '    }',
+    ),
+    error: `${F}:6:9: "keepalive_time" directive is duplicate`,
+    nginx: 'same',
+  },
   // Upstream blocks
   {
     name: 'duplicate upstream, names compared without case',

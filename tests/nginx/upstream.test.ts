@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { SERVER_DEFAULTS } from '../../core/balancer/config';
 import { formatDiagnostic } from '../../core/nginx/errors';
+import { writeNginxConfig } from '../../core/nginx/write';
 import { FILE, http, parse, upstream } from './support/parse-helpers';
 
 const withMethod = (method: string): string =>
@@ -114,13 +115,20 @@ describe('keepalive', () => {
     );
   });
 
-  test('the upstream keepalive_* directives are accepted and reported as ignored', () => {
-    const { warnings } = parse(withMethod('keepalive 2; keepalive_timeout 30s; keepalive_requests 100;'));
+  test('the upstream keepalive_timeout, _requests and _time are applied and written back', () => {
+    const text = withMethod('keepalive 2; keepalive_timeout 30s; keepalive_requests 100; keepalive_time 2m;');
+    const { config, warnings } = parse(text);
     expect(warnings.map((warning) => warning.message)).toStrictEqual([
       'ignored directive "events" (no effect on balancing)',
-      'ignored directive "keepalive_timeout"',
-      'ignored directive "keepalive_requests"',
     ]);
+    const limits = { keepaliveTimeoutMs: 30_000, keepaliveRequests: 100, keepaliveTimeMs: 120_000 };
+    expect(upstream(config, 'b')).toMatchObject({ keepalive: 2, ...limits });
+    expect(upstream(parse(writeNginxConfig(config)).config, 'b')).toMatchObject(limits);
+  });
+
+  test('without them the upstream carries none (nginx defaults: 60s, 1000, 1h)', () => {
+    const b = upstream(parse(withMethod('keepalive 2;')).config, 'b');
+    expect(b.keepaliveTimeoutMs ?? b.keepaliveRequests ?? b.keepaliveTimeMs).toBeUndefined();
   });
 });
 

@@ -20,7 +20,7 @@ export function exchangeRaw(port: number, request: string): Promise<string> {
 }
 
 /**
- * Reason phrases (nginx's "302 Moved Temporarily") are issue 11 item 5's; header order is
+ * Reason phrases and header order are compared byte for byte in error-pages.test.ts; header order is
  * Node's. What is compared: the status code, the header set, the body.
  */
 export function comparable(raw: string): ComparableResponse {
