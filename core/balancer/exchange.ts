@@ -15,7 +15,7 @@ import type { PickState } from './pick-state';
 import type { AttemptRecord, RequestRecord } from './record';
 import type { ServerBlockConfig } from './config';
 import { RequestBody, type BodyLimits } from './request-body';
-import { buildRequestHead, upstreamKeepalive } from './request-head';
+import { buildRequestHead } from './request-head';
 import { watchSend } from './send-timeout';
 import { afterSend, dial, paceMs } from './toxic';
 import type { UpgradeClient } from './upgrade';
@@ -115,8 +115,6 @@ export class ProxyExchange {
   private bodyLength = -1;
   private attempt: Attempt | null = null;
   private requestHeadText: string | null = null;
-  /** Decided once per request, when the first connection is picked. */
-  private keepalive: boolean | null = null;
   private connectTimer: NodeJS.Timeout | null = null;
   /** The response (headers or HTTP/0.9 bytes) has started towards the client. */
   private responding = false;
@@ -220,8 +218,7 @@ export class ProxyExchange {
       return;
     }
     const toxic = peer.toxic;
-    this.keepalive ??= upstreamKeepalive(this.route, this.ctx);
-    const pooled = this.keepalive && toxic === null ? upstream.pool.take(peer) : null;
+    const pooled = this.route.keepalive && toxic === null ? upstream.pool.take(peer) : null;
     const socket = pooled ?? new Socket();
     numberConnection(socket);
     const attempt: Attempt = {
@@ -459,7 +456,7 @@ export class ProxyExchange {
     // Paused for a slow client when the response ended: the cache must see the upstream's close.
     if (socket.isPaused()) socket.resume();
     const reusable =
-      this.keepalive === true &&
+      this.route.keepalive &&
       attempt.sent &&
       attempt.head !== null &&
       !attempt.head.close &&

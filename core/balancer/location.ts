@@ -37,12 +37,11 @@ export interface ProxyRoute {
   mask: number;
   hashKey: Template | null;
   /**
-   * Idle connections may be reused (a `keepalive` cache, HTTP/1.1, Connection set by
-   * proxy_set_header); per request only if that Connection value comes out empty.
+   * Connections may be cached (`keepalive N`): as in nginx, whether one is depends only on the
+   * upstream's response (HTTP/1.1, no `Connection: close`, ended at its framing), so a Connection
+   * header that is empty for the request keeps it open with any HTTP/1.1 server.
    */
   keepalive: boolean;
-  /** The proxy_set_header Connection value, if one is set. */
-  connection: Template | null;
 }
 
 export interface LocationRoute {
@@ -107,7 +106,6 @@ function compileLocation(
   const upstream = upstreams.get(settings.upstream);
   if (!upstream) throw new Error(`no upstream "${settings.upstream}" for location "${config.path}"`);
   const overridden = new Set(settings.setHeaders.map((h) => h.name.toLowerCase()));
-  const connectionHeader = settings.setHeaders.find((h) => h.name.toLowerCase() === 'connection');
   const method = upstream.method;
   return {
     config,
@@ -128,8 +126,7 @@ function compileLocation(
       proxyHost: upstream.name,
       mask: maskOf(settings.nextUpstream),
       hashKey: method.kind === 'hash' ? compileTemplate(method.key) : null,
-      keepalive: upstream.pool.max > 0 && settings.httpVersion === '1.1' && connectionHeader !== undefined,
-      connection: connectionHeader === undefined ? null : compileTemplate(connectionHeader.value),
+      keepalive: upstream.pool.max > 0,
     },
   };
 }

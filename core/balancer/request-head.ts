@@ -46,14 +46,6 @@ export function buildRequestHead(
   return head + '\r\n';
 }
 
-/**
- * Whether this request's upstream connection may go back to the keep-alive cache: nginx sends no
- * Connection header when its value evaluates to empty, and the upstream then keeps it open.
- */
-export function upstreamKeepalive(route: ProxyRoute, ctx: VariableContext): boolean {
-  return route.keepalive && route.connection !== null && route.connection(ctx) === '';
-}
-
 /** The client's raw URI as received; with a URI part in proxy_pass, it replaces the location prefix. */
 function upstreamUri(req: IncomingMessage, route: ProxyRoute, location: LocationRoute): string {
   let uri = req.url ?? '/';

@@ -11,7 +11,8 @@ import { freePort } from '../support/target';
 /**
  * The upstream keep-alive cache against real nginx 1.22: which upstream connection each request
  * arrives on, for the same config and the same requests. The upstream keeps every connection open
- * unless the request says `Connection: close`, as HTTP/1.1 servers do.
+ * unless the request says `Connection: close`, as HTTP/1.1 servers do (or, `ignoresClose`, even
+ * then: nginx caches on what the response says, not on what it sent).
  */
 
 afterEach(runCleanups);
@@ -23,6 +24,9 @@ interface Case {
   /** Per request: extra client header lines, and the pause before it (ms). */
   requests: Array<{ headers?: string; pauseMs?: number }>;
   expected: number[];
+  ignoresClose?: boolean;
+  /** The upstream's answer instead of an HTTP/1.1 200. */
+  answer?: string;
 }
 
 const times = (n: number, request: { headers?: string; pauseMs?: number } = {}): Case['requests'] =>
@@ -76,6 +80,36 @@ const CASES: Case[] = [
     requests: [{}, { pauseMs: 300 }, { pauseMs: 300 }, {}, {}],
     expected: [1, 1, 1, 2, 2],
   },
+  {
+    name: 'an upstream that ignores Connection: close is cached anyway',
+    location: '',
+    ignoresClose: true,
+    requests: times(3),
+    expected: [1, 1, 1],
+  },
+  {
+    name: 'the same over HTTP/1.1 with Connection: keep-alive sent',
+    location: `${HTTP11} proxy_set_header Connection keep-alive;`,
+    ignoresClose: true,
+    requests: times(3),
+    expected: [1, 1, 1],
+  },
+  {
+    name: 'an HTTP/1.0 response is never cached',
+    location: `${HTTP11} proxy_set_header Connection "";`,
+    ignoresClose: true,
+    answer: 'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok',
+    requests: times(3),
+    expected: [1, 2, 3],
+  },
+  {
+    name: 'a response with Connection: close is not cached',
+    location: `${HTTP11} proxy_set_header Connection "";`,
+    ignoresClose: true,
+    answer: response('ok', '200 OK', 'Connection: close\r\n'),
+    requests: times(3),
+    expected: [1, 2, 3],
+  },
 ];
 
 function conf(port: number, upstream: string, c: Case): string {
@@ -106,9 +140,9 @@ function get(port: number, headers: string): Promise<string> {
 /** The upstream connection number each request arrived on. */
 async function connectionsSeen(c: Case, start: (upstream: string) => Promise<number>): Promise<number[]> {
   const upstream = await RawUpstream.start((request, socket) => {
-    const closing = /^connection:\s*close/im.test(request.head);
+    const closing = !c.ignoresClose && /^connection:\s*close/im.test(request.head);
     if (closing) setImmediate(() => socket.end());
-    return response('ok');
+    return c.answer ?? response('ok');
   });
   const port = await start(upstream.addr);
   for (const request of c.requests) {
