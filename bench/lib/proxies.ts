@@ -71,7 +71,9 @@ async function processIn(
     await waitForPort(port);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${command} did not listen on ${port}: ${(error as Error).message}\n${stderr}`);
+    throw new Error(`${command} did not listen on ${port}: ${(error as Error).message}\n${stderr}`, {
+      cause: error,
+    });
   }
   return {
     async stop() {

@@ -20,8 +20,8 @@ export function exchangeRaw(port: number, request: string): Promise<string> {
 }
 
 /**
- * Reason phrases and header order are compared byte for byte in error-pages.test.ts; header order is
- * Node's. What is compared: the status code, the header set, the body.
+ * Reason phrases and header order are compared byte for byte in error-pages.test.ts; here: the
+ * status code, the header set, the body.
  */
 export function comparable(raw: string): ComparableResponse {
   const signed = raw.replaceAll('nginx/1.22.1', 'upstream-lab');
