@@ -252,9 +252,12 @@ export class ReplicaSet {
       // Its last lines may still be on their way from the log stream: read them, then fail.
       const probe = replica.probe;
       replica.probe = undefined;
+      // The log stream ends with the container: wait for its last lines (at most 2 s), then fail.
       setTimeout(() => {
-        replica.startFailure = `exited with code ${exitCode ?? '?'} while starting${this.#lines(replica)}`;
-        probe?.controller.abort(new Error(replica.startFailure));
+        void this.o.logs.drained(replica.id).then(() => {
+          replica.startFailure = `exited with code ${exitCode ?? '?'} while starting${this.#lines(replica)}`;
+          probe?.controller.abort(new Error(replica.startFailure));
+        });
       }, EXIT_GRACE_MS);
     }
     this.#cancelProbe(replica);
