@@ -17,6 +17,8 @@ export default defineConfig({
       UPSTREAM_LAB_PROBE: 'unreachable',
     },
     hookTimeout: 60_000,
-    reporters: process.env.CI ? ['verbose'] : ['default'],
+    // The JSON report lets `npm test` end with the failed tests' names: CI keeps only the tail.
+    reporters: [process.env.CI ? 'verbose' : 'default', 'json'],
+    outputFile: { json: 'test-reports/vitest.json' },
   },
 });
