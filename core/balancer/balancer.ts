@@ -1,11 +1,10 @@
-import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
-import type { Socket } from 'node:net';
+import type { ClientRequest } from '../http1/client-request';
+import type { ClientResponse } from '../http1/client-response';
+import { Http1Server } from '../http1/http1-server';
 import { Emitter } from '../events/emitter';
-import { errorResponse, onClientError, refuseConnection, trackRequest } from './client-errors';
-import { headStatus, MAX_HEAD_BYTES } from './client-request-checks';
 import type { ProxyConfig, ServerBlockConfig, ServerConfig } from './config';
 import { numberConnection } from './connection-number';
-import { errorPage, sendErrorPage, sendGenerated } from './error-page';
+import { errorResponse, sendErrorPage } from './error-page';
 import { answerErrorPage } from './error-page-redirect';
 import { ProxyExchange } from './exchange';
 import { answerReturn } from './return-answer';
@@ -19,7 +18,6 @@ import { resolveWithDns, type ServerResolver } from './resolve';
 import type { Toxic } from './toxic';
 import { snapshotPeer, type PeerSnapshot, type UpstreamSnapshot } from './snapshot';
 import { Upstream, type ResolvedServer } from './upstream';
-import { UpgradeClient } from './upgrade';
 import { normalizedPath } from './variables';
 
 export interface BalancerOptions {
@@ -50,7 +48,7 @@ export class Balancer {
   readonly events = new Emitter<BalancerEvents>();
   private readonly upstreams = new Map<string, Upstream>();
   private readonly checkers = new Map<string, HealthChecker>();
-  private readonly servers: Server[] = [];
+  private readonly servers: Http1Server[] = [];
   private readonly records: RecordBatcher;
   private readonly resolve: ServerResolver;
   private readonly logs: LogOutputs;
@@ -116,86 +114,58 @@ export class Balancer {
     }
   }
 
-  private serve(host: string, port: number, routes: ServerRoute[]): Promise<ListenAddress> {
+  private async serve(host: string, port: number, routes: ServerRoute[]): Promise<ListenAddress> {
     const first = routes[0]!.config;
-    const server = createServer({
-      keepAliveTimeout: keepAliveTimeout(first.keepaliveTimeoutMs),
-      // client_header_timeout: from the connection (or the request's first byte) to the end of its
-      // head, checked every tenth of it (at most every second); nginx closes without an answer.
-      headersTimeout: first.clientHeaderTimeoutMs,
-      connectionsCheckingInterval: Math.min(1000, Math.max(50, first.clientHeaderTimeoutMs / 10)),
-      requestTimeout: 0,
-      // Heads nginx could accept pass Node's parser; nginx's buffer rules decide (headStatus).
-      maxHeaderSize: MAX_HEAD_BYTES,
-      // A missing Host is checked in nginx's order, after the request line.
-      requireHostHeader: false,
-      noDelay: true,
-    });
-    const handle = (req: IncomingMessage, res: ServerResponse): void => this.handle(routes, port, req, res);
-    server.on('request', handle);
-    // nginx ignores an Expect it does not know (Node would answer 417) ...
-    server.on('checkExpectation', handle);
-    // ... and sends 100 Continue only for a request it goes on with.
-    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) =>
-      this.handle(routes, port, req, res, true),
+    const server = new Http1Server(
+      {
+        headerTimeoutMs: first.clientHeaderTimeoutMs,
+        keepaliveTimeoutMs: first.keepaliveTimeoutMs,
+        keepaliveRequests: first.keepaliveRequests ?? 1000,
+        head: {
+          underscoresInHeaders: first.underscoresInHeaders ?? false,
+          ignoreInvalidHeaders: first.ignoreInvalidHeaders ?? true,
+        },
+        errorResponse,
+      },
+      (req, res) => this.handle(routes, port, req, res),
+      numberConnection,
     );
-    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
-      this.handleUpgrade(server, routes, port, req, socket, head),
-    );
-    server.on('connect', (req: IncomingMessage, socket: Socket) => {
-      // nginx does not proxy CONNECT: 405 for a request otherwise fine, 400 for a host:port target.
-      socket.on('error', () => socket.destroy());
-      socket.end(errorResponse(headStatus(req) || 405));
-    });
-    server.on('connection', numberConnection);
-    server.on('clientError', onClientError);
     this.servers.push(server);
-    return new Promise((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => {
-        const where = `${host}:${port}`;
-        if (error.code === 'EADDRINUSE')
-          reject(new Error(`${where} is already in use: another program listens there`));
-        else if (error.code === 'EACCES')
-          reject(new Error(`no permission to listen on ${where} (ports below 1024 need root)`));
-        else reject(new Error(`cannot listen on ${where}: ${error.message}`));
-      });
-      server.listen({ host, port }, () => {
-        const address = server.address();
-        resolve({ host, port: typeof address === 'object' && address ? address.port : port });
-      });
-    });
+    try {
+      return { host, port: await server.listen(host, port) };
+    } catch (error_) {
+      const error = error_ as NodeJS.ErrnoException;
+      const where = `${host}:${port}`;
+      const message =
+        error.code === 'EADDRINUSE'
+          ? `${where} is already in use: another program listens there`
+          : error.code === 'EACCES'
+            ? `no permission to listen on ${where} (ports below 1024 need root)`
+            : `cannot listen on ${where}: ${error.message}`;
+      throw new Error(message, { cause: error_ });
+    }
   }
 
   private route(
     routes: ServerRoute[],
-    req: IncomingMessage,
+    req: ClientRequest,
   ): { server: ServerRoute; location?: LocationRoute } {
     const server = pickServer(routes, req.headers.host);
-    return { server, location: matchLocation(server, routePath(req.url ?? '/')) };
+    return { server, location: matchLocation(server, routePath(req.url)) };
   }
 
-  private handle(
-    routes: ServerRoute[],
-    port: number,
-    req: IncomingMessage,
-    res: ServerResponse,
-    expectsContinue = false,
-  ): void {
-    const refused = headStatus(req);
-    if (refused !== 0) {
-      this.refuse(req, res, refused);
-      return;
-    }
+  private handle(routes: ServerRoute[], port: number, req: ClientRequest, res: ClientResponse): void {
     const { server, location } = this.route(routes, req);
     const maxBody = server.config.clientMaxBodySize;
+    req.maxBodySize = maxBody;
     if (maxBody > 0 && Number(req.headers['content-length'] ?? 0) > maxBody) {
       // nginx: "client intended to send too large body".
-      this.refuse(req, res, 413);
+      this.refuse(res, 413);
       return;
     }
-    // keepalive_timeout 0: no keep-alive.
-    if (server.config.keepaliveTimeoutMs === 0) res.shouldKeepAlive = false;
-    if (expectsContinue) res.writeContinue();
+    // nginx ignores an Expect it does not know, and answers 100-continue only in HTTP/1.1.
+    if (req.httpVersionMinor >= 1 && req.headers.expect?.toLowerCase() === '100-continue')
+      res.writeContinue();
     if (location?.proxy) {
       const exchange = new ProxyExchange(
         req,
@@ -206,19 +176,19 @@ export class Balancer {
         port,
         this.records,
         server.config,
+        isUpgrade(req),
       );
-      trackRequest(req.socket, res, exchange);
+      req.onBodyFailure = (status) => exchange.rejectBody(status);
       exchange.start();
       return;
     }
-    trackRequest(req.socket, res);
     this.answerLocally(req, res, server, port, location);
   }
 
   /** A location without proxy_pass: its `return`, or nginx's 404; access-logged as nginx does. */
   private answerLocally(
-    req: IncomingMessage,
-    res: ServerResponse,
+    req: ClientRequest,
+    res: ClientResponse,
     server: ServerRoute,
     port: number,
     location: LocationRoute | undefined,
@@ -226,7 +196,7 @@ export class Balancer {
     const where = { serverName: server.serverName, port };
     if (!location?.ret) {
       sendErrorPage(res, 404);
-      logLocalAnswer(location?.logs, req, where, 404, errorPage(404).length);
+      logLocalAnswer(location?.logs, req, where, 404, res.bodyBytes);
       return;
     }
     const ctx = {
@@ -241,72 +211,13 @@ export class Balancer {
     const page = location.ret.text === null ? location.errorPages.get(location.ret.status) : undefined;
     if (page) answerErrorPage(req, res, location, page, location.ret.status, ctx);
     else answerReturn(req, res, location.ret, location.addHeaders, ctx);
-    logLocalAnswer(location.logs, req, where, res.statusCode, Number(res.getHeader('content-length') ?? 0));
+    logLocalAnswer(location.logs, req, where, res.statusCode, res.bodyBytes);
   }
 
   /** nginx's error page for a request it refuses; the connection closes after it. */
-  private refuse(req: IncomingMessage, res: ServerResponse, status: number): void {
-    refuseConnection(req.socket);
+  private refuse(res: ClientResponse, status: number): void {
     res.shouldKeepAlive = false;
     sendErrorPage(res, status);
-  }
-
-  private answer(res: ServerResponse, status: number, body: Buffer, type: string): void {
-    sendGenerated(res, status, body, type);
-  }
-
-  /**
-   * An Upgrade request is proxied as any other (location, headers, balancing, log), on Node's raw
-   * socket; only the upstream's 101 opens a tunnel (nginx's `u->upgrade`).
-   */
-  private handleUpgrade(
-    httpServer: Server,
-    routes: ServerRoute[],
-    port: number,
-    req: IncomingMessage,
-    socket: Socket,
-    head: Buffer,
-  ): void {
-    const refused = headStatus(req);
-    if (refused !== 0) {
-      socket.on('error', () => socket.destroy());
-      socket.end(errorResponse(refused));
-      return;
-    }
-    socket.on('error', () => socket.destroy());
-    if (req.headers['transfer-encoding'] !== undefined) {
-      // A chunked body on a handshake would have to be decoded off the raw socket: refused.
-      socket.end(errorResponse(400));
-      return;
-    }
-    const client = new UpgradeClient(socket, head, Number(req.headers['content-length'] ?? 0), httpServer);
-    const res = new ServerResponse(req);
-    res.assignSocket(socket);
-    const { server, location } = this.route(routes, req);
-    res.shouldKeepAlive =
-      req.httpVersion === '1.1' &&
-      server.config.keepaliveTimeoutMs !== 0 &&
-      !/\bclose\b/i.test(String(req.headers.connection ?? ''));
-    res.once('finish', () => {
-      res.detachSocket(socket);
-      client.continueHttp(res.shouldKeepAlive);
-    });
-    if (!location?.proxy) {
-      this.answerLocally(req, res, server, port, location);
-      return;
-    }
-    const exchange = new ProxyExchange(
-      req,
-      res,
-      location.proxy,
-      location,
-      server.serverName,
-      port,
-      this.records,
-      server.config,
-      client,
-    );
-    exchange.start();
   }
 
   /** Subscribes to request records, delivered in batches. */
@@ -326,14 +237,7 @@ export class Balancer {
 
   /** Client connections open on all the listening sockets. */
   async connectionCount(): Promise<number> {
-    const counts = await Promise.all(
-      this.servers.map(
-        (server) =>
-          new Promise<number>((resolve) =>
-            server.getConnections((error, count) => resolve(error ? 0 : count)),
-          ),
-      ),
-    );
+    const counts = await Promise.all(this.servers.map((server) => server.connectionCount()));
     return counts.reduce((sum, count) => sum + count, 0);
   }
 
@@ -442,33 +346,16 @@ export class Balancer {
   /** Stops listening, lets requests in flight finish for up to `graceMs`, then closes everything. */
   async close(graceMs = 2000): Promise<void> {
     for (const checker of this.checkers.values()) checker.stop();
-    await Promise.all(
-      this.servers.map(
-        (server) =>
-          new Promise<void>((resolve) => {
-            const force = setTimeout(() => server.closeAllConnections(), graceMs);
-            force.unref();
-            server.close(() => {
-              clearTimeout(force);
-              resolve();
-            });
-            server.closeIdleConnections();
-          }),
-      ),
-    );
+    await Promise.all(this.servers.map((server) => server.close(graceMs)));
     for (const upstream of this.upstreams.values()) upstream.close();
     this.records.close();
     await this.logs.close();
   }
 }
 
-/**
- * Node's keepAliveTimeout for nginx's keepalive_timeout: Node 20 closes an idle connection one
- * second after its keepAliveTimeout (HTTP_SERVER_KEEP_ALIVE_TIMEOUT_BUFFER), so it gets a second
- * less. 0 (no keep-alive) is applied per response instead.
- */
-function keepAliveTimeout(ms: number): number {
-  return ms === 0 ? 0 : Math.max(1, ms - 1000);
+/** Node's rule, kept: an Upgrade header with `Connection: upgrade` asks for a tunnel. */
+function isUpgrade(req: ClientRequest): boolean {
+  return req.headers.upgrade !== undefined && /\bupgrade\b/i.test(req.headers.connection ?? '');
 }
 
 /** The server block for a Host header: exact name, then `*.suffix`, then the default (first) one. */

@@ -174,6 +174,12 @@ export interface ServerBlockConfig {
   /** nginx send_timeout: the longest a write to the client may make no progress. */
   sendTimeoutMs: number;
   clientMaxBodySize: number;
+  /** keepalive_requests: a client connection closes after this many requests (1000). */
+  keepaliveRequests?: number;
+  /** underscores_in_headers (off): a header name with `_` is then an invalid header. */
+  underscoresInHeaders?: boolean;
+  /** ignore_invalid_headers (on): invalid header lines are dropped rather than refused. */
+  ignoreInvalidHeaders?: boolean;
 }
 
 export interface ProxyConfig {

@@ -1,5 +1,5 @@
-import type { Socket } from 'node:net';
 import type { Peer } from './peer';
+import type { LinkUser, UpstreamLink } from './upstream-link';
 
 /** The upstream block's `keepalive_requests`, `keepalive_timeout` and `keepalive_time`. */
 export interface PoolLimits {
@@ -11,24 +11,14 @@ export interface PoolLimits {
 /** nginx's defaults: 1000 requests, 60s idle, 1h in all. */
 export const POOL_DEFAULTS: PoolLimits = { requests: 1000, idleMs: 60_000, lifetimeMs: 3_600_000 };
 
-/** What nginx counts on a connection (c->requests, c->start_time). */
-interface Usage {
-  requests: number;
-  openedAt: number;
-}
-
-interface IdleConnection {
-  peer: Peer;
-  socket: Socket;
-}
-
 /**
- * Idle keep-alive connections of one upstream (nginx `keepalive N`): at most `max` cached in all,
- * the least recently used dropped first. Connections are only ever reused for the peer they reach.
+ * Idle keep-alive connections of one upstream (nginx's keepalive module, `keepalive N`): at most
+ * `max` cached in all, the least recently used dropped first. Connections are only ever reused
+ * for the peer they reach. While cached, the pool is the connection's user: any event on it (a
+ * close, a timeout, bytes nobody asked for) means it can't be reused.
  */
 export class ConnectionPool {
-  private idle: IdleConnection[] = [];
-  private readonly usage = new WeakMap<Socket, Usage>();
+  private idle: UpstreamLink[] = [];
 
   constructor(
     readonly max: number,
@@ -40,77 +30,55 @@ export class ConnectionPool {
   }
 
   /** Takes the most recently used idle connection to `peer`, if any. */
-  take(peer: Peer): Socket | null {
+  take(peer: Peer): UpstreamLink | null {
     for (let i = this.idle.length - 1; i >= 0; i--) {
-      const entry = this.idle[i]!;
-      if (entry.peer !== peer) continue;
+      const link = this.idle[i]!;
+      if (link.peer !== peer) continue;
       this.idle.splice(i, 1);
-      release(entry.socket);
-      return entry.socket;
+      link.hold(null);
+      link.socket.setTimeout(0);
+      link.socket.ref();
+      return link;
     }
     return null;
   }
 
   /**
-   * Caches a connection whose last response ended cleanly (opened at `openedAt` if new); closes it
-   * when the cache is off or full, or the connection has served its requests or its time.
+   * Caches a connection whose last response ended cleanly; closes it when the cache is off or
+   * full, or the connection has served its requests or its time.
    */
-  put(peer: Peer, socket: Socket, openedAt: number, now = Date.now()): void {
-    let usage = this.usage.get(socket);
-    if (!usage) {
-      usage = { requests: 0, openedAt };
-      this.usage.set(socket, usage);
-    }
-    usage.requests++;
-    const spent = usage.requests >= this.limits.requests || now - usage.openedAt > this.limits.lifetimeMs;
+  put(link: UpstreamLink, now = Date.now()): void {
+    link.requests++;
+    const spent = link.requests >= this.limits.requests || now - link.openedAt > this.limits.lifetimeMs;
     // An idle timeout of 0 would disable the timer in Node; in nginx it closes at once.
-    if (this.max === 0 || this.limits.idleMs === 0 || peer.removed || socket.destroyed || spent) {
-      socket.destroy();
+    if (this.max === 0 || this.limits.idleMs === 0 || link.peer.removed || link.socket.destroyed || spent) {
+      link.close();
       return;
     }
-    if (this.idle.length >= this.max) this.idle.shift()!.socket.destroy();
-    const entry = { peer, socket };
-    this.idle.push(entry);
-    const forget = (): void => {
-      const i = this.idle.indexOf(entry);
-      if (i !== -1) this.idle.splice(i, 1);
-      socket.destroy();
-    };
-    socket.setTimeout(this.limits.idleMs);
-    socket.once('timeout', forget);
-    socket.once('close', forget);
-    socket.once('error', forget);
-    // Bytes on an idle connection mean the upstream broke the protocol: never reuse it.
-    socket.once('data', forget);
+    if (this.idle.length >= this.max) this.idle.shift()!.close();
+    this.idle.push(link);
+    link.hold(this.watcher(link));
+    link.socket.setTimeout(this.limits.idleMs);
     // An idle upstream connection must never keep the process alive.
-    socket.unref();
-    (socket as IdleSocket).forget = forget;
+    link.socket.unref();
+  }
+
+  private watcher(link: UpstreamLink): LinkUser {
+    const forget = (): void => {
+      const i = this.idle.indexOf(link);
+      if (i !== -1) this.idle.splice(i, 1);
+      link.close();
+    };
+    return { onData: forget, onEnd: forget, onFailure: forget, onTimeout: forget };
   }
 
   drop(peer: Peer): void {
-    for (const entry of this.idle.filter((e) => e.peer === peer)) entry.socket.destroy();
-    this.idle = this.idle.filter((e) => e.peer !== peer);
+    for (const link of this.idle) if (link.peer === peer) link.close();
+    this.idle = this.idle.filter((link) => link.peer !== peer);
   }
 
   close(): void {
-    for (const entry of this.idle) entry.socket.destroy();
+    for (const link of this.idle) link.close();
     this.idle = [];
   }
-}
-
-interface IdleSocket extends Socket {
-  forget?: () => void;
-}
-
-/** Undoes `put`'s idle bookkeeping on a connection taken back into use. */
-function release(socket: IdleSocket): void {
-  const forget = socket.forget;
-  if (forget) {
-    socket.off('timeout', forget);
-    socket.off('close', forget);
-    socket.off('error', forget);
-    socket.off('data', forget);
-    socket.forget = undefined;
-  }
-  socket.ref();
 }

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest } from '../http1/client-request';
+import type { ClientResponse } from '../http1/client-response';
 import { applyAddHeaders } from './add-header';
 import type { ErrorPageDirective } from './config';
 import { errorPage, reasonPhrase } from './error-page';
@@ -32,8 +33,8 @@ export function compileErrorPages(list: readonly ErrorPageDirective[] = []): Map
  * (recursive_error_pages is off, so the target's own errors do too).
  */
 export function answerErrorPage(
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: ClientRequest,
+  res: ClientResponse,
   from: LocationRoute,
   page: CompiledErrorPage,
   status: number,
@@ -63,8 +64,8 @@ export function answerErrorPage(
 }
 
 function sendPage(
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: ClientRequest,
+  res: ClientResponse,
   status: number,
   location: LocationRoute,
   ctx: VariableContext,

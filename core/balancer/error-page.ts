@@ -1,7 +1,8 @@
-import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { ClientResponse } from '../http1/client-response';
+import { SERVER_NAME } from '../http1/response-head';
 
-/** Our signature where nginx puts `nginx/1.22.1` (Server, error pages): the one difference kept. */
-export const SERVER_NAME = 'upstream-lab';
+export { SERVER_NAME };
 
 /** nginx's status lines where they differ from Node's (ngx_http_header_filter_module.c). */
 const REASONS: Record<number, string> = {
@@ -59,8 +60,7 @@ export function errorPage(status: number): Buffer {
 
 /**
  * The fields nginx's header filter writes first on a response it generates, in its order; any
- * others (add_header, Retry-After) follow. Connection is given explicitly so that Node adds no
- * `Keep-Alive: timeout=N`, which nginx does not send.
+ * others (add_header, Retry-After) follow.
  */
 export function generatedHeaders(type: string, length: number, keepAlive: boolean): string[] {
   return [
@@ -92,7 +92,7 @@ export function startingPage(): Buffer {
 
 /** Sends a response the balancer generates (error page, `return`) with nginx's head. */
 export function sendGenerated(
-  res: ServerResponse,
+  res: ClientResponse,
   status: number,
   body: Buffer,
   type: string,
@@ -110,7 +110,22 @@ export function sendGenerated(
 export const CLOSING: ReadonlySet<number> = new Set([400, 413, 414, 494, 500, 501]);
 
 /** nginx's error page for `status`, closing the connection where nginx does. */
-export function sendErrorPage(res: ServerResponse, status: number, extra: readonly string[] = []): void {
+export function sendErrorPage(res: ClientResponse, status: number, extra: readonly string[] = []): void {
   if (CLOSING.has(status)) res.shouldKeepAlive = false;
   sendGenerated(res, status, errorPage(status), 'text/html', extra);
+}
+
+/**
+ * An nginx error page as raw bytes with `Connection: close`, for a request refused at its head:
+ * without the page for HEAD, the page alone for HTTP/0.9.
+ */
+export function errorResponse(status: number, form: 'full' | 'head' | 'body' = 'full'): Buffer {
+  const page = errorPage(status);
+  if (form === 'body') return page;
+  const sent = sentStatus(status);
+  const fields = generatedHeaders('text/html', page.length, false);
+  let head = `HTTP/1.1 ${sent} ${reasonPhrase(sent)}\r\n`;
+  for (let i = 0; i < fields.length; i += 2) head += `${fields[i]}: ${fields[i + 1]}\r\n`;
+  head += '\r\n';
+  return form === 'head' ? Buffer.from(head, 'latin1') : Buffer.concat([Buffer.from(head, 'latin1'), page]);
 }

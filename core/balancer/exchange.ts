@@ -1,30 +1,22 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
-import {
-  errorPage,
-  reasonPhrase,
-  sendErrorPage,
-  sendGenerated,
-  sentStatus,
-  startingPage,
-} from './error-page';
+import type { ClientRequest } from '../http1/client-request';
+import type { ClientResponse } from '../http1/client-response';
+import type { ServerBlockConfig } from './config';
+import { invalidHeaderMessage, socketErrorMessage, type UpstreamPhase } from './error-log';
+import { reasonPhrase, sendErrorPage, sendGenerated, startingPage } from './error-page';
+import { answerErrorPage } from './error-page-redirect';
+import { initRequest } from './init-request';
 import type { LocationRoute, ProxyRoute } from './location';
 import { FT, isNonIdempotent, RETRYABLE_STATUS, statusFor } from './next-upstream';
-import type { Peer } from './peer';
 import type { PickState } from './pick-state';
 import type { AttemptRecord, RequestRecord } from './record';
-import type { ServerBlockConfig } from './config';
 import { RequestBody, type BodyLimits } from './request-body';
 import { buildRequestHead } from './request-head';
-import { watchSend } from './send-timeout';
-import { afterSend, dial, paceMs } from './toxic';
-import type { UpgradeClient } from './upgrade';
-import { filterResponseHeaders, applyAddHeaders } from './response-headers';
+import { ResponsePipe } from './response-pipe';
+import { applyAddHeaders, filterResponseHeaders } from './response-headers';
 import { ResponseParser, type ParseFailure, type ResponseHead } from './response-parser';
-import { ipHashKey } from './methods/ip-hash';
-import { numberConnection } from './connection-number';
-import { answerErrorPage } from './error-page-redirect';
-import { invalidHeaderMessage, socketErrorMessage, type UpstreamPhase } from './error-log';
+import { afterSend } from './toxic';
+import { switchProtocols } from './upgrade-pass';
+import { attemptRecord, phaseOf, reusable, type Attempt } from './upstream-attempt';
 import { requestHost, type VariableContext } from './variables';
 
 /** nginx's proxy_buffer_size on x86-64: the upstream's status line and headers must fit. */
@@ -34,26 +26,12 @@ const CHUNKED_BUFFER_LIMIT = 64 * 1024;
 /** Request bodies up to this size are kept so that a retry can resend them. */
 const REPLAY_LIMIT = 1024 * 1024;
 
-function ignore(): void {}
-
-/** The 101 the client gets: the upstream's headers (Upgrade, Connection, Sec-WebSocket-*), our Server. */
-function switchingHead(head: ResponseHead): string {
-  let text = 'HTTP/1.1 101 Switching Protocols\r\nServer: upstream-lab\r\n';
-  for (let i = 0; i < head.headers.length; i += 2) {
-    const value = head.headers[i + 1]!;
-    if (head.headers[i]!.toLowerCase() === 'server' || INVALID_REASON.test(value)) continue;
-    text += `${head.headers[i]}: ${value}\r\n`;
-  }
-  return text + '\r\n';
-}
-
-/** Characters outside those Node (and RFC 9110) allow in a reason phrase or a header value. */
+/** Characters outside those RFC 9110 allows in a reason phrase. */
 const INVALID_REASON = /[^\t\x20-\x7e\x80-\xff]/;
 
 /** The upstream's reason phrase; the standard one instead of one that can't be sent. */
-function sendableReason(reason: string, status: number): string | undefined {
-  if (reason === '') return undefined;
-  return INVALID_REASON.test(reason) ? reasonPhrase(status) : reason;
+function sendableReason(reason: string, status: number): string {
+  return reason === '' || INVALID_REASON.test(reason) ? reasonPhrase(status) : reason;
 }
 
 /** The server block's limits on reading a client's body. */
@@ -65,45 +43,23 @@ export type ClientLimits = Pick<
 /** nginx's wording of the upstream failures the error log records. */
 const TIMED_OUT = 'upstream timed out (110: Connection timed out)';
 const PREMATURE_CLOSE = 'upstream prematurely closed connection';
-const INVALID_HEADER = 'upstream sent invalid header';
 
-function phaseOf(attempt: Attempt): UpstreamPhase {
-  if (attempt.head !== null) return 'reading upstream';
-  if (!attempt.started) return 'connecting to upstream';
-  return attempt.sent ? 'reading response header from upstream' : 'sending request to upstream';
-}
-
-/** Where finished requests' records go (the balancer's batcher). */
 /** A 503 while replicas start: browsers and load tools may come back soon. */
 const STARTING_HEADERS = ['Retry-After', '2'];
 
+/** Where finished requests' records go (the balancer's batcher). */
 export interface RecordSink {
   /** False when nobody listens: then no record is built at all. */
   readonly wanted: boolean;
   push(record: RequestRecord): void;
 }
 
-/** One upstream attempt: its socket and parser. Events of a superseded attempt are ignored. */
-interface Attempt {
-  peer: Peer;
-  socket: Socket;
-  parser: ResponseParser;
-  startMs: number;
-  /** The connection came from the keep-alive cache (nginx `pc->cached`). */
-  reused: boolean;
-  head: ResponseHead | null;
-  /** Writing the request began (nginx `request_sent`): POST, PATCH and LOCK can't be retried after. */
-  started: boolean;
-  /** The whole request (head and body) has been written. */
-  sent: boolean;
-  record: AttemptRecord | null;
-  connectMs?: number;
-  bytesReceived: number;
-}
-
 /**
  * One client request moving through the upstream: nginx's `ngx_http_upstream_connect` /
- * `ngx_http_upstream_next` / `ngx_http_upstream_finalize_request` loop, with the response streamed.
+ * `ngx_http_upstream_next` / `ngx_http_upstream_finalize_request` loop. The attempt loop is the
+ * one place a peer is freed (`freeAttempt`); the protocol pass (HTTP, or Upgrade when asked)
+ * decides what a response head means; the body goes through the response pipe; connections come
+ * from the upstream's peer connections (keep-alive cache and toxics).
  */
 export class ProxyExchange {
   private readonly state: PickState;
@@ -117,24 +73,22 @@ export class ProxyExchange {
   private requestHeadText: string | null = null;
   private connectTimer: NodeJS.Timeout | null = null;
   /** The response (headers or HTTP/0.9 bytes) has started towards the client. */
-  private responding = false;
-  private raw09 = false;
+  private pipe: ResponsePipe | null = null;
   private done = false;
-  private bytesSent = 0;
   private status = 0;
   private servedBy: string | null = null;
 
   constructor(
-    private readonly req: IncomingMessage,
-    private readonly res: ServerResponse,
+    private readonly req: ClientRequest,
+    private readonly res: ClientResponse,
     private readonly route: ProxyRoute,
     private readonly location: LocationRoute,
     serverName: string,
     serverPort: number,
     private readonly records: RecordSink,
     private readonly client: ClientLimits,
-    /** An Upgrade handshake: its body and raw socket; a 101 turns the exchange into a tunnel. */
-    private readonly upgrade: UpgradeClient | null = null,
+    /** The Upgrade pass: a 101 turns the exchange into a tunnel. */
+    private readonly upgrade = false,
   ) {
     this.ctx = {
       req,
@@ -145,17 +99,14 @@ export class ProxyExchange {
       attempts: this.attempts,
       status: 0,
     };
-    this.state = route.upstream.begin(route.settings.nextUpstreamTries);
-    const kind = route.upstream.method.kind;
-    if (kind === 'ip_hash') this.state.clientKey = ipHashKey(req.socket.remoteAddress);
-    else if (route.hashKey) this.state.key = route.hashKey(this.ctx);
+    this.state = initRequest(route, req, this.ctx);
   }
 
   start(): void {
     this.res.on('close', this.onClientClose);
     const { headers } = this.req;
     if (headers['transfer-encoding'] !== undefined) {
-      const body = new RequestBody(this.req, REPLAY_LIMIT, this.bodyLimits());
+      const body = new RequestBody(this.req.body!, REPLAY_LIMIT, this.bodyLimits());
       this.body = body;
       void body.bufferUpTo(CHUNKED_BUFFER_LIMIT).then((complete) => {
         if (complete) this.bodyLength = body.bufferedLength;
@@ -167,8 +118,7 @@ export class ProxyExchange {
     const length = headers['content-length'];
     if (length !== undefined) {
       this.bodyLength = Number(length);
-      if (this.bodyLength > 0)
-        this.body = new RequestBody(this.upgrade?.body ?? this.req, REPLAY_LIMIT, this.bodyLimits());
+      if (this.bodyLength > 0) this.body = new RequestBody(this.req.body!, REPLAY_LIMIT, this.bodyLimits());
     }
     this.connect();
   }
@@ -203,6 +153,8 @@ export class ProxyExchange {
     this.req.socket.destroy();
   }
 
+  // ---- the attempt loop ---------------------------------------------------------------------
+
   private connect(): void {
     const { upstream } = this.route;
     const now = Date.now();
@@ -217,16 +169,14 @@ export class ProxyExchange {
       this.fail(status, upstream.starting ? STARTING_HEADERS : undefined);
       return;
     }
-    const toxic = peer.toxic;
-    const pooled = this.route.keepalive && toxic === null ? upstream.pool.take(peer) : null;
-    const socket = pooled ?? new Socket();
-    numberConnection(socket);
+    const { link, reused } = upstream.connections.get(peer, now);
+    const { socket } = link;
     const attempt: Attempt = {
       peer,
-      socket,
+      link,
       parser: null as unknown as ResponseParser,
       startMs: now,
-      reused: pooled !== null,
+      reused,
       head: null,
       started: false,
       sent: false,
@@ -241,15 +191,16 @@ export class ProxyExchange {
       },
       HEAD_LIMIT,
       this.req.method === 'HEAD',
-      this.upgrade !== null,
+      this.upgrade,
     );
     this.attempt = attempt;
-    socket.on('data', (chunk: Buffer) => this.onData(attempt, chunk));
-    socket.on('end', () => this.onUpstreamEnd(attempt));
-    socket.on('error', (error: NodeJS.ErrnoException) => this.onUpstreamError(attempt, error));
-    socket.on('close', () => this.onUpstreamError(attempt));
-    socket.on('timeout', () => this.onUpstreamTimeout(attempt));
-    if (pooled) {
+    link.hold({
+      onData: (chunk) => this.onData(attempt, chunk),
+      onEnd: () => this.onUpstreamEnd(attempt),
+      onFailure: (error) => this.onUpstreamError(attempt, error),
+      onTimeout: () => this.onUpstreamTimeout(attempt),
+    });
+    if (reused) {
       this.send(attempt);
       return;
     }
@@ -257,14 +208,13 @@ export class ProxyExchange {
       if (attempt === this.attempt) this.next(FT.timeout, TIMED_OUT);
     }, this.route.settings.connectTimeoutMs);
     socket.once('connect', () => this.send(attempt));
-    dial(socket, peer.host, peer.port, toxic, () => attempt === this.attempt);
   }
 
   private send(attempt: Attempt): void {
     if (attempt !== this.attempt) return;
     this.clearConnectTimer();
     attempt.connectMs = Date.now() - attempt.startMs;
-    const { socket } = attempt;
+    const { socket } = attempt.link;
     const { settings } = this.route;
     socket.setTimeout(settings.sendTimeoutMs);
     attempt.started = true;
@@ -278,11 +228,12 @@ export class ProxyExchange {
     afterSend(socket, attempt.peer.toxic);
   }
 
+  /** The protocol pass's request: the HTTP head, or the Upgrade handshake's. */
   private requestHead(): string {
     this.requestHeadText ??= buildRequestHead(this.req, this.route, this.location, this.ctx, {
       bodyLength: this.bodyLength,
       chunked: this.body?.chunked === true,
-      upgrade: this.upgrade !== null,
+      upgrade: this.upgrade,
     });
     return this.requestHeadText;
   }
@@ -293,8 +244,9 @@ export class ProxyExchange {
     if (attempt.record) attempt.record.bytesReceived = attempt.bytesReceived;
     try {
       const failure = attempt.parser.execute(chunk);
+      if (attempt === this.attempt) this.pipe?.flush();
       if (failure !== null && attempt === this.attempt) this.onParseFailure(attempt, failure);
-      else if (attempt.parser.switched && attempt === this.attempt) this.switchProtocols(attempt);
+      else if (attempt.parser.switched && attempt === this.attempt) this.tunnel(attempt);
     } catch {
       // Last resort: whatever an upstream sends must not throw out of a socket handler.
       if (attempt === this.attempt) this.abort(attempt, 'response could not be passed on');
@@ -308,10 +260,11 @@ export class ProxyExchange {
     else this.next(FT.invalid_header, invalidHeaderMessage(attempt.parser.invalidLine));
   }
 
+  /** The protocol pass's `process_header`: retry on the status, or answer the client with it. */
   private onHead(attempt: Attempt, head: ResponseHead): void {
     if (attempt !== this.attempt) return;
     attempt.head = head;
-    attempt.socket.setTimeout(this.route.settings.readTimeoutMs);
+    attempt.link.socket.setTimeout(this.route.settings.readTimeoutMs);
     const ft = RETRYABLE_STATUS.get(head.status);
     if (ft !== undefined && this.mayRetryStatus(attempt, ft)) {
       this.recordAttempt(attempt, head.status);
@@ -325,32 +278,24 @@ export class ProxyExchange {
     this.respond(head);
   }
 
-  /** nginx's `ngx_http_upstream_upgrade`: the handshake is over, bytes now flow both ways. */
-  private switchProtocols(attempt: Attempt): void {
-    const upgrade = this.upgrade!;
-    const head = attempt.head!;
+  /** The Upgrade pass after a 101: the attempt ends as a success when the tunnel closes. */
+  private tunnel(attempt: Attempt): void {
     this.attempt = null;
     this.clearConnectTimer();
     this.body?.detach();
-    this.responding = true;
     this.status = 101;
     this.ctx.status = 101;
-    const { socket } = attempt;
-    for (const event of ['data', 'end', 'error', 'close', 'timeout']) socket.removeAllListeners(event);
-    socket.setTimeout(0);
-    socket.on('error', ignore);
     this.res.off('close', this.onClientClose);
-    this.res.detachSocket(this.req.socket);
     const { settings } = this.route;
     const timeouts = {
       readTimeoutMs: settings.readTimeoutMs,
       sendTimeoutMs: settings.sendTimeoutMs,
       clientSendTimeoutMs: this.client.sendTimeoutMs,
     };
-    upgrade.openTunnel(socket, switchingHead(head), attempt.parser.takeRest(), timeouts, () => {
+    switchProtocols(this.res, attempt.link, attempt.head!, attempt.parser.takeRest(), timeouts, () => {
       const now = Date.now();
       if (attempt.record) attempt.record.ms = now - attempt.startMs;
-      this.route.upstream.free(this.state, attempt.peer, 'ok', now);
+      this.freeAttempt(attempt, 'ok', now, false);
       this.finish(101);
     });
   }
@@ -379,12 +324,13 @@ export class ProxyExchange {
       this.finish(this.res.statusCode);
       return;
     }
-    this.responding = true;
     this.status = head.status;
-    if (head.version === 9) {
-      this.raw09 = true;
-      return;
-    }
+    const timeouts = {
+      readTimeoutMs: this.route.settings.readTimeoutMs,
+      clientSendTimeoutMs: this.client.sendTimeoutMs,
+    };
+    this.pipe = new ResponsePipe(this.res, timeouts, head.version === 9);
+    if (head.version === 9) return;
     this.ctx.status = head.status;
     this.closeIfBodyUnread();
     const headers = filterResponseHeaders(head.headers);
@@ -393,80 +339,47 @@ export class ProxyExchange {
       upstreamInProgress: true,
       upstreamHeaders: head.headers,
     });
-    try {
-      this.res.writeHead(head.status, sendableReason(head.reason, head.status), headers);
-    } catch {
-      // A header Node refuses to send (illegal characters) makes the response unusable.
-      this.responding = false;
-      this.res.statusMessage = '';
-      this.next(FT.invalid_header, INVALID_HEADER);
-    }
+    this.res.writeHead(head.status, sendableReason(head.reason, head.status), headers);
   }
 
   private onBody(attempt: Attempt, chunk: Buffer): void {
     if (attempt !== this.attempt) return;
-    this.bytesSent += chunk.length;
-    const target = this.raw09 ? this.req.socket : this.res;
-    const pace = paceMs(attempt.peer.toxic, chunk.length);
-    if (pace > 0 && !attempt.socket.isPaused()) {
-      attempt.socket.pause();
-      setTimeout(() => attempt === this.attempt && attempt.socket.resume(), pace).unref();
-    }
-    if (!target.write(chunk) && !attempt.socket.isPaused()) {
-      // The client is the bottleneck: stop reading the upstream until it drains. proxy_read_timeout
-      // only runs while waiting on the upstream (nginx never blames a peer for a slow client).
-      attempt.socket.pause();
-      attempt.socket.setTimeout(0);
-      // send_timeout: a client that stops reading must not hold the peer (and its conns) forever.
-      const unwatch = watchSend(this.req.socket, this.client.sendTimeoutMs, () => {
-        if (attempt === this.attempt) this.abort(attempt, 'client timed out');
-      });
-      target.once('drain', () => {
-        unwatch();
-        if (attempt !== this.attempt) return;
-        attempt.socket.setTimeout(this.route.settings.readTimeoutMs);
-        attempt.socket.resume();
-      });
-    }
+    this.pipe!.write(
+      attempt.link,
+      chunk,
+      () => attempt === this.attempt,
+      () => this.abort(attempt, 'client timed out'),
+    );
   }
 
   private onResponseEnd(attempt: Attempt): void {
-    if (attempt !== this.attempt || !this.responding) return;
+    if (attempt !== this.attempt || this.pipe === null) return;
     this.attempt = null;
     const now = Date.now();
     if (attempt.record) attempt.record.ms = now - attempt.startMs;
-    this.route.upstream.free(this.state, attempt.peer, 'ok', now);
-    this.release(attempt);
-    if (this.raw09) this.req.socket.end();
-    else this.res.end();
-    const client = this.req.socket;
-    if (client.writableLength > 0) watchSend(client, this.client.sendTimeoutMs, () => client.destroy());
+    this.freeAttempt(attempt, 'ok', now, reusable(attempt));
+    this.pipe.end();
     this.finish(this.status);
   }
 
-  /** Returns a cleanly finished connection to the keep-alive cache, or closes it. */
-  private release(attempt: Attempt): void {
-    const { socket } = attempt;
-    socket.removeAllListeners('data');
-    socket.removeAllListeners('end');
-    socket.removeAllListeners('error');
-    socket.removeAllListeners('close');
-    socket.removeAllListeners('timeout');
-    socket.setTimeout(0);
+  /**
+   * `free` of the balancing method and of the connection: the one place an attempt ends. The
+   * connection goes back to the peer connections (the keep-alive cache keeps a reusable one).
+   */
+  private freeAttempt(
+    attempt: Attempt,
+    outcome: 'ok' | 'failed' | 'next',
+    now: number,
+    reuse: boolean,
+  ): void {
+    this.route.upstream.free(this.state, attempt.peer, outcome, now);
+    const { link } = attempt;
+    if (link.user === null && !reuse) return;
+    link.hold(null);
+    link.socket.setTimeout(0);
     // Paused for a slow client when the response ended: the cache must see the upstream's close.
-    if (socket.isPaused()) socket.resume();
-    const reusable =
-      this.route.keepalive &&
-      attempt.sent &&
-      attempt.head !== null &&
-      !attempt.head.close &&
-      attempt.parser.done;
-    if (reusable) {
-      this.route.upstream.pool.put(attempt.peer, socket, attempt.startMs);
-    } else {
-      socket.on('error', ignore);
-      socket.destroy();
-    }
+    if (link.socket.isPaused()) link.socket.resume();
+    this.route.upstream.connections.free(link, reuse);
   }
 
   private onUpstreamEnd(attempt: Attempt): void {
@@ -510,10 +423,9 @@ export class ProxyExchange {
     this.attempt = null;
     this.clearConnectTimer();
     this.body?.detach();
-    attempt.socket.destroy();
     const now = Date.now();
     const passive = ftIn === FT.http_403 || ftIn === FT.http_404;
-    this.route.upstream.free(this.state, attempt.peer, passive ? 'next' : 'failed', now);
+    this.freeAttempt(attempt, passive ? 'next' : 'failed', now, false);
     // nginx gives the try back when a cached keep-alive connection turns out to be dead.
     if (attempt.reused && ftIn === FT.error) this.state.tries++;
     const status = statusFor(ftIn);
@@ -544,18 +456,12 @@ export class ProxyExchange {
   }
 
   private recordAttempt(attempt: Attempt, status: number): void {
-    const record = {
-      peer: attempt.peer.name,
-      addr: attempt.peer.addr,
-      status,
-      ms: Date.now() - attempt.startMs,
-      ...(attempt.connectMs === undefined ? {} : { connectMs: attempt.connectMs }),
-      ...(attempt.head === null ? {} : { headerMs: Date.now() - attempt.startMs }),
-      bytesReceived: attempt.bytesReceived,
-    };
+    const record = attemptRecord(attempt, status, Date.now());
     attempt.record = record;
     this.attempts.push(record);
   }
+
+  // ---- finalizing ---------------------------------------------------------------------------
 
   /** Answers with nginx's own error page (502, 504, ...). */
   private fail(status: number, extra?: readonly string[]): void {
@@ -574,11 +480,9 @@ export class ProxyExchange {
       this.finish(this.res.statusCode);
       return;
     }
-    this.bytesSent = (extra ? startingPage() : errorPage(sentStatus(status))).length;
     const headers = [...(extra ?? [])];
     applyAddHeaders(headers, this.location.addHeaders, status, this.ctx);
     this.closeIfBodyUnread();
-    // Both give the reason: a refused upstream answer may have left its own one set.
     if (extra) sendGenerated(this.res, status, startingPage(), 'text/html', headers);
     else sendErrorPage(this.res, status, headers);
     this.finish(status);
@@ -601,11 +505,10 @@ export class ProxyExchange {
     this.attempt = null;
     this.clearConnectTimer();
     this.body?.detach();
-    attempt.socket.destroy();
     const now = Date.now();
     if (attempt.record) attempt.record.ms = now - attempt.startMs;
-    this.route.upstream.free(this.state, attempt.peer, 'ok', now);
-    if (this.raw09) this.req.socket.destroy();
+    this.freeAttempt(attempt, 'ok', now, false);
+    if (this.pipe) this.pipe.abort();
     else this.res.destroy();
     this.finish(this.status);
   }
@@ -624,11 +527,10 @@ export class ProxyExchange {
     this.clearConnectTimer();
     this.body?.detach();
     if (!attempt) return;
-    attempt.socket.destroy();
     const now = Date.now();
     if (attempt.record) attempt.record.ms = now - attempt.startMs;
     else this.recordAttempt(attempt, status);
-    this.route.upstream.free(this.state, attempt.peer, 'ok', now);
+    this.freeAttempt(attempt, 'ok', now, false);
   }
 
   private clearConnectTimer(): void {
@@ -643,17 +545,19 @@ export class ProxyExchange {
     this.done = true;
     this.body?.dispose();
     const logs = this.location.logs;
+    const bodyBytesSent = this.pipe ? this.pipe.bytesSent : this.res.bodyBytes;
     if (logs?.wantsAccess) {
       this.ctx.status = status;
-      logs.writeAccess({ vars: this.ctx, status, bodyBytesSent: this.bytesSent, endMs: Date.now() });
+      this.ctx.requestBodyBytes = this.body ? this.body.received : 0;
+      logs.writeAccess({ vars: this.ctx, status, bodyBytesSent, endMs: Date.now() });
     }
     if (!this.records.wanted) return;
     const { req } = this;
     const last = this.attempts[this.attempts.length - 1];
     this.records.push({
       time: this.startMs,
-      method: req.method ?? '',
-      uri: req.url ?? '',
+      method: req.method,
+      uri: req.url,
       httpVersion: req.httpVersion,
       host: requestHost(req, this.ctx.serverName),
       clientAddr: req.socket.remoteAddress ?? '',
@@ -665,7 +569,7 @@ export class ProxyExchange {
       status,
       upstreamMs: last ? last.ms : 0,
       requestMs: Date.now() - this.startMs,
-      bytesSent: this.bytesSent,
+      bytesSent: bodyBytesSent,
       bytesReceived: this.body ? this.body.received : 0,
       ...(logs?.accessOff ? { accessLogOff: true as const } : {}),
     });

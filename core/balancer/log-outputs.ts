@@ -1,7 +1,7 @@
 import { LogFiles, type LogFile } from './access-log-file';
 import type { LocationConfig, LogFormatConfig } from './config';
 import { ErrorLog, type ErrorLogListener } from './error-log';
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest } from '../http1/client-request';
 import { COMBINED, compileLogFormat, type LogContext, type LogLine } from './log-format';
 
 interface AccessLogOutput {
@@ -64,7 +64,7 @@ export class LogOutputs {
 /** The access log line of a request the balancer answered itself (`return`, 404). */
 export function logLocalAnswer(
   logs: LocationLogs | null | undefined,
-  req: IncomingMessage,
+  req: ClientRequest,
   server: { serverName: string; port: number },
   status: number,
   bodyBytesSent: number,

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest } from '../http1/client-request';
 import type { LocationRoute, ProxyRoute } from './location';
 import type { VariableContext } from './variables';
 
@@ -20,7 +20,7 @@ const HOP_BY_HOP = new Set(['connection', 'upgrade']);
  * not sent.
  */
 export function buildRequestHead(
-  req: IncomingMessage,
+  req: ClientRequest,
   route: ProxyRoute,
   location: LocationRoute,
   ctx: VariableContext,
@@ -47,7 +47,7 @@ export function buildRequestHead(
 }
 
 /** The client's raw URI as received; with a URI part in proxy_pass, it replaces the location prefix. */
-function upstreamUri(req: IncomingMessage, route: ProxyRoute, location: LocationRoute): string {
+function upstreamUri(req: ClientRequest, route: ProxyRoute, location: LocationRoute): string {
   let uri = req.url ?? '/';
   if (!uri.startsWith('/')) {
     const slash = uri.indexOf('/', uri.indexOf('//') + 2);

@@ -1,13 +1,13 @@
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest } from '../http1/client-request';
 
 /** A request header as nginx's `$http_*` reads it; repeated headers joined (cookies with `; `). */
-export function header(req: IncomingMessage, name: string): string {
+export function header(req: ClientRequest, name: string): string {
   const value = req.headers[name];
   if (value === undefined) return '';
   return Array.isArray(value) ? value.join(name === 'cookie' ? '; ' : ', ') : value;
 }
 
-export function remoteAddr(req: IncomingMessage): string {
+export function remoteAddr(req: ClientRequest): string {
   const addr = req.socket.remoteAddress ?? '';
   return addr.startsWith('::ffff:') ? addr.slice(7) : addr;
 }
@@ -18,7 +18,7 @@ export function binaryAddr(addr: string): string {
 }
 
 /** nginx `$host`: request-line host, else Host header, else the first server_name; lower-cased, no port. */
-export function requestHost(req: IncomingMessage, serverName: string): string {
+export function requestHost(req: ClientRequest, serverName: string): string {
   let host: string;
   const url = req.url ?? '';
   if (url.startsWith('http://') || url.startsWith('https://')) {
@@ -36,7 +36,7 @@ export function requestHost(req: IncomingMessage, serverName: string): string {
   return host;
 }
 
-export function requestUri(req: IncomingMessage): string {
+export function requestUri(req: ClientRequest): string {
   const url = req.url ?? '/';
   if (url.startsWith('/')) return url;
   const at = url.indexOf('/', url.indexOf('//') + 2);
@@ -78,7 +78,7 @@ export function argValue(uri: string, name: string): string | undefined {
 }
 
 /** `$cookie_NAME`: names compared without case, as ngx_http_parse_multi_header_lines does. */
-export function cookieValue(req: IncomingMessage, name: string): string | undefined {
+export function cookieValue(req: ClientRequest, name: string): string | undefined {
   for (const part of header(req, 'cookie').split(/;\s*/)) {
     const eq = part.indexOf('=');
     if (eq !== -1 && part.slice(0, eq).toLowerCase() === name) return part.slice(eq + 1);
@@ -86,13 +86,7 @@ export function cookieValue(req: IncomingMessage, name: string): string | undefi
   return undefined;
 }
 
-/**
- * `$request_length` of a request head: its line and header lines as they arrive in the common
- * `Name: value` CRLF form (Node keeps no byte count of the head it parsed).
- */
-export function requestHeadLength(req: IncomingMessage): number {
-  let length = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n\r\n`.length;
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) length += Buffer.byteLength(`${raw[i]}: ${raw[i + 1]}\r\n`);
-  return length;
+/** `$request_length`: the head's bytes as received, and the body's read so far. */
+export function requestLength(req: ClientRequest, bodyBytes: number): number {
+  return req.headLength + bodyBytes;
 }

@@ -148,6 +148,8 @@ export class ResponseParser {
       head.headers.push(name, value);
     }
     if (head.chunked && head.contentLength !== -1) return 'invalid_header';
+    // A status below 100 has no meaning a client could be given.
+    if (head.status < 100) return 'invalid_header';
     if (head.status >= 100 && head.status < 200 && head.status !== 101) {
       // An interim response (100 Continue): skip it and parse the real one.
       return end;
@@ -325,8 +327,8 @@ function applyFraming(head: ResponseHead, name: string, value: string): boolean 
     if (value.toLowerCase() !== 'chunked') return false;
     head.chunked = true;
   } else if (lower === 'connection') {
+    // nginx only ever sets connection_close here: an HTTP/1.0 answer is never reused.
     if (/\bclose\b/i.test(value)) head.close = true;
-    else if (head.version === 10 && /\bkeep-alive\b/i.test(value)) head.close = false;
   }
   return true;
 }

@@ -1,6 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest } from '../http1/client-request';
+import type { ClientResponse } from '../http1/client-response';
 import { applyAddHeaders } from './add-header';
 import type { LocationConfig } from './config';
+import { httpDate } from '../http1/response-head';
 import { CLOSING, errorPage, reasonPhrase, sentStatus, SERVER_NAME } from './error-page';
 import type { CompiledAddHeader } from './location';
 import { compileTemplate, requestHost, type Template, type VariableContext } from './variables';
@@ -34,8 +36,8 @@ function hasErrorPage(status: number): boolean {
  * Location with the error page, other codes their text as text/plain or, without one, the page.
  */
 export function answerReturn(
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: ClientRequest,
+  res: ClientResponse,
   ret: CompiledReturn,
   addHeaders: readonly CompiledAddHeader[],
   ctx: VariableContext,
@@ -60,22 +62,20 @@ export function answerReturn(
   }
   if (CLOSING.has(status)) res.shouldKeepAlive = false;
   const bodiless = status === 204 || (status >= 100 && status < 200);
-  // nginx's header filter order: Server, Date, Content-Type, Content-Length, Location, Connection; then add_header.
-  const headers = ['Server', SERVER_NAME, 'Date', new Date().toUTCString()];
+  // nginx's header filter: Server, Date, Content-Type, Content-Length, a relative Location made
+  // absolute, Connection; then an absolute Location and add_header's in the list's order. The
+  // Connection entry is for `$sent_http_connection`; the writer puts its own in place.
+  const headers = ['Server', SERVER_NAME, 'Date', httpDate()];
   if (!bodiless) {
     if (type) headers.push('Content-Type', type);
     headers.push('Content-Length', String(body.length));
   }
-  if (location !== null) headers.push('Location', location);
+  const madeAbsolute = location !== null && (text ?? '').startsWith('/') ? location : undefined;
+  if (madeAbsolute !== undefined) headers.push('Location', madeAbsolute);
   headers.push('Connection', res.shouldKeepAlive ? 'keep-alive' : 'close');
+  if (location !== null && madeAbsolute === undefined) headers.push('Location', location);
   applyAddHeaders(headers, addHeaders, status, ctx);
   const sent = sentStatus(status);
-  try {
-    res.writeHead(sent, reasonPhrase(sent) === 'Unknown' ? '' : reasonPhrase(sent), headers);
-  } catch {
-    // A value Node cannot send (a character outside latin1 in the config's text).
-    req.socket.destroy();
-    return;
-  }
+  res.writeHead(sent, reasonPhrase(sent) === 'Unknown' ? '' : reasonPhrase(sent), headers, madeAbsolute);
   res.end(bodiless || req.method === 'HEAD' ? undefined : body);
 }

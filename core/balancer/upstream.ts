@@ -6,6 +6,7 @@ import { getRoundRobin } from './methods/round-robin';
 import { Peer, type AdminState, type PeerAddress } from './peer';
 import { PickState } from './pick-state';
 import { ConnectionPool, POOL_DEFAULTS } from './connection-pool';
+import { peerConnections, type PeerConnections } from './peer-connections';
 
 /** A resolved `server` line: one peer per address (nginx makes one peer per resolved address). */
 export interface ResolvedServer {
@@ -24,6 +25,8 @@ export class Upstream {
   readonly implicit: boolean;
   readonly healthCheck: HealthCheckConfig | undefined;
   readonly pool: ConnectionPool;
+  /** nginx's peer get/free for connections: the keep-alive cache and toxics around a dialer. */
+  readonly connections: PeerConnections;
   /**
    * Beyond nginx: set while a lab's replicas are starting and none has served yet, so "no live
    * upstreams" is a 503 "replicas starting" (try again) rather than nginx's 502.
@@ -43,6 +46,7 @@ export class Upstream {
       idleMs: config.keepaliveTimeoutMs ?? POOL_DEFAULTS.idleMs,
       lifetimeMs: config.keepaliveTimeMs ?? POOL_DEFAULTS.lifetimeMs,
     });
+    this.connections = peerConnections(this.pool);
     const peers = servers.flatMap(createPeers);
     this.groups = buildGroups(peers);
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest } from '../http1/client-request';
 import { hostname } from 'node:os';
 import { connectionNumber } from './connection-number';
 import type { AttemptRecord } from './record';
@@ -11,7 +11,7 @@ import {
   header,
   normalizedPath,
   remoteAddr,
-  requestHeadLength,
+  requestLength,
   requestHost,
   requestUri,
 } from './request-values';
@@ -23,7 +23,7 @@ export { timeLocal } from './time-values';
 
 /** What nginx variables can see of a request while it is proxied. */
 export interface VariableContext {
-  req: IncomingMessage;
+  req: ClientRequest;
   serverName: string;
   serverPort: number;
   /** The upstream name (`$proxy_host`), or `host:port` for an implicit upstream. */
@@ -38,6 +38,8 @@ export interface VariableContext {
   sentHeaders?: readonly string[];
   /** The upstream response's headers, flat (`$upstream_http_*`). */
   upstreamHeaders?: readonly string[];
+  /** Body bytes read from the client (`$request_length` counts them with the head). */
+  requestBodyBytes?: number;
   /** The URI of an internal redirect (error_page): `$uri` and `$args` read it, `$request_uri` not. */
   internalUri?: string;
 }
@@ -102,7 +104,7 @@ const VARIABLES: Record<string, Getter> = {
     ctx.internalUri !== undefined && ctx.req.method !== 'HEAD' ? 'GET' : (ctx.req.method ?? ''),
   request_uri: (ctx) => requestUri(ctx.req),
   request: (ctx) => `${ctx.req.method} ${ctx.req.url} HTTP/${ctx.req.httpVersion}`,
-  request_length: (ctx) => String(requestHeadLength(ctx.req)),
+  request_length: (ctx) => String(requestLength(ctx.req, ctx.requestBodyBytes ?? 0)),
   uri: (ctx) => normalizedPath(currentUri(ctx)),
   document_uri: (ctx) => normalizedPath(currentUri(ctx)),
   args: (ctx) => args(currentUri(ctx)),

@@ -136,6 +136,9 @@ export const serverBlockConfigSchema = z.strictObject({
   keepaliveTimeoutMs: count('keepalive_timeout'),
   sendTimeoutMs: count('send_timeout'),
   clientMaxBodySize: z.number().int().min(0, 'client_max_body_size cannot be negative'),
+  keepaliveRequests: count('keepalive_requests').optional(),
+  underscoresInHeaders: z.boolean().optional(),
+  ignoreInvalidHeaders: z.boolean().optional(),
 });
 
 /**

@@ -124,6 +124,15 @@ export function applyScopeDirective(
         `ignored "keepalive_timeout" parameter "${headerTimeout.value}" (the Keep-Alive response header)`,
       );
     }
+  } else if (name === 'underscores_in_headers' || name === 'ignore_invalid_headers') {
+    if (level === 'location') throw notAllowedHere(directive);
+    const field = name === 'underscores_in_headers' ? 'underscoresInHeaders' : 'ignoreInvalidHeaders';
+    setOnce(directive, scope.client, field, parseFlag(directive));
+  } else if (name === 'keepalive_requests') {
+    const value = parseCount(onlyArg(directive).value);
+    if (value === undefined) throw new ConfigError(directive.at, `"${name}" directive invalid value`);
+    if (level === 'location') return unsupportedInLocation(directive, interpretation);
+    setOnce(directive, scope.client, 'keepaliveRequests', value);
   } else if (name === 'client_max_body_size') {
     const value = parseSize(onlyArg(directive).value);
     if (value === undefined) throw new ConfigError(directive.at, `"${name}" directive invalid value`);

@@ -168,6 +168,13 @@ function serverBlock(server: ServerBlockConfig, proxyTargets: Map<string, string
     server.clientMaxBodySize !== SERVER_BLOCK_DEFAULTS.clientMaxBodySize
       ? `client_max_body_size ${formatSize(server.clientMaxBodySize)};`
       : '',
+    server.keepaliveRequests === undefined ? '' : `keepalive_requests ${server.keepaliveRequests};`,
+    server.underscoresInHeaders === undefined
+      ? ''
+      : `underscores_in_headers ${server.underscoresInHeaders ? 'on' : 'off'};`,
+    server.ignoreInvalidHeaders === undefined
+      ? ''
+      : `ignore_invalid_headers ${server.ignoreInvalidHeaders ? 'on' : 'off'};`,
   ].filter((line) => line !== '');
   const locations = server.locations.map((location) => locationBlock(location, proxyTargets));
   return block('server', paragraphs([head, client, ...locations]));

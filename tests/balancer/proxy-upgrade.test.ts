@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { RequestRecord } from '../../core/balancer';
@@ -131,14 +130,13 @@ describe('WebSocket upgrade', () => {
     const proxy = await startProxy({ upstream: serverLines([ws.addr]) });
     const records: RequestRecord[] = [];
     proxy.balancer.subscribe((batch) => records.push(...batch));
-    // Close the client connection right behind the balancer's own 'upgrade' handler, i.e. while
-    // its connect() to the upstream is still pending (no public hook exists for that moment).
-    const servers = (proxy.balancer as unknown as { servers: HttpServer[] }).servers;
-    servers[0]!.on('upgrade', (_req, socket: Socket) => socket.destroy());
+    // The connect to the upstream is held back 300 ms; the client leaves meanwhile.
+    proxy.balancer.setPeerToxic('backend', ws.addr, { kind: 'latency', ms: 300, jitterMs: 0 });
 
     const client = await RawClient.open(proxy.port);
     client.write(UPGRADE_REQUEST);
-    await client.untilClosed();
+    await sleep(50);
+    client.destroy();
     await waitUntil(() => records.length === 1, 2000, 'the record');
     expect(records[0]).toMatchObject({ status: 499, attempts: [{ addr: ws.addr, status: 499 }] });
     await sleep(50);

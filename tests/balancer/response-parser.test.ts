@@ -92,13 +92,13 @@ describe('upstream response parser', () => {
     expect(r.body).toBe('ok');
   });
 
-  test('Connection: close and HTTP/1.0 keep-alive decide reuse', () => {
+  test('Connection: close or HTTP/1.0 (even with keep-alive, as nginx) forbid reuse', () => {
     expect(parse(['HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n']).head?.close).toBe(
       true,
     );
     expect(
       parse(['HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n']).head?.close,
-    ).toBe(false);
+    ).toBe(true);
   });
 
   test('a premature EOF is not a clean end', () => {

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import type { RequestRecord } from '../../core/balancer';
-import { RawClient, runCleanups, send, serverLines, startProxy, waitUntil } from './support/proxy';
+import { RawClient, runCleanups, send, serverLines, startProxy } from './support/proxy';
 import { RawUpstream, response } from './support/raw-upstream';
 
 /** Upstream answers the balancer must pass on, or refuse, without ever throwing (issue 10). */
@@ -21,19 +20,19 @@ describe('reason phrases', () => {
     expect(again.status).toBe(200);
   });
 
-  test('a 502 after an answer Node refuses says "Bad Gateway", not the upstream reason', async () => {
+  test('a control character in an upstream header value passes through, as nginx 1.22 passes it', async () => {
     const upstream = await RawUpstream.start(
       () => 'HTTP/1.1 200 Fine\r\nX-Bad: a\x01b\r\nContent-Length: 2\r\n\r\nok',
     );
     const proxy = await startProxy({ upstream: serverLines([upstream.addr]) });
-    const records: RequestRecord[] = [];
-    proxy.balancer.subscribe((batch) => records.push(...batch));
     const client = await RawClient.open(proxy.port);
     client.write(GET);
-    const text = await client.until((t) => t.includes('</html>'));
-    expect(text).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
-    await waitUntil(() => records.length === 1, 2000, 'the record');
-    expect(records[0]).toMatchObject({ status: 502 });
+    const text = await client.until((t) => t.endsWith('\r\n\r\nok'));
+    // nginx: "HTTP/1.1 200 Fine", Server, Date, Content-Length, Connection, then "X-Bad: a\x01b".
+    expect(text).toMatch(
+      /^HTTP\/1\.1 200 Fine\r\nServer: upstream-lab\r\nDate: [^\r]+\r\nContent-Length: 2\r\n/,
+    );
+    expect(text).toContain('\r\nX-Bad: a\x01b\r\n');
   });
 
   test('a bad reason on a retried attempt does not leak into the answer of the next one', async () => {
@@ -49,7 +48,7 @@ describe('reason phrases', () => {
       const client = await RawClient.open(proxy.port);
       client.write(GET);
       const text = await client.until(
-        (t) => t.includes('\r\n\r\n') && (t.endsWith('ok') || t.endsWith('</html>\r\n')),
+        (t) => t.includes('\r\n\r\n') && (t.endsWith('ok') || t.startsWith('HTTP/1.1 502')),
       );
       expect(text).toMatch(/^HTTP\/1\.1 (201 Created|502 Bad Gateway)\r\n/);
     }

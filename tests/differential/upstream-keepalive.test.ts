@@ -103,6 +103,14 @@ const CASES: Case[] = [
     expected: [1, 2, 3],
   },
   {
+    name: 'an HTTP/1.0 response with Connection: keep-alive is not cached either',
+    location: `${HTTP11} proxy_set_header Connection "";`,
+    ignoresClose: true,
+    answer: 'HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok',
+    requests: times(3),
+    expected: [1, 2, 3],
+  },
+  {
     name: 'a response with Connection: close is not cached',
     location: `${HTTP11} proxy_set_header Connection "";`,
     ignoresClose: true,

@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { parseErrorAnswer } from '../../core/balancer/client-errors';
 import { headStatus, uriStatus, validHost } from '../../core/balancer/client-request-checks';
 
 /**
@@ -127,65 +126,5 @@ describe('the head', () => {
     expect(head([], { method: 'TRACE' })).toBe(405);
     expect(head([['Content-Length', '9223372036854775807']], { method: 'TRACE' })).toBe(405);
     expect(head([['Content-Length', '9223372036854775808']], { method: 'TRACE' })).toBe(400);
-  });
-});
-
-describe("Node's parse errors", () => {
-  /** llhttp stops at the offending byte: here inside the head, or at the end of what arrived. */
-  const answer = (text: string, code: string) => {
-    const headEnd = text.indexOf('\r\n\r\n');
-    const rawPacket = Buffer.from(text, 'latin1');
-    const bytesParsed = headEnd === -1 ? text.length : headEnd;
-    return parseErrorAnswer(Object.assign(new Error(code), { code, rawPacket, bytesParsed }));
-  };
-
-  test.each([
-    ['HTTP/3.0', 'GET / HTTP/3.0\r\nHost: a\r\n\r\n', 'HPE_INVALID_VERSION', 505],
-    ['HTTP/10.1', 'GET / HTTP/10.1\r\nHost: a\r\n\r\n', 'HPE_INVALID_VERSION', 505],
-    ['HTTP/1.x', 'GET / HTTP/1.x\r\nHost: a\r\n\r\n', 'HPE_INVALID_VERSION', 400],
-    [
-      'a bad absolute URI before HTTP/2',
-      'GET http://[::1:/ HTTP/2\r\nHost: a\r\n\r\n',
-      'HPE_INVALID_VERSION',
-      400,
-    ],
-    [
-      'Content-Length with Transfer-Encoding: gzip',
-      'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: gzip\r\n\r\nabc',
-      'HPE_INVALID_TRANSFER_ENCODING',
-      501,
-    ],
-    [
-      'Content-Length with Transfer-Encoding: chunked',
-      'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n',
-      'HPE_INVALID_TRANSFER_ENCODING',
-      400,
-    ],
-    [
-      'the same without Host',
-      'POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: gzip\r\n\r\nabc',
-      'HPE_INVALID_TRANSFER_ENCODING',
-      400,
-    ],
-    ['a 40k target', `GET /${'a'.repeat(40_000)}`, 'HPE_HEADER_OVERFLOW', 414],
-    ['a 40k header', `GET / HTTP/1.1\r\nHost: a\r\nX: ${'b'.repeat(40_000)}`, 'HPE_HEADER_OVERFLOW', 494],
-    ['a space in a name', 'GET / HTTP/1.1\r\nHost: a\r\nFoo Bar: x\r\n\r\n', 'HPE_INVALID_HEADER_TOKEN', 400],
-  ])('%s (%s): %i', (_, text, code, status) => expect(answer(text, code).status).toBe(status));
-
-  test('a pipelined request is read from where the one before it ended', () => {
-    const first = 'PUT / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello';
-    const text = `${first}HEAD / HTTP/3.0\r\n\r\n`;
-    const error = {
-      code: 'HPE_INVALID_VERSION',
-      rawPacket: Buffer.from(text),
-      bytesParsed: first.length + 14,
-    };
-    expect(parseErrorAnswer(Object.assign(new Error('x'), error))).toEqual({ status: 505, headOnly: true });
-  });
-
-  test('no answer when the client timed out or went away', () => {
-    expect(answer('GET / HT', 'ERR_HTTP_REQUEST_TIMEOUT').status).toBe(0);
-    expect(answer('GET / HT', 'HPE_INVALID_EOF_STATE').status).toBe(0);
-    expect(answer('', 'ECONNRESET').status).toBe(0);
   });
 });

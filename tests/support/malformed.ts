@@ -5,10 +5,6 @@ import net from 'node:net';
  * (tests/hardening/malformed.test.ts). Each request is a random well-formed one (method, target,
  * version, a few ordinary headers, maybe a body) with one defect of its category. The same seed
  * gives the same requests.
- *
- * Categories where Node's parser cannot behave like nginx carry `excluded` (a key of EXCLUSIONS,
- * explained in docs/differences.md, "Malformed requests"): they are still sent to both, and ours
- * must answer as documented, but not necessarily as nginx does.
  */
 
 export interface MalformedRequest {
@@ -16,22 +12,7 @@ export interface MalformedRequest {
   bytes: Buffer;
   /** Methods of the requests in `bytes` that get an answer, in order (HEAD answers have no body). */
   methods: string[];
-  excluded?: Exclusion;
 }
-
-/** Where ours cannot give nginx's answer, and what it answers instead (a pattern on the outcome). */
-export const EXCLUSIONS = {
-  'unknown-method': { ours: /^400 close$/ },
-  'http-version-1x': { ours: /^400 close$/ },
-  'http-0.9': { ours: /^400 close$/ },
-  'non-ascii-target': { ours: /^400 close$/ },
-  'odd-scheme': { ours: /^400 close$/ },
-  'ignored-header-line': { ours: /^400 close$/ },
-  'control-in-value': { ours: /^400 close$/ },
-  'bare-lf': { ours: /^400 close$/ },
-  'chunk-size-line': { ours: /^(400 close|timeout)$/ },
-} as const;
-export type Exclusion = keyof typeof EXCLUSIONS;
 
 // ---- a seeded PRNG --------------------------------------------------------------------------
 
@@ -135,7 +116,7 @@ const CONTROL = [...Array.from({ length: 32 }, (_, i) => String.fromCharCode(i))
 // ---- categories -----------------------------------------------------------------------------
 
 /** The result of a category: the draft was changed, or raw text replaces it. */
-type Made = { text?: string; methods?: string[]; excluded?: Exclusion } | void;
+type Made = { text?: string; methods?: string[] } | void;
 type Category = (r: Rng, d: Draft) => Made;
 
 const LLHTTP_METHODS = new Set(
@@ -162,7 +143,7 @@ const CATEGORIES: Record<string, Category> = {
     let method = r.text(r.int(1, 10), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ_-');
     while (LLHTTP_METHODS.has(method)) method += 'X';
     d.method = method;
-    return { excluded: 'unknown-method' };
+    return;
   },
   'method/trace-connect': (r, d) => {
     withoutBody(d);
@@ -197,11 +178,11 @@ const CATEGORIES: Record<string, Category> = {
   },
   'version/1.x-nginx-accepts': (r, d) => {
     d.version = r.chance(0.7) ? `HTTP/1.${r.int(2, 999)}` : `${d.version}${' '.repeat(r.int(1, 3))}`;
-    return { excluded: 'http-version-1x' };
+    return;
   },
   'version/missing (HTTP/0.9)': (r, d) => {
     const head = r.chance(0.5) ? `Host: ${r.pick(HOSTS)}\r\n` : '';
-    return { text: `${d.method} ${d.target}\r\n${head}\r\n`, excluded: 'http-0.9' };
+    return { text: `${d.method} ${d.target}\r\n${head}\r\n` };
   },
 
   'request-line/spaces': (r, d) => {
@@ -243,7 +224,7 @@ const CATEGORIES: Record<string, Category> = {
   },
   'uri/non-ascii': (r, d) => {
     d.target = `/${r.text(2)}${String.fromCharCode(r.int(0x80, 0xff))}${r.text(2)}`;
-    return { excluded: 'non-ascii-target' };
+    return;
   },
   'uri/absolute': (r, d) => {
     const hosts = [
@@ -274,7 +255,7 @@ const CATEGORIES: Record<string, Category> = {
   },
   'uri/absolute-odd-scheme': (r, d) => {
     d.target = `${r.pick(['h1tp', 'ht-tp', 'a+b', 'x.y'])}://a/`;
-    return { excluded: 'odd-scheme' };
+    return;
   },
 
   'size/request-line': (r, d) => {
@@ -376,7 +357,7 @@ const CATEGORIES: Record<string, Category> = {
       `3 \r\nabc\r\n0\r\n\r\n`,
       `3\nabc\n0\n\n`,
     ]);
-    return { excluded: 'chunk-size-line' };
+    return;
   },
   'framing/length-and-chunked': (r, d) => {
     withoutBody(d);
@@ -462,7 +443,7 @@ const CATEGORIES: Record<string, Category> = {
   },
   'header/name-nginx-ignores': (r, d) => {
     const line = r.chance(0.7) ? `X${r.pick([...'@(),/;<=>?[\\]{}"'])}Y: x` : r.pick(['NoColon', 'X-Y']);
-    return { text: serialize(d).replace('\r\n', `\r\n${line}\r\n`), excluded: 'ignored-header-line' };
+    return { text: serialize(d).replace('\r\n', `\r\n${line}\r\n`) };
   },
   'header/obs-fold': (r, d) => {
     const fold = `X-Fold: a\r\n${r.pick([' ', '\t', '  '])}b\r\n`;
@@ -475,7 +456,7 @@ const CATEGORIES: Record<string, Category> = {
   'header/control-in-value': (r, d) => {
     const ch = r.pick(CONTROL.filter((c) => !'\x00\t\r\n'.includes(c)));
     d.headers.push(['X-Value', `a${ch}b`]);
-    return { excluded: 'control-in-value' };
+    return;
   },
   'header/single-value-repeated': (r, d) => {
     const name = r.pick([
@@ -541,7 +522,7 @@ const CATEGORIES: Record<string, Category> = {
     return first?.text === undefined ? CATEGORIES[r.pick(COMBINABLE)]!(r, d) : first;
   },
 
-  'line-endings/bare-lf': (_r, d) => ({ text: serialize(d).replace(/\r\n/g, '\n'), excluded: 'bare-lf' }),
+  'line-endings/bare-lf': (_r, d) => ({ text: serialize(d).replace(/\r\n/g, '\n') }),
 };
 
 /** Categories whose defect nginx and ours see alike, to combine in pairs. */
@@ -589,7 +570,6 @@ export function* malformedRequests(seed: number, count: number): Generator<Malfo
       category,
       bytes: Buffer.from(text, 'latin1'),
       methods: made.methods ?? [d.method],
-      ...(made.excluded ? { excluded: made.excluded } : {}),
     };
   }
 }

@@ -170,6 +170,11 @@ export class RawClient {
     });
   }
 
+  /** Goes away at once (a reset if anything is unread). */
+  destroy(): void {
+    this.socket.destroy();
+  }
+
   write(data: string | Buffer): void {
     this.socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
   }

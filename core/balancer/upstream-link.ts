@@ -1,0 +1,49 @@
+import { Socket } from 'node:net';
+import { numberConnection } from './connection-number';
+import type { Peer } from './peer';
+
+/** Whoever holds an upstream connection: the attempt using it, or the keep-alive cache. */
+export interface LinkUser {
+  onData(chunk: Buffer): void;
+  onEnd(): void;
+  /** An error, or the connection closed (then without one). */
+  onFailure(error?: NodeJS.ErrnoException): void;
+  onTimeout(): void;
+}
+
+/**
+ * One connection to a peer (nginx's `ngx_peer_connection_t`): its socket's listeners are attached
+ * once and pass each event to the current user, so an attempt taking a cached connection costs
+ * no listener bookkeeping. Counts what keepalive_requests and keepalive_time need.
+ */
+export class UpstreamLink {
+  readonly socket: Socket;
+  user: LinkUser | null = null;
+  /** Responses read on this connection (nginx `c->requests`). */
+  requests = 0;
+
+  constructor(
+    readonly peer: Peer,
+    readonly openedAt: number,
+  ) {
+    const socket = new Socket();
+    this.socket = socket;
+    numberConnection(socket);
+    socket.on('data', (chunk: Buffer) => this.user?.onData(chunk));
+    socket.on('end', () => this.user?.onEnd());
+    socket.on('error', (error: NodeJS.ErrnoException) => this.user?.onFailure(error));
+    socket.on('close', () => this.user?.onFailure());
+    socket.on('timeout', () => this.user?.onTimeout());
+  }
+
+  /** Gives the connection to a new user (and its events with it). */
+  hold(user: LinkUser | null): void {
+    this.user = user;
+  }
+
+  /** Closes the connection; nobody hears of it. */
+  close(): void {
+    this.user = null;
+    this.socket.destroy();
+  }
+}
