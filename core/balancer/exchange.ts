@@ -1,58 +1,32 @@
 import type { ClientRequest } from '../http1/client-request';
 import type { ClientResponse } from '../http1/client-response';
-import type { ServerBlockConfig } from './config';
 import { invalidHeaderMessage, socketErrorMessage, type UpstreamPhase } from './error-log';
-import { reasonPhrase, sendErrorPage, sendGenerated, startingPage } from './error-page';
-import { answerErrorPage } from './error-page-redirect';
+import { openExchangeBody, type ClientLimits } from './exchange-body';
+import { passResponse, sendFailure } from './http-pass';
 import { initRequest } from './init-request';
 import type { LocationRoute, ProxyRoute } from './location';
 import { FT, isNonIdempotent, RETRYABLE_STATUS, statusFor } from './next-upstream';
 import type { PickState } from './pick-state';
-import type { AttemptRecord, RequestRecord } from './record';
-import { RequestBody, type BodyLimits } from './request-body';
+import type { AttemptRecord } from './record';
+import type { RequestBody } from './request-body';
 import { buildRequestHead } from './request-head';
-import { ResponsePipe } from './response-pipe';
-import { applyAddHeaders, filterResponseHeaders } from './response-headers';
+import { requestRecord, type RecordSink } from './request-record';
 import { ResponseParser, type ParseFailure, type ResponseHead } from './response-parser';
+import type { ResponsePipe } from './response-pipe';
 import { afterSend } from './toxic';
 import { switchProtocols } from './upgrade-pass';
 import { attemptRecord, phaseOf, reusable, type Attempt } from './upstream-attempt';
-import { requestHost, type VariableContext } from './variables';
+import type { VariableContext } from './variables';
+
+export type { ClientLimits } from './exchange-body';
+export type { RecordSink } from './request-record';
 
 /** nginx's proxy_buffer_size on x86-64: the upstream's status line and headers must fit. */
 const HEAD_LIMIT = 4096;
-/** A chunked client body up to this size is sent with a Content-Length, as nginx always does. */
-const CHUNKED_BUFFER_LIMIT = 64 * 1024;
-/** Request bodies up to this size are kept so that a retry can resend them. */
-const REPLAY_LIMIT = 1024 * 1024;
-
-/** Characters outside those RFC 9110 allows in a reason phrase. */
-const INVALID_REASON = /[^\t\x20-\x7e\x80-\xff]/;
-
-/** The upstream's reason phrase; the standard one instead of one that can't be sent. */
-function sendableReason(reason: string, status: number): string {
-  return reason === '' || INVALID_REASON.test(reason) ? reasonPhrase(status) : reason;
-}
-
-/** The server block's limits on reading a client's body. */
-export type ClientLimits = Pick<
-  ServerBlockConfig,
-  'clientBodyTimeoutMs' | 'clientMaxBodySize' | 'sendTimeoutMs'
->;
 
 /** nginx's wording of the upstream failures the error log records. */
 const TIMED_OUT = 'upstream timed out (110: Connection timed out)';
 const PREMATURE_CLOSE = 'upstream prematurely closed connection';
-
-/** A 503 while replicas start: browsers and load tools may come back soon. */
-const STARTING_HEADERS = ['Retry-After', '2'];
-
-/** Where finished requests' records go (the balancer's batcher). */
-export interface RecordSink {
-  /** False when nobody listens: then no record is built at all. */
-  readonly wanted: boolean;
-  push(record: RequestRecord): void;
-}
 
 /**
  * One client request moving through the upstream: nginx's `ngx_http_upstream_connect` /
@@ -104,32 +78,11 @@ export class ProxyExchange {
 
   start(): void {
     this.res.on('close', this.onClientClose);
-    const { headers } = this.req;
-    if (headers['transfer-encoding'] !== undefined) {
-      const body = new RequestBody(this.req.body!, REPLAY_LIMIT, this.bodyLimits());
-      this.body = body;
-      void body.bufferUpTo(CHUNKED_BUFFER_LIMIT).then((complete) => {
-        if (complete) this.bodyLength = body.bufferedLength;
-        else body.chunked = true;
-        if (!this.done) this.connect();
-      });
-      return;
-    }
-    const length = headers['content-length'];
-    if (length !== undefined) {
-      this.bodyLength = Number(length);
-      if (this.bodyLength > 0) this.body = new RequestBody(this.req.body!, REPLAY_LIMIT, this.bodyLimits());
-    }
-    this.connect();
-  }
-
-  private bodyLimits(): BodyLimits {
-    return {
-      idleTimeoutMs: this.client.clientBodyTimeoutMs,
-      maxSize: this.client.clientMaxBodySize,
-      onIdle: () => this.clientTimedOut(),
-      onTooLarge: () => this.rejectBody(413),
-    };
+    const on = { idle: () => this.clientTimedOut(), tooLarge: () => this.rejectBody(413) };
+    this.body = openExchangeBody(this.req, this.client, on, ({ length }) => {
+      this.bodyLength = length;
+      if (!this.done) this.connect();
+    });
   }
 
   /**
@@ -166,7 +119,7 @@ export class ProxyExchange {
       this.attempts.push({ peer: upstream.name, addr: upstream.name, status, ms: 0 });
       if (!upstream.starting)
         this.logUpstreamError('no live upstreams', 'connecting to upstream', upstream.name);
-      this.fail(status, upstream.starting ? STARTING_HEADERS : undefined);
+      this.fail(status, upstream.starting);
       return;
     }
     const { link, reused } = upstream.connections.get(peer, now);
@@ -275,7 +228,7 @@ export class ProxyExchange {
     this.servedBy = attempt.peer.name;
     // A 101 to an Upgrade request opens the tunnel once the parser is done with this packet.
     if (attempt.parser.switched) return;
-    this.respond(head);
+    this.respond(attempt, head);
   }
 
   /** The Upgrade pass after a 101: the attempt ends as a success when the tunnel closes. */
@@ -312,34 +265,19 @@ export class ProxyExchange {
     );
   }
 
-  private respond(head: ResponseHead): void {
-    const intercepted = this.route.settings.interceptErrors && head.status >= 300;
-    const errorPageTo = intercepted ? this.location.errorPages.get(head.status) : undefined;
-    if (errorPageTo) {
-      // proxy_intercept_errors: the upstream's answer is dropped for the error_page.
-      this.dropAttempt(head.status);
-      this.status = head.status;
-      this.closeIfBodyUnread();
-      answerErrorPage(this.req, this.res, this.location, errorPageTo, head.status, this.ctx);
-      this.finish(this.res.statusCode);
-      return;
-    }
+  private respond(attempt: Attempt, head: ResponseHead): void {
     this.status = head.status;
-    const timeouts = {
-      readTimeoutMs: this.route.settings.readTimeoutMs,
+    const { settings } = this.route;
+    if (!this.req.complete) this.res.shouldKeepAlive = false;
+    this.pipe = passResponse(this.req, this.res, this.location, head, this.ctx, {
+      readTimeoutMs: settings.readTimeoutMs,
       clientSendTimeoutMs: this.client.sendTimeoutMs,
-    };
-    this.pipe = new ResponsePipe(this.res, timeouts, head.version === 9);
-    if (head.version === 9) return;
-    this.ctx.status = head.status;
-    this.closeIfBodyUnread();
-    const headers = filterResponseHeaders(head.headers);
-    applyAddHeaders(headers, this.location.addHeaders, head.status, {
-      ...this.ctx,
-      upstreamInProgress: true,
-      upstreamHeaders: head.headers,
+      interceptErrors: settings.interceptErrors === true,
     });
-    this.res.writeHead(head.status, sendableReason(head.reason, head.status), headers);
+    if (this.pipe !== null) return;
+    // proxy_intercept_errors: the upstream's answer was dropped for the error_page.
+    this.dropAttempt(head.status);
+    this.finish(this.res.statusCode);
   }
 
   private onBody(attempt: Attempt, chunk: Buffer): void {
@@ -463,8 +401,8 @@ export class ProxyExchange {
 
   // ---- finalizing ---------------------------------------------------------------------------
 
-  /** Answers with nginx's own error page (502, 504, ...). */
-  private fail(status: number, extra?: readonly string[]): void {
+  /** Answers with nginx's own error page (502, 504, ...); `starting`: the lab's replicas are. */
+  private fail(status: number, starting = false): void {
     if (this.done) return;
     this.status = status;
     this.ctx.status = status;
@@ -473,19 +411,9 @@ export class ProxyExchange {
       this.finish(status);
       return;
     }
-    const errorPageTo = extra ? undefined : this.location.errorPages.get(status);
-    if (errorPageTo) {
-      this.closeIfBodyUnread();
-      answerErrorPage(this.req, this.res, this.location, errorPageTo, status, this.ctx);
-      this.finish(this.res.statusCode);
-      return;
-    }
-    const headers = [...(extra ?? [])];
-    applyAddHeaders(headers, this.location.addHeaders, status, this.ctx);
     this.closeIfBodyUnread();
-    if (extra) sendGenerated(this.res, status, startingPage(), 'text/html', headers);
-    else sendErrorPage(this.res, status, headers);
-    this.finish(status);
+    sendFailure(this.req, this.res, this.location, status, this.ctx, starting);
+    this.finish(this.res.statusCode);
   }
 
   /**
@@ -545,33 +473,25 @@ export class ProxyExchange {
     this.done = true;
     this.body?.dispose();
     const logs = this.location.logs;
-    const bodyBytesSent = this.pipe ? this.pipe.bytesSent : this.res.bodyBytes;
+    const bytesSent = this.pipe ? this.pipe.bytesSent : this.res.bodyBytes;
+    const bytesReceived = this.body ? this.body.received : 0;
     if (logs?.wantsAccess) {
       this.ctx.status = status;
-      this.ctx.requestBodyBytes = this.body ? this.body.received : 0;
-      logs.writeAccess({ vars: this.ctx, status, bodyBytesSent, endMs: Date.now() });
+      this.ctx.requestBodyBytes = bytesReceived;
+      logs.writeAccess({ vars: this.ctx, status, bodyBytesSent: bytesSent, endMs: Date.now() });
     }
     if (!this.records.wanted) return;
-    const { req } = this;
-    const last = this.attempts[this.attempts.length - 1];
-    this.records.push({
-      time: this.startMs,
-      method: req.method,
-      uri: req.url,
-      httpVersion: req.httpVersion,
-      host: requestHost(req, this.ctx.serverName),
-      clientAddr: req.socket.remoteAddress ?? '',
-      userAgent: req.headers['user-agent'] ?? '',
-      referer: req.headers.referer ?? '',
+    const facts = {
+      startMs: this.startMs,
+      serverName: this.ctx.serverName,
       upstream: this.route.upstream.name,
       attempts: this.attempts,
       servedBy: this.servedBy,
       status,
-      upstreamMs: last ? last.ms : 0,
-      requestMs: Date.now() - this.startMs,
-      bytesSent: bodyBytesSent,
-      bytesReceived: this.body ? this.body.received : 0,
-      ...(logs?.accessOff ? { accessLogOff: true as const } : {}),
-    });
+      bytesSent,
+      bytesReceived,
+      accessLogOff: logs?.accessOff === true,
+    };
+    this.records.push(requestRecord(this.req, facts, Date.now()));
   }
 }
