@@ -36,7 +36,6 @@ export class ConnectionPool {
       if (link.peer !== peer) continue;
       this.idle.splice(i, 1);
       link.hold(null);
-      link.socket.setTimeout(0);
       link.socket.ref();
       return link;
     }
@@ -58,7 +57,7 @@ export class ConnectionPool {
     if (this.idle.length >= this.max) this.idle.shift()!.close();
     this.idle.push(link);
     link.hold(this.watcher(link));
-    link.socket.setTimeout(this.limits.idleMs);
+    link.idleTimeout(this.limits.idleMs);
     // An idle upstream connection must never keep the process alive.
     link.socket.unref();
   }

@@ -169,12 +169,12 @@ export class ProxyExchange {
     attempt.connectMs = Date.now() - attempt.startMs;
     const { socket } = attempt.link;
     const { settings } = this.route;
-    socket.setTimeout(settings.sendTimeoutMs);
+    attempt.link.idleTimeout(settings.sendTimeoutMs);
     attempt.started = true;
     socket.write(this.requestHead(), 'latin1');
     const sent = (): void => {
       attempt.sent = true;
-      if (attempt === this.attempt && !attempt.head) socket.setTimeout(settings.readTimeoutMs);
+      if (attempt === this.attempt && !attempt.head) attempt.link.idleTimeout(settings.readTimeoutMs);
     };
     if (this.body) this.body.pipeTo(socket, sent);
     else sent();
@@ -217,7 +217,7 @@ export class ProxyExchange {
   private onHead(attempt: Attempt, head: ResponseHead): void {
     if (attempt !== this.attempt) return;
     attempt.head = head;
-    attempt.link.socket.setTimeout(this.route.settings.readTimeoutMs);
+    attempt.link.idleTimeout(this.route.settings.readTimeoutMs);
     const ft = RETRYABLE_STATUS.get(head.status);
     if (ft !== undefined && this.mayRetryStatus(attempt, ft)) {
       this.recordAttempt(attempt, head.status);
@@ -314,7 +314,6 @@ export class ProxyExchange {
     const { link } = attempt;
     if (link.user === null && !reuse) return;
     link.hold(null);
-    link.socket.setTimeout(0);
     // Paused for a slow client when the response ended: the cache must see the upstream's close.
     if (link.socket.isPaused()) link.socket.resume();
     this.route.upstream.connections.free(link, reuse);

@@ -62,14 +62,14 @@ export class ResponsePipe {
     const more = this.raw ? client.write(chunk) : this.res.write(chunk);
     if (more || upstream.isPaused()) return;
     upstream.pause();
-    upstream.setTimeout(0);
+    link.idleTimeout(0);
     const unwatch = watchSend(client, this.timeouts.clientSendTimeoutMs, () => {
       if (current()) stuck();
     });
     client.once('drain', () => {
       unwatch();
       if (!current()) return;
-      upstream.setTimeout(this.timeouts.readTimeoutMs);
+      link.idleTimeout(this.timeouts.readTimeoutMs);
       upstream.resume();
     });
   }

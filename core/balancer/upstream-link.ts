@@ -36,6 +36,19 @@ export class UpstreamLink {
     socket.on('timeout', () => this.user?.onTimeout());
   }
 
+  private timeoutMs = 0;
+
+  /**
+   * The socket's inactivity timeout (proxy_connect/send/read_timeout, keepalive_timeout in the
+   * cache). Node restarts it on every read and write, so setting the value it already has would
+   * only churn the timer lists: that is skipped.
+   */
+  idleTimeout(ms: number): void {
+    if (ms === this.timeoutMs) return;
+    this.timeoutMs = ms;
+    this.socket.setTimeout(ms);
+  }
+
   /** Gives the connection to a new user (and its events with it). */
   hold(user: LinkUser | null): void {
     this.user = user;

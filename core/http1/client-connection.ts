@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { ClientRequest } from './client-request';
 import { ClientResponse, type ResponseOwner } from './client-response';
+import { Deadline } from './deadline';
 import { RequestBodyFeed } from './request-body-feed';
 import { RequestHeadReader, type HeadOptions } from './request-head-reader';
 
@@ -40,7 +41,10 @@ export class ClientConnection implements ResponseOwner {
   private feed: RequestBodyFeed | null = null;
   private req: ClientRequest | null = null;
   private res: ClientResponse | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  /** client_header_timeout, then keepalive_timeout between requests. */
+  private readonly headerDeadline: Deadline;
+  private readonly idleDeadline: Deadline;
+  private lingerTimer: NodeJS.Timeout | null = null;
   private served = 0;
   /** The server is shutting down: no request after the one under way. */
   private draining = false;
@@ -57,7 +61,9 @@ export class ClientConnection implements ResponseOwner {
     socket.on('end', this.onEnd);
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
-    this.arm(settings.headerTimeoutMs);
+    this.headerDeadline = new Deadline(settings.headerTimeoutMs, this.onTimeout);
+    this.idleDeadline = new Deadline(settings.keepaliveTimeoutMs, this.onTimeout);
+    this.arm(this.headerDeadline);
   }
 
   /** Waiting for a request that has not begun: closing it loses nothing. */
@@ -104,7 +110,7 @@ export class ClientConnection implements ResponseOwner {
     const step = this.reader.push(chunk);
     if (step.kind === 'more') {
       // A request began on a kept-alive connection: client_header_timeout from now on.
-      if (!wasStarted && this.reader.started && this.served > 0) this.arm(this.settings.headerTimeoutMs);
+      if (!wasStarted && this.reader.started && this.served > 0) this.arm(this.headerDeadline);
       return;
     }
     if (step.kind === 'error') {
@@ -201,7 +207,8 @@ export class ClientConnection implements ResponseOwner {
 
   /** ResponseOwner: the socket leaves for a tunnel. */
   release(): Buffer {
-    this.disarm();
+    this.headerDeadline.dispose();
+    this.idleDeadline.dispose();
     this.phase = 'gone';
     const socket = this.socket;
     socket.off('data', this.onData);
@@ -223,7 +230,7 @@ export class ClientConnection implements ResponseOwner {
     this.feed = null;
     this.phase = 'head';
     this.reader = new RequestHeadReader(this.settings.head);
-    this.arm(this.settings.keepaliveTimeoutMs);
+    this.arm(this.idleDeadline);
     const pending = this.pending;
     this.pending = null;
     if (this.socket.isPaused()) this.socket.resume();
@@ -256,22 +263,18 @@ export class ClientConnection implements ResponseOwner {
   private linger(): void {
     this.disarm();
     if (this.socket.isPaused()) this.socket.resume();
-    this.timer = setTimeout(() => this.socket.destroy(), LINGER_MS);
-    this.timer.unref();
+    this.lingerTimer = setTimeout(() => this.socket.destroy(), LINGER_MS);
+    this.lingerTimer.unref();
   }
 
-  private arm(ms: number): void {
+  private arm(deadline: Deadline): void {
     this.disarm();
-    if (ms <= 0) return;
-    this.timer = setTimeout(this.onTimeout, ms);
-    this.timer.unref();
+    deadline.arm();
   }
 
   private disarm(): void {
-    if (this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.headerDeadline.disarm();
+    this.idleDeadline.disarm();
   }
 
   /** client_header_timeout or keepalive_timeout: nginx closes without an answer. */
@@ -290,7 +293,9 @@ export class ClientConnection implements ResponseOwner {
   };
 
   private readonly onClose = (): void => {
-    this.disarm();
+    this.headerDeadline.dispose();
+    this.idleDeadline.dispose();
+    if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
     this.phase = 'gone';
     this.feed?.abort();
     this.res?.clientGone();
