@@ -50,11 +50,12 @@ function nameChar(ch: number, underscores: boolean): boolean {
 }
 
 /** A prefix of a header line that can already be refused (nginx answers before the line ends). */
-export function refusedPrefix(prefix: string): boolean {
+export function refusedPrefix(start: string): boolean {
+  // The CR before the line's LF may have come alone.
+  const prefix = start.endsWith('\r') ? start.slice(0, -1) : start;
   if (prefix.length === 0) return false;
   const first = prefix.charCodeAt(0);
-  // A CR (the end of the head) or LF can't be in a prefix; whitespace first is obs-fold.
-  if (first === 0x0d) return prefix.length > 1;
+  // Whitespace first is obs-fold; a CR there is a bare CR (the head's end would be followed by LF).
   if (first <= 0x20 || first === 0x7f || first === 0x3a) return true;
   const colon = prefix.indexOf(':');
   const name = colon === -1 ? prefix : prefix.slice(0, colon);
