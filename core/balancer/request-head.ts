@@ -40,8 +40,9 @@ export function buildRequestHead(
   if (options.bodyLength >= 0 && route.sendContentLength) head += `Content-Length: ${options.bodyLength}\r\n`;
   if (options.chunked && route.sendTransferEncoding) head += 'Transfer-Encoding: chunked\r\n';
   const raw = req.rawHeaders;
+  const lower = req.lowerNames;
   for (let i = 0; i < raw.length; i += 2) {
-    if (!route.notCopied.has(raw[i]!.toLowerCase())) head += `${raw[i]}: ${raw[i + 1]}\r\n`;
+    if (!route.notCopied.has(lower[i >> 1]!)) head += `${raw[i]}: ${raw[i + 1]}\r\n`;
   }
   return head + '\r\n';
 }

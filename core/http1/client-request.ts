@@ -47,6 +47,8 @@ export class ClientRequest {
   readonly httpVersionMajor: number;
   readonly httpVersionMinor: number;
   readonly rawHeaders: readonly string[];
+  /** The header names lowercased, in the order of rawHeaders (one per name/value pair). */
+  readonly lowerNames: readonly string[];
   /** Lowercased names; repeated headers joined with `, ` (cookies with `; `), or the first kept. */
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** Bytes of the head as received (`$request_length` before the body). */
@@ -74,14 +76,17 @@ export class ClientRequest {
     this.complete = body === null;
     const headers: Record<string, string | undefined> = Object.create(null) as Record<string, string>;
     const raw = head.rawHeaders;
+    const lowerNames: string[] = [];
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const name = raw[i]!.toLowerCase();
+      lowerNames.push(name);
       const value = raw[i + 1]!;
       const seen = headers[name];
       if (seen === undefined) headers[name] = value;
       else if (!FIRST_ONLY.has(name)) headers[name] = `${seen}${name === 'cookie' ? '; ' : ', '}${value}`;
     }
     this.headers = headers;
+    this.lowerNames = lowerNames;
   }
 
   /** An HTTP/0.9 request: the answer is its body alone. */
