@@ -79,7 +79,9 @@ export class ProxyExchange {
   start(): void {
     this.res.on('close', this.onClientClose);
     const on = { idle: () => this.clientTimedOut(), tooLarge: () => this.rejectBody(413) };
-    this.body = openExchangeBody(this.req, this.client, on, ({ length }) => {
+    // `ready` may run before openExchangeBody returns: the body is taken from it.
+    this.body = openExchangeBody(this.req, this.client, on, ({ body, length }) => {
+      this.body = body;
       this.bodyLength = length;
       if (!this.done) this.connect();
     });

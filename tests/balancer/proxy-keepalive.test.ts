@@ -34,6 +34,24 @@ describe('with keepalive', () => {
     }
   });
 
+  test('request bodies go out on a reused connection too (length and chunked)', async () => {
+    const a = await backend('A');
+    const proxy = await startProxy({
+      upstream: `${serverLines([a])}\n    keepalive 8;`,
+      location: KEEPALIVE_LOCATION,
+    });
+    for (let i = 0; i < 6; i++) {
+      const body = `body number ${i}`;
+      const headers = i % 2 === 0 ? {} : { 'transfer-encoding': 'chunked' };
+      const reply = await send(proxy.url(`/p${i}`), { method: 'POST', body, headers });
+      expect(reply.status).toBe(200);
+    }
+    expect(a.connections).toBe(1);
+    expect(a.requests.map((r) => r.body.toString())).toEqual(
+      Array.from({ length: 6 }, (_, i) => `body number ${i}`),
+    );
+  });
+
   test('concurrent requests open more connections, then those are reused (at most 8 kept)', async () => {
     const a = await backend('A');
     a.handler = (exchange) => setTimeout(() => ok()(exchange), 100);
