@@ -48,6 +48,8 @@ export class ClientConnection implements ResponseOwner {
   private served = 0;
   /** The server is shutting down: no request after the one under way. */
   private draining = false;
+  /** servePending is running (further calls leave the work to it). */
+  private serving = false;
 
   constructor(
     readonly socket: Socket,
@@ -231,10 +233,26 @@ export class ClientConnection implements ResponseOwner {
     this.phase = 'head';
     this.reader = new RequestHeadReader(this.settings.head);
     this.arm(this.idleDeadline);
-    const pending = this.pending;
-    this.pending = null;
     if (this.socket.isPaused()) this.socket.resume();
-    if (pending !== null) this.take(pending);
+    this.servePending();
+  }
+
+  /**
+   * Pipelined requests already received, one after the other. A loop rather than recursion: a
+   * request answered at once would otherwise nest the next one's call inside its own.
+   */
+  private servePending(): void {
+    if (this.serving) return;
+    this.serving = true;
+    try {
+      while (this.phase === 'head' && this.pending !== null) {
+        const pending = this.pending;
+        this.pending = null;
+        this.readHead(pending);
+      }
+    } finally {
+      this.serving = false;
+    }
   }
 
   /** A head nginx refuses: its error page after the answers already owed, then close. */
