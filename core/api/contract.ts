@@ -407,6 +407,7 @@ export const TIMELINE_KINDS = [
   'drained',
   'joined',
   'left',
+  'reconfigured',
 ] as const;
 
 export interface TimelineEvent {

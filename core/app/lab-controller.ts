@@ -26,6 +26,7 @@ import type { BackendTotals, RunRecord } from '../state/lab-record';
 import type { AppSink } from './app-sink';
 import type { EngineLink } from './engine-link';
 import { labConfig, settingsFromConfig } from './lab-config';
+import { describeLiveChanges, restartNeededFor } from './live-settings';
 import { availableListen } from './listen-choice';
 import type { LabPersistence, SavedLab } from './persistence';
 import { loadProject } from './project-loader';
@@ -66,6 +67,9 @@ export class LabController {
   #recorder: RunRecorder | null = null;
   #runTimer: NodeJS.Timeout | null = null;
   #persistence: LabPersistence | null = null;
+  /** The running session's project and the address it was given (a reload keeps both). */
+  #plan: ProjectPlan | null = null;
+  #listen = '';
 
   constructor(private readonly o: LabControllerOptions) {
     this.#settings = o.settings;
@@ -102,9 +106,21 @@ export class LabController {
     return this.#session;
   }
 
-  /** Stops the running lab, if any, then starts one with `input` over the current settings. */
+  /**
+   * Starts a lab with `input` over the current settings. A running lab whose replicas would run
+   * the same (only the method, the backends' parameters, the count or the address change) is
+   * changed in place, as `nginx -s reload` does; otherwise it is stopped and started again.
+   */
   async start(input: Partial<LabSettings>): Promise<void> {
     const settings = labSettings.parse({ ...this.#settings, ...input });
+    if (
+      this.#session &&
+      this.#state === 'running' &&
+      restartNeededFor(this.#settings, settings).length === 0
+    ) {
+      await this.#applyLive(settings);
+      return;
+    }
     await this.stop();
     this.#settings = settings;
     this.#error = null;
@@ -119,6 +135,8 @@ export class LabController {
       this.#fail(error);
       return;
     }
+    this.#plan = plan;
+    this.#listen = listen;
     const session = this.#newSession(runtime, plan, listen);
     this.#session = session;
     try {
@@ -144,6 +162,30 @@ export class LabController {
       });
   }
 
+  /** The running lab takes `settings` without a container being recreated; the traffic goes on. */
+  async #applyLive(settings: LabSettings): Promise<void> {
+    const session = this.#session!;
+    const before = this.#settings;
+    const changes = describeLiveChanges(
+      before,
+      settings,
+      session.backends().map((b) => b.name),
+    );
+    await this.#reload(settings, changes.length ? changes.join('; ') : 'nothing changed');
+    if (settings.replicas !== before.replicas) await this.scale(settings.replicas);
+  }
+
+  /** Reloads the running session's balancer with `settings` (and the imported config); said in the log and timeline. */
+  async #reload(settings: LabSettings, what: string): Promise<void> {
+    const session = this.#session!;
+    const listen = settings.listen || this.#listen;
+    await session.reconfigure(settings, labConfig(settings, this.#labConfigSource(this.#plan), listen), what);
+    this.#settings = settings;
+    this.#listen = listen;
+    this.#persistence?.saveSoon();
+    this.o.sink.changed();
+  }
+
   async stop(): Promise<void> {
     const session = this.#session;
     if (!session) return;
@@ -167,7 +209,7 @@ export class LabController {
   }
 
   /** A backend's upstream parameters; `backend` must be one of the lab's. */
-  setBackend(backend: string, params: Partial<BackendParams>): void {
+  async setBackend(backend: string, params: Partial<BackendParams>): Promise<void> {
     const known = this.#session
       ? this.#session.backends().map((b) => b.name)
       : Array.from({ length: this.#settings.replicas }, (_, i) => backendName(i + 1));
@@ -176,18 +218,22 @@ export class LabController {
         `${backend} is not a backend of lab "${this.#settings.lab}" (${known.join(', ') || 'none'})`,
       );
     const current = this.#settings.backends[backend] ?? {};
-    this.#settings = {
+    const settings = {
       ...this.#settings,
       backends: { ...this.#settings.backends, [backend]: { ...current, ...params } },
     };
-    if (params.backup !== undefined)
-      this.o.sink.notice('info', 'backup takes effect when the lab is next started');
+    // A backup server moves to the other group: a reload (weights and limits change in place).
+    if (params.backup !== undefined && this.#session) {
+      await this.#reload(settings, `${backend} backup ${params.backup ? 'on' : 'off'}`);
+      return;
+    }
+    this.#settings = settings;
     this.#session?.setParams(backend, params);
     this.#persistence?.saveSoon();
     this.o.sink.changed();
   }
 
-  importConfig(text: string, file: string): ConfigImportResult {
+  async importConfig(text: string, file: string): Promise<ConfigImportResult> {
     let parsed: ReturnType<typeof parseAnyNginxConfig>;
     try {
       parsed = parseAnyNginxConfig(text, file);
@@ -200,12 +246,22 @@ export class LabController {
       };
     }
     const { config, warnings } = parsed;
+    const previous = this.#imported;
     this.#imported = { config, text, file };
-    this.#settings = settingsFromConfig(this.#settings, config);
+    const settings = settingsFromConfig(this.#settings, config);
+    if (this.#session) {
+      const replicas = this.#settings.replicas;
+      try {
+        await this.#reload({ ...settings, replicas }, `${file} imported`);
+      } catch (error) {
+        this.#imported = previous;
+        throw error;
+      }
+      // The conf names as many replicas as it has backendN lines: the lab scales to them.
+      if (settings.replicas !== replicas) await this.scale(settings.replicas);
+    } else this.#settings = settings;
     this.#persistence?.saveSoon();
     this.o.sink.changed();
-    if (this.#session)
-      this.o.sink.notice('info', 'the imported config takes effect when the lab is next started');
     return { ok: true, error: null, warnings: warnings.map(formatDiagnostic) };
   }
 
@@ -259,15 +315,20 @@ export class LabController {
     return recorder.snapshot(totals.length ? totals : recorder.run.backends, this.o.trafficSummary(), ended);
   }
 
-  #newSession(runtime: Runtime, plan: ProjectPlan | null, listen: string): LabSession {
-    const config =
+  /** The balancer config a lab starts from: the imported nginx.conf, else the project's own, else none. */
+  #labConfigSource(plan: ProjectPlan | null): ProxyConfig | null {
+    return (
       (this.#imported && plan ? namingReplicas(this.#imported.config, plan) : this.#imported?.config) ??
       plan?.balancer?.config ??
-      null;
+      null
+    );
+  }
+
+  #newSession(runtime: Runtime, plan: ProjectPlan | null, listen: string): LabSession {
     return new LabSession(
       this.#settings,
       runtime,
-      labConfig(this.#settings, config, listen),
+      labConfig(this.#settings, this.#labConfigSource(plan), listen),
       {
         log: (source, text, stream, time) => this.o.sink.log(source, text, stream, time),
         notice: (level, message) => this.o.sink.notice(level, message),

@@ -58,7 +58,7 @@ export class LabSession {
   private buildAbort: AbortController | null = null;
 
   constructor(
-    readonly settings: LabSettings,
+    public settings: LabSettings,
     readonly runtime: Runtime,
     config: ProxyConfig,
     private readonly sink: SessionSink,
@@ -83,8 +83,7 @@ export class LabSession {
   /** Claims the listen address; a taken port fails here, before any build. */
   async listen(): Promise<void> {
     const [address] = await this.lab.listen();
-    if (address)
-      this.url = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+    if (address) this.url = urlOf(address);
     this.offs.push(
       this.lab.balancer.subscribe((batch) => this.onRecords(batch)),
       this.lab.balancer.events.on('peers', ({ peers, reason }) => this.onPeers(peers, reason)),
@@ -93,6 +92,19 @@ export class LabSession {
       ),
       reopenOnSigusr1(this.lab.balancer),
     );
+  }
+
+  /**
+   * nginx -s reload for the running lab: the balancer takes `config` (requests in flight finish
+   * on the old one), the replicas and the traffic go on; `what` is said in the log and timeline.
+   */
+  async reconfigure(settings: LabSettings, config: ProxyConfig, what: string): Promise<void> {
+    const [address] = await this.lab.reload(config);
+    this.settings = settings;
+    if (address) this.url = urlOf(address);
+    this.sink.log('lab', `reloaded without restarting the replicas: ${what}`);
+    this.timeline.reconfigured(what);
+    this.sink.changed();
   }
 
   /** Builds the image, then starts the replicas; progress arrives as events. */
@@ -319,6 +331,10 @@ export class LabSession {
     this.project.close();
     await this.lab.down();
   }
+}
+
+function urlOf({ host, port }: { host: string; port: number }): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 export function describeToxic(toxic: Toxic): string {

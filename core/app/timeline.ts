@@ -51,6 +51,11 @@ export class Timeline {
     this.push(backend, kind, detail);
   }
 
+  /** The lab's balancer took a new config (`backend` is `lab`: it concerns them all). */
+  reconfigured(detail: string): void {
+    this.push('lab', 'reconfigured', detail);
+  }
+
   records(records: readonly RequestRecord[]): void {
     if (this.episodes.size === 0) return;
     for (const record of records) {

@@ -1,14 +1,14 @@
 import type { ClientRequest } from '../http1/client-request';
 import type { ClientResponse } from '../http1/client-response';
-import { Http1Server } from '../http1/http1-server';
 import { Emitter } from '../events/emitter';
 import type { ProxyConfig, ServerBlockConfig, ServerConfig } from './config';
-import { numberConnection } from './connection-number';
-import { errorResponse, sendErrorPage } from './error-page';
+import { sendErrorPage } from './error-page';
 import { answerErrorPage } from './error-page-redirect';
 import { ProxyExchange } from './exchange';
 import { answerReturn } from './return-answer';
+import { carryOver } from './carry-over';
 import { HealthChecker } from './health-check';
+import { addressBlocks, Listener, type ListenAddress } from './listeners';
 import { logLocalAnswer, LogOutputs } from './log-outputs';
 import { compileServer, matchLocation, type LocationRoute, type ServerRoute } from './location';
 import type { AdminState, Peer, PeerAddress } from './peer';
@@ -27,10 +27,8 @@ export interface BalancerOptions {
   recordIntervalMs?: number;
 }
 
-export interface ListenAddress {
-  host: string;
-  port: number;
-}
+/** How long requests on an address a reload dropped may take to finish. */
+const RELOAD_GRACE_MS = 30_000;
 
 export interface BalancerEvents {
   /** A peer was added, removed, drained, re-weighted or changed health. */
@@ -46,17 +44,17 @@ export interface BalancerEvents {
  */
 export class Balancer {
   readonly events = new Emitter<BalancerEvents>();
-  private readonly upstreams = new Map<string, Upstream>();
+  private upstreams = new Map<string, Upstream>();
   private readonly checkers = new Map<string, HealthChecker>();
-  private readonly servers: Http1Server[] = [];
+  /** By `host:port`. */
+  private readonly listeners = new Map<string, Listener>();
+  private current: ProxyConfig;
   private readonly records: RecordBatcher;
   private readonly resolve: ServerResolver;
   private readonly logs: LogOutputs;
 
-  constructor(
-    readonly config: ProxyConfig,
-    options: BalancerOptions = {},
-  ) {
+  constructor(config: ProxyConfig, options: BalancerOptions = {}) {
+    this.current = config;
     this.resolve = options.resolve ?? resolveWithDns;
     this.records = new RecordBatcher(options.recordIntervalMs, undefined, (error, event) =>
       this.events.onListenerError(error, event),
@@ -66,6 +64,11 @@ export class Balancer {
     );
   }
 
+  /** The config in effect (the last one loaded). */
+  get config(): ProxyConfig {
+    return this.current;
+  }
+
   /** nginx -s reopen (SIGUSR1): log files are opened again at their paths, for logrotate. */
   reopenLogs(): void {
     this.logs.reopen();
@@ -73,77 +76,113 @@ export class Balancer {
 
   /** Resolves the upstream servers, then listens where the server blocks say. */
   async listen(): Promise<ListenAddress[]> {
-    await this.buildUpstreams();
-    const byAddress = new Map<string, { host: string; port: number; blocks: ServerBlockConfig[] }>();
-    for (const block of this.config.servers) {
-      for (const listen of block.listen) {
-        const key = `${listen.host}:${listen.port}`;
-        const entry = byAddress.get(key) ?? { host: listen.host, port: listen.port, blocks: [] };
-        if (listen.defaultServer) entry.blocks.unshift(block);
-        else entry.blocks.push(block);
-        byAddress.set(key, entry);
+    this.upstreams = await this.createUpstreams(this.current);
+    this.startCheckers();
+    return this.bindListeners(this.current);
+  }
+
+  /**
+   * nginx -s reload: the new config is checked and its upstreams resolved first (a bad one
+   * changes nothing); then new requests take it while those in flight finish on the old one.
+   * Addresses kept stay open (no connection is refused); new ones are bound, dropped ones close
+   * after their requests. What is kept of the peers: see carryOver.
+   */
+  async reload(config: ProxyConfig): Promise<ListenAddress[]> {
+    const upstreams = await this.createUpstreams(config);
+    carryOver(this.upstreams, upstreams);
+    const previous = this.upstreams;
+    const wanted = addressBlocks(config.servers);
+    const added: Listener[] = [];
+    try {
+      for (const [key, { host, port, blocks }] of wanted) {
+        if (this.listeners.has(key)) continue;
+        const listener = this.newListener(key, blocks, upstreams);
+        added.push(listener);
+        await listener.listen(host, port);
+      }
+    } catch (error) {
+      await Promise.all(added.map((listener) => listener.server.close(0)));
+      for (const upstream of upstreams.values()) upstream.close();
+      throw error;
+    }
+    this.stopCheckers();
+    this.current = config;
+    this.upstreams = upstreams;
+    this.logs.useFormats(config.logFormats);
+    for (const [key, listener] of this.listeners) {
+      const entry = wanted.get(key);
+      if (entry) listener.swap(this.compileRoutes(entry.blocks));
+      else {
+        this.listeners.delete(key);
+        void listener.server.close(RELOAD_GRACE_MS);
       }
     }
+    for (const listener of added) this.listeners.set(listener.key, listener);
+    this.startCheckers();
+    for (const upstream of previous.values()) upstream.close();
+    for (const upstream of upstreams.values()) this.emitPeers(upstream, 'reload');
+    return this.addresses();
+  }
+
+  /** Where the balancer listens now. */
+  addresses(): ListenAddress[] {
+    const out: ListenAddress[] = [];
+    for (const [key, listener] of this.listeners)
+      out.push({ host: key.slice(0, key.lastIndexOf(':')), port: listener.port });
+    return out;
+  }
+
+  private async createUpstreams(config: ProxyConfig): Promise<Map<string, Upstream>> {
+    const upstreams = new Map<string, Upstream>();
+    for (const upstream of config.upstreams) {
+      const servers: ResolvedServer[] = [];
+      for (const server of upstream.servers)
+        servers.push({ config: server, ...(await this.resolve(server)) });
+      upstreams.set(upstream.name, new Upstream(upstream, servers));
+    }
+    return upstreams;
+  }
+
+  private startCheckers(): void {
+    for (const upstream of this.upstreams.values()) {
+      if (!upstream.healthCheck) continue;
+      const checker = new HealthChecker(upstream, upstream.healthCheck, (peer, healthy, result) => {
+        this.events.emit('health', {
+          upstream: upstream.name,
+          peer: peer.name,
+          healthy,
+          detail: result.detail,
+        });
+        this.emitPeers(upstream, healthy ? 'healthy' : 'unhealthy');
+      });
+      this.checkers.set(upstream.name, checker);
+      checker.sync();
+    }
+  }
+
+  private stopCheckers(): void {
+    for (const checker of this.checkers.values()) checker.stop();
+    this.checkers.clear();
+  }
+
+  private async bindListeners(config: ProxyConfig): Promise<ListenAddress[]> {
     const addresses: ListenAddress[] = [];
-    for (const { host, port, blocks } of byAddress.values()) {
-      const routes = blocks.map((block) => compileServer(block, this.upstreams, this.logs));
-      addresses.push(await this.serve(host, port, routes));
+    for (const [key, { host, port, blocks }] of addressBlocks(config.servers)) {
+      const listener = this.newListener(key, blocks, this.upstreams);
+      this.listeners.set(key, listener);
+      addresses.push(await listener.listen(host, port));
     }
     return addresses;
   }
 
-  private async buildUpstreams(): Promise<void> {
-    for (const config of this.config.upstreams) {
-      const servers: ResolvedServer[] = [];
-      for (const server of config.servers) servers.push({ config: server, ...(await this.resolve(server)) });
-      const upstream = new Upstream(config, servers);
-      this.upstreams.set(config.name, upstream);
-      if (config.healthCheck) {
-        const checker = new HealthChecker(upstream, config.healthCheck, (peer, healthy, result) => {
-          this.events.emit('health', {
-            upstream: upstream.name,
-            peer: peer.name,
-            healthy,
-            detail: result.detail,
-          });
-          this.emitPeers(upstream, healthy ? 'healthy' : 'unhealthy');
-        });
-        this.checkers.set(config.name, checker);
-        checker.sync();
-      }
-    }
+  private newListener(key: string, blocks: ServerBlockConfig[], upstreams: Map<string, Upstream>): Listener {
+    return new Listener(key, this.compileRoutes(blocks, upstreams), (routes, port, req, res) =>
+      this.handle(routes, port, req, res),
+    );
   }
 
-  private async serve(host: string, port: number, routes: ServerRoute[]): Promise<ListenAddress> {
-    const first = routes[0]!.config;
-    const server = new Http1Server(
-      {
-        headerTimeoutMs: first.clientHeaderTimeoutMs,
-        keepaliveTimeoutMs: first.keepaliveTimeoutMs,
-        keepaliveRequests: first.keepaliveRequests ?? 1000,
-        head: {
-          underscoresInHeaders: first.underscoresInHeaders ?? false,
-          ignoreInvalidHeaders: first.ignoreInvalidHeaders ?? true,
-        },
-        errorResponse,
-      },
-      (req, res) => this.handle(routes, port, req, res),
-      numberConnection,
-    );
-    this.servers.push(server);
-    try {
-      return { host, port: await server.listen(host, port) };
-    } catch (error_) {
-      const error = error_ as NodeJS.ErrnoException;
-      const where = `${host}:${port}`;
-      const message =
-        error.code === 'EADDRINUSE'
-          ? `${where} is already in use: another program listens there`
-          : error.code === 'EACCES'
-            ? `no permission to listen on ${where} (ports below 1024 need root)`
-            : `cannot listen on ${where}: ${error.message}`;
-      throw new Error(message, { cause: error_ });
-    }
+  private compileRoutes(blocks: ServerBlockConfig[], upstreams = this.upstreams): ServerRoute[] {
+    return blocks.map((block) => compileServer(block, upstreams, this.logs));
   }
 
   private route(
@@ -237,7 +276,7 @@ export class Balancer {
 
   /** Client connections open on all the listening sockets. */
   async connectionCount(): Promise<number> {
-    const counts = await Promise.all(this.servers.map((server) => server.connectionCount()));
+    const counts = await Promise.all([...this.listeners.values()].map((l) => l.server.connectionCount()));
     return counts.reduce((sum, count) => sum + count, 0);
   }
 
@@ -345,8 +384,8 @@ export class Balancer {
 
   /** Stops listening, lets requests in flight finish for up to `graceMs`, then closes everything. */
   async close(graceMs = 2000): Promise<void> {
-    for (const checker of this.checkers.values()) checker.stop();
-    await Promise.all(this.servers.map((server) => server.close(graceMs)));
+    this.stopCheckers();
+    await Promise.all([...this.listeners.values()].map((l) => l.server.close(graceMs)));
     for (const upstream of this.upstreams.values()) upstream.close();
     this.records.close();
     await this.logs.close();
@@ -385,4 +424,4 @@ function routePath(url: string): string {
   return /%|\/\.|\/\//.test(path) ? normalizedPath(path) : path;
 }
 
-export type { RequestRecord };
+export type { ListenAddress, RequestRecord };

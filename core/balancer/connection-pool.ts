@@ -19,6 +19,8 @@ export const POOL_DEFAULTS: PoolLimits = { requests: 1000, idleMs: 60_000, lifet
  */
 export class ConnectionPool {
   private idle: UpstreamLink[] = [];
+  /** Closed (shutdown, or a reload retired the upstream): connections returned later are closed. */
+  private closed = false;
 
   constructor(
     readonly max: number,
@@ -50,7 +52,14 @@ export class ConnectionPool {
     link.requests++;
     const spent = link.requests >= this.limits.requests || now - link.openedAt > this.limits.lifetimeMs;
     // An idle timeout of 0 would disable the timer in Node; in nginx it closes at once.
-    if (this.max === 0 || this.limits.idleMs === 0 || link.peer.removed || link.socket.destroyed || spent) {
+    if (
+      this.closed ||
+      this.max === 0 ||
+      this.limits.idleMs === 0 ||
+      link.peer.removed ||
+      link.socket.destroyed ||
+      spent
+    ) {
       link.close();
       return;
     }
@@ -77,6 +86,7 @@ export class ConnectionPool {
   }
 
   close(): void {
+    this.closed = true;
     for (const link of this.idle) link.close();
     this.idle = [];
   }

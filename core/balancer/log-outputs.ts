@@ -36,6 +36,12 @@ export class LogOutputs {
     formats: readonly LogFormatConfig[] = [],
     private readonly onErrorLine: ErrorLogListener = () => undefined,
   ) {
+    this.useFormats(formats);
+  }
+
+  /** A reload's log_format lines; files stay open, shared with the locations of the old config. */
+  useFormats(formats: readonly LogFormatConfig[] = []): void {
+    this.formats.clear();
     for (const format of [COMBINED, ...formats]) this.formats.set(format.name, compileLogFormat(format));
   }
 

@@ -10,13 +10,14 @@ export class Http1Server {
   private readonly connections = new Set<ClientConnection>();
 
   constructor(
-    settings: ConnectionSettings,
+    /** What new connections get (a reload changes it; connections already open keep theirs). */
+    public settings: ConnectionSettings,
     handler: RequestHandler,
     onConnection: (socket: Socket) => void = () => undefined,
   ) {
     this.server = createServer({ noDelay: true }, (socket) => {
       onConnection(socket);
-      const connection = new ClientConnection(socket, settings, handler, (closed) =>
+      const connection = new ClientConnection(socket, this.settings, handler, (closed) =>
         this.connections.delete(closed),
       );
       this.connections.add(connection);

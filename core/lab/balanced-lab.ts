@@ -1,5 +1,5 @@
 import { Balancer, type ListenAddress } from '../balancer';
-import type { ProxyConfig } from '../balancer/config';
+import type { ProxyConfig, ServerConfig } from '../balancer/config';
 import { ReplicaPeers, replicaName } from './replica-peers';
 import type { Runtime } from './runtime';
 
@@ -14,20 +14,25 @@ export class BalancedLab {
   readonly balancer: Balancer;
   readonly runtime: Runtime;
   /** The upstream whose servers are the replicas. */
-  readonly upstream: string;
+  upstream: string;
   private readonly peers: ReplicaPeers;
   private unbind: (() => void) | null = null;
 
   constructor({ runtime, config }: BalancedLabOptions) {
     this.runtime = runtime;
-    const upstream =
-      config.upstreams.find((u) => u.servers.some((s) => replicaName(s.address))) ?? config.upstreams[0];
-    if (!upstream) throw new Error('the lab config has no upstream block');
-    this.upstream = upstream.name;
+    const { upstream, template } = replicaUpstream(config);
+    this.upstream = upstream;
     this.balancer = new Balancer(config, { resolve: ReplicaPeers.resolver() });
-    const template = upstream.servers.find((s) => replicaName(s.address)) ?? upstream.servers[0];
-    if (!template) throw new Error(`upstream "${upstream.name}" has no server`);
-    this.peers = new ReplicaPeers(this.balancer, this.upstream, template);
+    this.peers = new ReplicaPeers(this.balancer, upstream, template);
+  }
+
+  /** nginx -s reload with the replicas kept in rotation: nothing is recreated. */
+  async reload(config: ProxyConfig): Promise<ListenAddress[]> {
+    const { upstream, template } = replicaUpstream(config);
+    const addresses = await this.balancer.reload(config);
+    this.upstream = upstream;
+    this.peers.retarget(upstream, template);
+    return addresses;
   }
 
   /** Claims the listen address(es) first, so a taken port fails before any build. */
@@ -45,4 +50,14 @@ export class BalancedLab {
     await this.runtime.down();
     this.runtime.close();
   }
+}
+
+/** The upstream whose server lines name replicas (else the first), and the line new replicas copy. */
+function replicaUpstream(config: ProxyConfig): { upstream: string; template: ServerConfig } {
+  const upstream =
+    config.upstreams.find((u) => u.servers.some((s) => replicaName(s.address))) ?? config.upstreams[0];
+  if (!upstream) throw new Error('the lab config has no upstream block');
+  const template = upstream.servers.find((s) => replicaName(s.address)) ?? upstream.servers[0];
+  if (!template) throw new Error(`upstream "${upstream.name}" has no server`);
+  return { upstream: upstream.name, template };
 }

@@ -14,12 +14,25 @@ export function replicaName(address: string): string | undefined {
  * dead, paused or disconnected, and is drained, then removed, when the lab scales down.
  */
 export class ReplicaPeers {
+  /** Replicas that answered their readiness probe and have not gone down since: where they listen. */
+  private readonly live = new Map<string, { host: string; port: number }>();
+
   constructor(
     private readonly balancer: Balancer,
-    private readonly upstream: string,
+    private upstream: string,
     /** Parameters for replicas beyond the config's server lines (scaling up). */
-    private readonly template: ServerConfig,
+    private template: ServerConfig,
   ) {}
+
+  /**
+   * After a reload: the replicas' upstream may have another name or fewer server lines; every
+   * replica that is up stays a peer (carryOver kept the address of those the config names).
+   */
+  retarget(upstream: string, template: ServerConfig): void {
+    this.upstream = upstream;
+    this.template = template;
+    for (const [name, { host, port }] of this.live) if (!this.has(name)) this.ready(name, host, port);
+  }
 
   /** Server lines naming replicas become peers out of rotation until their replica is ready. */
   static resolver(fallback: ServerResolver = resolveWithDns): ServerResolver {
@@ -36,13 +49,17 @@ export class ReplicaPeers {
     this.balancer.setUpstreamStarting(this.upstream, true);
     const offs = [
       events.on('replica:ready', ({ name, host, port }) => this.ready(name, host, port)),
-      events.on('replica:down', ({ name }) => this.setHealthy(name, false)),
+      events.on('replica:down', ({ name }) => {
+        this.live.delete(name);
+        this.setHealthy(name, false);
+      }),
       events.on('replica:removing', ({ name }) =>
         this.whenPresent(name, () => this.balancer.setPeerAdmin(this.upstream, name, 'drain')),
       ),
-      events.on('replica:removed', ({ name }) =>
-        this.whenPresent(name, () => this.balancer.removePeer(this.upstream, name)),
-      ),
+      events.on('replica:removed', ({ name }) => {
+        this.live.delete(name);
+        this.whenPresent(name, () => this.balancer.removePeer(this.upstream, name));
+      }),
     ];
     return () => offs.forEach((off) => off());
   }
@@ -56,6 +73,7 @@ export class ReplicaPeers {
   }
 
   private ready(name: string, host: string, port: number): void {
+    this.live.set(name, { host, port });
     this.balancer.setUpstreamStarting(this.upstream, false);
     if (!this.has(name)) {
       this.balancer.addPeer(

@@ -13,7 +13,7 @@ test('Docker not reachable: the message says why, and "Use demo backends" starts
   await expect(dashboard.row('backend1')).toBeVisible();
 
   await dashboard.setup.getByRole('radio', { name: 'Docker' }).check();
-  await dashboard.setup.getByRole('button', { name: 'Restart with these settings' }).click();
+  await dashboard.setup.getByRole('button', { name: 'Apply these settings' }).click();
 
   const alert = dashboard.setup.getByRole('alert').filter({ hasText: 'Docker is not reachable' });
   await expect(alert).toBeVisible({ timeout: 15_000 });

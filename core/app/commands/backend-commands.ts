@@ -33,7 +33,7 @@ export function backendCommands(lab: LabController, chaos: RandomFaults): Comman
     },
     'backend.set': {
       async handle({ backend, params }) {
-        lab.setBackend(backend, params);
+        await lab.setBackend(backend, params);
         return ACK;
       },
     },

@@ -46,4 +46,5 @@ export const EVENT_COLOURS: Record<string, string> = {
   drained: '#64748b',
   joined: '#0ea5e9',
   left: '#475569',
+  reconfigured: '#2563eb',
 };

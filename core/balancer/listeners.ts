@@ -1,0 +1,101 @@
+import type { ConnectionSettings } from '../http1/client-connection';
+import { Http1Server } from '../http1/http1-server';
+import type { ClientRequest } from '../http1/client-request';
+import type { ClientResponse } from '../http1/client-response';
+import type { ServerBlockConfig } from './config';
+import { numberConnection } from './connection-number';
+import { errorResponse } from './error-page';
+import type { ServerRoute } from './location';
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/** The server blocks listening on one address, the default server first (nginx's `listen ... default_server`). */
+export interface AddressBlocks extends ListenAddress {
+  blocks: ServerBlockConfig[];
+}
+
+export type RoutedHandler = (
+  routes: ServerRoute[],
+  port: number,
+  req: ClientRequest,
+  res: ClientResponse,
+) => void;
+
+/**
+ * One listening address and the server blocks it serves. A reload swaps the blocks (`routes`)
+ * and the settings new connections get; the socket stays open, so no connection is refused.
+ */
+export class Listener {
+  readonly server: Http1Server;
+  /** The bound port (differs from the asked one for port 0). */
+  port = 0;
+
+  constructor(
+    readonly key: string,
+    public routes: ServerRoute[],
+    handle: RoutedHandler,
+  ) {
+    this.server = new Http1Server(
+      connectionSettings(routes),
+      (req, res) => handle(this.routes, this.port, req, res),
+      numberConnection,
+    );
+  }
+
+  async listen(host: string, port: number): Promise<ListenAddress> {
+    try {
+      this.port = await this.server.listen(host, port);
+      return { host, port: this.port };
+    } catch (error_) {
+      throw listenError(error_ as NodeJS.ErrnoException, `${host}:${port}`);
+    }
+  }
+
+  swap(routes: ServerRoute[]): void {
+    this.routes = routes;
+    this.server.settings = connectionSettings(routes);
+  }
+}
+
+/** Server blocks grouped by the address they listen on. */
+export function addressBlocks(servers: readonly ServerBlockConfig[]): Map<string, AddressBlocks> {
+  const byAddress = new Map<string, AddressBlocks>();
+  for (const block of servers) {
+    for (const listen of block.listen) {
+      const key = `${listen.host}:${listen.port}`;
+      const entry = byAddress.get(key) ?? { host: listen.host, port: listen.port, blocks: [] };
+      if (listen.defaultServer) entry.blocks.unshift(block);
+      else entry.blocks.push(block);
+      byAddress.set(key, entry);
+    }
+  }
+  return byAddress;
+}
+
+/** A connection's timeouts and parsing rules come from the address's default server, as in nginx. */
+function connectionSettings(routes: ServerRoute[]): ConnectionSettings {
+  const first = routes[0]!.config;
+  return {
+    headerTimeoutMs: first.clientHeaderTimeoutMs,
+    keepaliveTimeoutMs: first.keepaliveTimeoutMs,
+    keepaliveRequests: first.keepaliveRequests ?? 1000,
+    head: {
+      underscoresInHeaders: first.underscoresInHeaders ?? false,
+      ignoreInvalidHeaders: first.ignoreInvalidHeaders ?? true,
+    },
+    errorResponse,
+  };
+}
+
+function listenError(error: NodeJS.ErrnoException, where: string): Error {
+  const message =
+    error.code === 'EADDRINUSE'
+      ? `${where} is already in use: another program listens there`
+      : error.code === 'EACCES'
+        ? `no permission to listen on ${where} (ports below 1024 need root)`
+        : `cannot listen on ${where}: ${error.message}`;
+  return new Error(message, { cause: error });
+}
