@@ -109,15 +109,18 @@ export class LabController {
   /**
    * Starts a lab with `input` over the current settings. A running lab whose replicas would run
    * the same (only the method, the backends' parameters, the count or the address change) is
-   * changed in place, as `nginx -s reload` does; otherwise it is stopped and started again.
+   * changed in place, as `nginx -s reload` does; otherwise (or with nothing changed: a rebuild)
+   * it is stopped, built and started again.
    */
   async start(input: Partial<LabSettings>): Promise<void> {
     const settings = labSettings.parse({ ...this.#settings, ...input });
-    if (
-      this.#session &&
+    // The same settings again mean "build and start again" (the project changed on disk).
+    const live =
+      this.#session !== null &&
       this.#state === 'running' &&
-      restartNeededFor(this.#settings, settings).length === 0
-    ) {
+      JSON.stringify(settings) !== JSON.stringify(this.#settings) &&
+      restartNeededFor(this.#settings, settings).length === 0;
+    if (live) {
       await this.#applyLive(settings);
       return;
     }
@@ -171,7 +174,7 @@ export class LabController {
       settings,
       session.backends().map((b) => b.name),
     );
-    await this.#reload(settings, changes.length ? changes.join('; ') : 'nothing changed');
+    await this.#reload(settings, changes.join('; ') || 'the settings');
     if (settings.replicas !== before.replicas) await this.scale(settings.replicas);
   }
 

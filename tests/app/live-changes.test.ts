@@ -131,4 +131,14 @@ describe('live changes to a running lab (demo runtime)', () => {
     const view = app.view();
     expect(Object.fromEntries(view.backends.map((b) => [b.name, b.addr]))).toEqual(addresses);
   });
+
+  test('the same settings again are a rebuild: the lab starts again (its project may have changed)', async () => {
+    const created = logs.filter((l) => l.source === 'lab' && l.text.includes(': created ')).length;
+    expect(await app.call('lab.start', {})).toEqual({ ok: true });
+    await waitForView(
+      app,
+      (v) => v.state === 'running' && v.backends.filter((b) => b.state === 'up').length === 3,
+    );
+    expect(logs.filter((l) => l.source === 'lab' && l.text.includes(': created ')).length - created).toBe(3);
+  });
 });
