@@ -127,7 +127,16 @@ export interface BuildView {
   durationMs: number | null;
 }
 
-export const LAB_STATES = ['idle', 'building', 'starting', 'running', 'stopping', 'error'] as const;
+/** `updating`: a running lab rebuilding and rolling its replicas over to the new image (they serve throughout). */
+export const LAB_STATES = [
+  'idle',
+  'building',
+  'starting',
+  'running',
+  'updating',
+  'stopping',
+  'error',
+] as const;
 
 export interface EngineView {
   state: 'connected' | 'disconnected' | 'unknown';
@@ -281,6 +290,8 @@ export const commandInputs = {
   'lab.get': z.object({}).strict(),
   'lab.start': labSettings.partial().strict(),
   'lab.stop': z.object({}).strict(),
+  /** Build first, then a rolling update of the running lab's replicas to the new image. */
+  'lab.rollout': z.object({}).strict(),
   'lab.scale': z.object({ replicas: z.number().int().min(1).max(20) }).strict(),
   'build.cancel': z.object({}).strict(),
   'backend.action': z
@@ -334,6 +345,7 @@ export interface CommandResults {
   'lab.start': Ack;
   'lab.stop': Ack;
   'lab.scale': Ack;
+  'lab.rollout': Ack;
   'build.cancel': Ack;
   'backend.action': Ack;
   'backend.toxic': Ack;
@@ -408,6 +420,8 @@ export const TIMELINE_KINDS = [
   'joined',
   'left',
   'reconfigured',
+  'replacing',
+  'replaced',
 ] as const;
 
 export interface TimelineEvent {

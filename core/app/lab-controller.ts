@@ -109,19 +109,27 @@ export class LabController {
   /**
    * Starts a lab with `input` over the current settings. A running lab whose replicas would run
    * the same (only the method, the backends' parameters, the count or the address change) is
-   * changed in place, as `nginx -s reload` does; otherwise (or with nothing changed: a rebuild)
-   * it is stopped, built and started again.
+   * changed in place, as `nginx -s reload` does; with nothing changed it is rebuilt and rolled
+   * over to the new image (the project changed on disk); otherwise it is stopped and started again.
    */
   async start(input: Partial<LabSettings>): Promise<void> {
     const settings = labSettings.parse({ ...this.#settings, ...input });
     // The same settings again mean "build and start again" (the project changed on disk).
     const live =
       this.#session !== null &&
-      this.#state === 'running' &&
+      (this.#state === 'running' || this.#state === 'updating') &&
       JSON.stringify(settings) !== JSON.stringify(this.#settings) &&
       restartNeededFor(this.#settings, settings).length === 0;
     if (live) {
       await this.#applyLive(settings);
+      return;
+    }
+    if (
+      this.#session &&
+      this.#state === 'running' &&
+      JSON.stringify(settings) === JSON.stringify(this.#settings)
+    ) {
+      await this.rollout();
       return;
     }
     await this.stop();
@@ -162,6 +170,28 @@ export class LabController {
       })
       .catch((error: Error) => {
         if (this.#session === session) this.#fail(error);
+      });
+  }
+
+  /**
+   * Build first, replace after: the running lab's image is rebuilt while its replicas serve, then
+   * they are replaced one at a time. A failed build or a new replica that is not ready leaves the
+   * lab running what it ran, and says why.
+   */
+  async rollout(): Promise<void> {
+    const session = this.requireSession();
+    if (this.#state !== 'running') throw new Error(`the lab is ${this.#state}: a rollout needs it running`);
+    this.#setState('updating');
+    // As a start's build, it goes on in the background: the command only begins it.
+    void session
+      .rollout()
+      .catch((error: Error) => {
+        if (this.#session !== session) return;
+        this.o.sink.log('lab', `rollout: ${error.message}`, 'stderr');
+        this.o.sink.notice('warning', `rollout stopped: ${error.message}`);
+      })
+      .finally(() => {
+        if (this.#session === session) this.#setState('running');
       });
   }
 

@@ -56,6 +56,8 @@ export class LabSession {
   /** Auto-restore timers of faults with a duration. */
   private readonly restores = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private buildAbort: AbortController | null = null;
+  /** Replicas whose new version a rollout is starting (until it is ready, or the rollout stops). */
+  private readonly replacing = new Set<string>();
 
   constructor(
     public settings: LabSettings,
@@ -104,6 +106,35 @@ export class LabSession {
     if (address) this.url = urlOf(address);
     this.sink.log('lab', `reloaded without restarting the replicas: ${what}`);
     this.timeline.reconfigured(what);
+    this.sink.changed();
+  }
+
+  /**
+   * Build first, replace after: the image is built while the replicas serve; a failed build
+   * leaves them as they are. Then the rolling update, one replica at a time, start-first.
+   */
+  async rollout(): Promise<void> {
+    this.buildAbort = new AbortController();
+    this.build = { state: 'running', steps: [], message: null, durationMs: null };
+    this.sink.changed();
+    try {
+      await this.runtime.build({ signal: this.buildAbort.signal });
+    } catch (error) {
+      throw new Error(
+        `the build failed; the replicas keep running as they were: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    } finally {
+      this.buildAbort = null;
+    }
+    this.sink.log(
+      'lab',
+      'rollout: each replica in turn: its new version started, awaited, then the old one drained',
+    );
+    await this.lab.rollout();
+    this.sink.log('lab', 'rollout: done, every replica runs the new version');
     this.sink.changed();
   }
 
@@ -273,15 +304,27 @@ export class LabSession {
       );
       sink.changed();
     });
-    on('replica:created', ({ name, container }) =>
-      this.toMachine(name, { type: 'created', container }, `created ${container}`),
-    );
+    on('replica:replacing', ({ name }) => {
+      this.replacing.add(name);
+      this.timeline.other(name, 'replacing', 'new version starting beside the old one');
+    });
+    on('replica:replaced', ({ name, image }) => {
+      sink.log('lab', `${name}: old version drained and removed; ${shortImage(image)} serves`);
+      this.timeline.other(name, 'replaced', `old version drained and removed`);
+      sink.changed();
+    });
+    on('replica:created', ({ name, container }) => {
+      // The new version of a replica being replaced: the old one still serves under its name.
+      if (this.replacing.has(name)) sink.log('lab', `${name}: created ${container} (new version)`);
+      else this.toMachine(name, { type: 'created', container }, `created ${container}`);
+    });
     on('replica:adopted', ({ name, container }) =>
       this.toMachine(name, { type: 'adopted', container }, `adopted ${container}`),
     );
-    on('replica:ready', ({ name, container, host, port }) =>
-      this.toMachine(name, { type: 'ready', container }, `ready at ${host}:${port}`),
-    );
+    on('replica:ready', ({ name, container, host, port }) => {
+      this.replacing.delete(name);
+      this.toMachine(name, { type: 'ready', container }, `ready at ${host}:${port}`);
+    });
     on('replica:down', ({ name, container, reason, exitCode }) => {
       this.toMachine(
         name,
@@ -331,6 +374,11 @@ export class LabSession {
     this.project.close();
     await this.lab.down();
   }
+}
+
+/** `sha256:0123456789ab...` → `0123456789ab`. */
+function shortImage(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
 }
 
 function urlOf({ host, port }: { host: string; port: number }): string {

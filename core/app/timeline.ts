@@ -47,7 +47,11 @@ export class Timeline {
     this.push(backend, 'restored', detail);
   }
 
-  other(backend: string, kind: 'drained' | 'joined' | 'left', detail: string): void {
+  other(
+    backend: string,
+    kind: 'drained' | 'joined' | 'left' | 'replacing' | 'replaced',
+    detail: string,
+  ): void {
     this.push(backend, kind, detail);
   }
 

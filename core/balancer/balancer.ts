@@ -338,6 +338,13 @@ export class Balancer {
     this.emitPeers(upstream, 'address');
   }
 
+  /** Connections open to `addr` through a peer (a replica's old address, while it drains). */
+  connectionsTo(upstreamName: string, key: string | number, addr: string): number {
+    let count = 0;
+    for (const link of this.peer(upstreamName, key).peer.links) if (link.addr === addr) count++;
+    return count;
+  }
+
   /** While set, "no live upstreams" answers 503 "replicas starting" instead of 502 (see Upstream.starting). */
   setUpstreamStarting(upstreamName: string, starting: boolean): void {
     this.upstream(upstreamName).starting = starting;

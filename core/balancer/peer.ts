@@ -1,5 +1,6 @@
 import type { ServerConfig } from './config';
 import type { Toxic } from './toxic';
+import type { UpstreamLink } from './upstream-link';
 
 /** Live control beyond nginx OSS, in the manner of HAProxy's READY / DRAIN / MAINT. */
 export type AdminState = 'up' | 'drain' | 'maintenance';
@@ -49,6 +50,8 @@ export class Peer {
   slowStartSec: number;
   /** Milliseconds timestamp of the moment the peer (re)joined, for slow start; 0 = not ramping. */
   rampStartMs = 0;
+  /** Its open connections (in use or cached): what a drain of an old address waits for. */
+  readonly links = new Set<UpstreamLink>();
 
   constructor(config: ServerConfig, address: PeerAddress, name?: string) {
     this.server = config.address;

@@ -21,6 +21,8 @@ export class UpstreamLink {
   user: LinkUser | null = null;
   /** Responses read on this connection (nginx `c->requests`). */
   requests = 0;
+  /** The address dialled: a peer moved since (a replaced replica) is not reached through it again. */
+  readonly addr: string;
 
   constructor(
     readonly peer: Peer,
@@ -28,7 +30,10 @@ export class UpstreamLink {
   ) {
     const socket = new Socket();
     this.socket = socket;
+    this.addr = peer.addr;
+    peer.links.add(this);
     numberConnection(socket);
+    socket.once('close', () => peer.links.delete(this));
     socket.on('data', (chunk: Buffer) => this.user?.onData(chunk));
     socket.on('end', () => this.user?.onEnd());
     socket.on('error', (error: NodeJS.ErrnoException) => this.user?.onFailure(error));

@@ -19,6 +19,8 @@ export class DemoBackend {
   constructor(
     readonly name: string,
     private readonly onRequest: (line: string) => void,
+    /** The demo image it runs (each build makes a new one): in its answers, as `version`. */
+    readonly version = 1,
   ) {}
 
   get running(): boolean {
@@ -111,6 +113,7 @@ export class DemoBackend {
     this.served++;
     const describe = {
       backend: this.name,
+      version: this.version,
       hostname: `${hostname()}-${this.name}`,
       pid: process.pid,
       served: this.served,

@@ -5,6 +5,7 @@ import type {
   ReplicaInfo,
   ReplicaRef,
   RestoreStep,
+  RolloutOptions,
   Runtime,
   RuntimeEvents,
 } from '../lab/runtime';
@@ -44,6 +45,8 @@ export class DemoRuntime implements Runtime {
   readonly logs: RingBuffer<LogEntry>;
   private readonly replicas = new Map<string, DemoReplica>();
   private desired: number;
+  /** The image built last: every build makes a new version, as an edited project would. */
+  private version = 0;
 
   constructor(
     readonly name: string,
@@ -64,8 +67,39 @@ export class DemoRuntime implements Runtime {
     }
     const durationMs = Date.now() - started;
     const tag = `upstream-lab/${this.name}:demo`;
-    this.events.emit('build:done', { imageId: 'demo', tag, steps: total, cachedSteps: total, durationMs });
-    return { imageId: 'demo', tag, durationMs };
+    this.version++;
+    const imageId = this.imageId;
+    this.events.emit('build:done', { imageId, tag, steps: total, cachedSteps: total, durationMs });
+    return { imageId, tag, durationMs };
+  }
+
+  private get imageId(): string {
+    return `demo-v${this.version}`;
+  }
+
+  /** Runtime.rollout with in-process backends: a new one beside each old one, then the old drained. */
+  async rollout(options: RolloutOptions): Promise<LabStatus> {
+    for (const replica of [...this.replicas.values()].sort((a, b) => a.index - b.index)) {
+      if (replica.backend.version === this.version) continue;
+      const name = replica.backend.name;
+      const next: DemoReplica = {
+        backend: new DemoBackend(name, (line) => this.log(name, line), this.version),
+        index: replica.index,
+        state: 'exited',
+        connected: true,
+      };
+      this.events.emit('replica:replacing', { ...this.ref(name), image: this.imageId });
+      this.events.emit('replica:created', this.ref(name));
+      this.replicas.set(name, next);
+      await this.startReplica(next);
+      const oldPort = replica.backend.port;
+      if (oldPort !== undefined && replica.state === 'running')
+        await options.drain({ name, host: '127.0.0.1', port: oldPort });
+      await replica.backend.stop(2000);
+      this.events.emit('replica:replaced', { ...this.ref(name), image: this.imageId });
+    }
+    await this.converge();
+    return this.status();
   }
 
   async up(): Promise<LabStatus> {
@@ -83,7 +117,7 @@ export class DemoRuntime implements Runtime {
     for (let i = 1; i <= this.desired; i++) {
       const name = backendName(i);
       if (this.replicas.has(name)) continue;
-      const backend = new DemoBackend(name, (line) => this.log(name, line));
+      const backend = new DemoBackend(name, (line) => this.log(name, line), this.version);
       const replica: DemoReplica = { backend, index: i, state: 'exited', connected: true };
       this.replicas.set(name, replica);
       this.events.emit('replica:created', this.ref(name));
@@ -121,7 +155,7 @@ export class DemoRuntime implements Runtime {
     return {
       lab: this.name,
       image: `upstream-lab/${this.name}:demo`,
-      imageId: 'demo',
+      imageId: this.imageId,
       network: `${this.name}-net`,
       desired: this.desired,
       replicas: [...this.replicas.values()].map((r) => this.info(r)),

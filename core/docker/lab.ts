@@ -7,7 +7,7 @@ import type { ProjectPlan } from '../project/plan';
 import { dockerfilePlan } from '../project/dockerfile-plan';
 import type { BuildResult } from './build';
 import { Emitter } from '../events/emitter';
-import type { Runtime } from '../lab/runtime';
+import type { RolloutOptions, Runtime } from '../lab/runtime';
 import { LabEventsFeed } from './lab-events-feed';
 import { applyFault, restoreReplica } from './faults';
 import type { Fault, RestoreStep } from './faults';
@@ -25,7 +25,8 @@ import {
 import { buildLabImage } from './lab-build';
 import { LabDependencies } from './lab-dependencies';
 import { exposedPort } from './replica-specs';
-import { converge } from './converge';
+import { converge, type ConvergeOptions } from './converge';
+import { replaceReplica } from './rollout';
 import type { LabEvents } from './lab-events';
 import { parseLabSettings, replicaCount } from './lab-options';
 import type { LabOptions, LabSettings } from './lab-options';
@@ -234,6 +235,24 @@ export class Lab implements Runtime {
     });
   }
 
+  /** The rolling update to the image built last (see Runtime.rollout): replicas on it already stay. */
+  rollout(options: RolloutOptions): Promise<LabStatus> {
+    return this.#serial(async () => {
+      await this.#ownership.claim();
+      const imageId = await this.#prepare();
+      const existing = await listLabContainers(this.#docker, this.name);
+      const old = existing.filter((c) => c.imageId !== imageId && c.index >= 1 && c.index <= this.#desired);
+      for (const c of old) {
+        await replaceReplica(
+          { ...this.#convergeOptions(imageId), ...options, stopTimeoutSec: this.#settings.stopTimeoutSec },
+          c,
+        );
+      }
+      await this.#converge(imageId);
+      return this.status();
+    });
+  }
+
   /** SIGKILL at once. */
   kill(target: string) {
     return this.#fault(target, 'kill');
@@ -423,7 +442,11 @@ export class Lab implements Runtime {
   }
 
   #converge(imageId: string): Promise<void> {
-    return converge({
+    return converge(this.#convergeOptions(imageId));
+  }
+
+  #convergeOptions(imageId: string): ConvergeOptions {
+    return {
       docker: this.#docker,
       lab: this.name,
       network: this.network,
@@ -434,7 +457,7 @@ export class Lab implements Runtime {
       port: this.#appPort,
       desired: this.#desired,
       oneByOne: this.#plan.replicasMigrate,
-    });
+    };
   }
 
   /** Announces the removal, lets the owner drain the replica, then removes the container. */

@@ -1,7 +1,11 @@
 import { Balancer, type ListenAddress } from '../balancer';
 import type { ProxyConfig, ServerConfig } from '../balancer/config';
 import { ReplicaPeers, replicaName } from './replica-peers';
-import type { Runtime } from './runtime';
+import { formatAddr } from '../balancer/peer';
+import type { LabStatus, Runtime } from './runtime';
+
+/** The longest a replaced replica's requests may take to finish (nginx's proxy_read_timeout). */
+const DRAIN_LIMIT_MS = 60_000;
 
 export interface BalancedLabOptions {
   runtime: Runtime;
@@ -40,6 +44,24 @@ export class BalancedLab {
     const addresses = await this.balancer.listen();
     this.unbind = this.peers.bind(this.runtime);
     return addresses;
+  }
+
+  /**
+   * The rolling update to the image built last; a replaced replica's old address is drained:
+   * once the new one took its name, the old one is removed when no connection is left on it.
+   */
+  rollout(): Promise<LabStatus> {
+    return this.runtime.rollout({ drain: (old) => this.drained(old) });
+  }
+
+  private async drained({ name, host, port }: { name: string; host: string; port: number }): Promise<void> {
+    const addr = formatAddr({ host, port });
+    const deadline = Date.now() + DRAIN_LIMIT_MS;
+    const left = (): number =>
+      this.balancer.upstream(this.upstream).findPeer(name)
+        ? this.balancer.connectionsTo(this.upstream, name, addr)
+        : 0;
+    while (left() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
   /** Stops the balancer and removes every container of the lab. */

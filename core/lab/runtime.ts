@@ -30,6 +30,18 @@ export interface Runtime {
   connect(target: string): Promise<FaultOutcome>;
   /** Undoes whatever fault `target` is in (and recreates it if it is gone). */
   restore(target: string): Promise<{ steps: RestoreStep[]; replica: ReplicaInfo }>;
+  /**
+   * A rolling update to the image built last, start-first and one replica at a time: the new
+   * replica is started beside the old one and waited for until ready (it then takes the name's
+   * traffic), the old one is drained (`drain` resolves when nothing is on it) and removed. A new
+   * replica that is not ready stops the rollout: it is removed and the old one goes on serving.
+   */
+  rollout(options: RolloutOptions): Promise<LabStatus>;
+}
+
+export interface RolloutOptions {
+  /** Resolves once no request is on the replaced replica's address (its requests finished). */
+  drain(old: { name: string; host: string; port: number }): Promise<void>;
 }
 
 export type RuntimeKind = 'docker' | 'demo';
@@ -94,6 +106,10 @@ export interface RuntimeEvents {
   /** Sent before a replica is removed (scale down, down), so the balancer can drain it. */
   'replica:removing': ReplicaRef & { host: string; port?: number };
   'replica:removed': ReplicaRef;
+  /** A rollout starts the new version of `name` beside the old one (`image`: the new image's ID). */
+  'replica:replacing': ReplicaRef & { image: string };
+  /** The old version of `name` was drained and removed; the new one serves. */
+  'replica:replaced': ReplicaRef & { image: string };
   log: LogEntry;
   /** Something went wrong in the background (a probe, a log or event stream); the lab goes on. */
   warning: { message: string };

@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LabView, LogLine, TimelineEvent } from '../../core/api/contract';
 import { App } from '../../core/app/app';
@@ -16,6 +17,17 @@ async function waitForView(
   const now = app.view();
   if (predicate(now)) return now;
   return app.events.waitFor('lab', predicate, timeoutMs);
+}
+
+function getJson(url: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve(JSON.parse(body)));
+    }).on('error', reject);
+  });
 }
 
 const SEED_CONF = `
@@ -132,13 +144,21 @@ describe('live changes to a running lab (demo runtime)', () => {
     expect(Object.fromEntries(view.backends.map((b) => [b.name, b.addr]))).toEqual(addresses);
   });
 
-  test('the same settings again are a rebuild: the lab starts again (its project may have changed)', async () => {
-    const created = logs.filter((l) => l.source === 'lab' && l.text.includes(': created ')).length;
-    expect(await app.call('lab.start', {})).toEqual({ ok: true });
-    await waitForView(
-      app,
-      (v) => v.state === 'running' && v.backends.filter((b) => b.state === 'up').length === 3,
-    );
-    expect(logs.filter((l) => l.source === 'lab' && l.text.includes(': created ')).length - created).toBe(3);
+  test('the same settings again are a rebuild: built first, then each replica replaced in turn', async () => {
+    await underTraffic(async () => {
+      const result = await app.call('lab.start', {});
+      await waitForView(app, (v) => v.state === 'updating', 2000).catch(() => undefined);
+      await waitForView(app, (v) => v.state === 'running');
+      return result;
+    }, 3);
+    expect(timeline.filter((e) => e.kind === 'replaced').map((e) => e.backend)).toEqual([
+      'backend1',
+      'backend2',
+      'backend3',
+    ]);
+    const versions = new Set<number>();
+    for (let i = 0; i < 6; i++)
+      versions.add(((await getJson(app.view().url!)) as { version: number }).version);
+    expect([...versions]).toEqual([2]);
   });
 });

@@ -7,7 +7,13 @@ import { projectView } from '../project-tracker';
 import { ACK, type CommandGroup } from './table';
 
 type LabCommand =
-  'lab.start' | 'lab.stop' | 'lab.scale' | 'build.cancel' | 'project.inspect' | 'engine.retry';
+  | 'lab.start'
+  | 'lab.stop'
+  | 'lab.scale'
+  | 'lab.rollout'
+  | 'build.cancel'
+  | 'project.inspect'
+  | 'engine.retry';
 
 export function labCommands(lab: LabController, engine: EngineLink): CommandGroup<LabCommand> {
   return {
@@ -26,6 +32,12 @@ export function labCommands(lab: LabController, engine: EngineLink): CommandGrou
     'lab.scale': {
       async handle({ replicas }) {
         await lab.scale(replicas);
+        return ACK;
+      },
+    },
+    'lab.rollout': {
+      async handle() {
+        await lab.rollout();
         return ACK;
       },
     },

@@ -47,4 +47,6 @@ export const EVENT_COLOURS: Record<string, string> = {
   joined: '#0ea5e9',
   left: '#475569',
   reconfigured: '#2563eb',
+  replacing: '#0ea5e9',
+  replaced: '#0284c7',
 };

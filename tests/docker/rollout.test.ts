@@ -1,0 +1,150 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabView } from '../../core/api/contract';
+import { App } from '../../core/app/app';
+import { defaultImageTag, LABEL_LAB } from '../../core/docker/labels';
+import { SAMPLE_BACKEND } from '../../core/lab/sample';
+import { cleanupLab, dockerReachable, testDocker, uniqueLab } from '../support/docker';
+import { getOnce } from '../support/load';
+import { requires } from '../support/prerequisites';
+import { ensureTestImages } from '../support/offline-images';
+import { freePort } from '../support/target';
+
+const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
+if (docker) beforeAll(() => ensureTestImages(), 20 * 60_000);
+
+function waitForView(app: App, predicate: (v: LabView) => boolean, timeoutMs: number): Promise<LabView> {
+  const now = app.view();
+  if (predicate(now)) return Promise.resolve(now);
+  return app.events.waitFor('lab', predicate, timeoutMs);
+}
+
+/**
+ * Build first, replace after (issue 12, items 2 and 3) on real containers, under the dashboard's
+ * traffic generator at 200 req/s: a rollout of 3 replicas, a build that fails and a new version
+ * that never answers each cost 0 failed requests.
+ */
+describe.runIf(docker)('rolling updates of a Docker lab (real dockerd)', () => {
+  const lab = uniqueLab('roll');
+  let project: string;
+  let app: App;
+  let port: number;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    project = await mkdtemp(join(tmpdir(), 'upstream-lab-rollout-'));
+    await cp(SAMPLE_BACKEND, project, { recursive: true });
+    app = new App({
+      settings: {
+        runtime: 'docker',
+        lab,
+        project,
+        replicas: 3,
+        listen: `127.0.0.1:${await freePort()}`,
+        offline: true,
+      },
+      stateDir: null,
+    });
+    app.events.on('logs', (lines) => logs.push(...lines.map((l) => `${l.source}: ${l.text}`)));
+    await app.call('lab.start', {});
+    const view = await waitForView(
+      app,
+      (v) => v.state === 'running' && v.backends.filter((b) => b.state === 'up').length === 3,
+      180_000,
+    );
+    port = Number(new URL(view.url!).port);
+    expect(await app.call('traffic.start', { rate: 200 })).toEqual({ ok: true });
+    await waitForView(app, (v) => v.traffic.ok > 200, 10_000);
+  }, 240_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await cleanupLab(lab, [defaultImageTag(lab)]);
+    await rm(project, { recursive: true, force: true });
+  }, 60_000);
+
+  const containers = async () =>
+    (await testDocker().listContainers({ all: true, filters: { label: [`${LABEL_LAB}=${lab}`] } }))
+      .filter(
+        (c) => c.Labels['upstream-lab.role'] === undefined || c.Labels['upstream-lab.role'] === 'backend',
+      )
+      .map((c) => ({ id: c.Id, name: c.Names[0]!.replace(/^\//, ''), image: c.ImageID }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+
+  /** A rollout from the dashboard's command, to its end; the traffic's failures before and after. */
+  async function rollout(): Promise<LabView> {
+    const failed = app.view().traffic.failed;
+    expect(await app.call('lab.rollout', {})).toEqual({ ok: true });
+    const view = await waitForView(app, (v) => v.state === 'running', 180_000);
+    expect(view.traffic).toMatchObject({ running: true });
+    expect(view.traffic.failed - failed).toBe(0);
+    return view;
+  }
+
+  const versionsServed = async () => {
+    const seen = new Set<unknown>();
+    for (let i = 0; i < 9; i++) seen.add((await getOnce(false, port, '/')).body?.['version']);
+    return [...seen];
+  };
+
+  it('an edited view: every replica replaced in turn, start-first, none failed', async () => {
+    const before = await containers();
+    const views = join(project, 'backend', 'views.py');
+    await writeFile(
+      views,
+      (await readFile(views, 'utf8')).replace(
+        "'backend': REPLICA_NAME,",
+        "'backend': REPLICA_NAME,\n        'version': 2,",
+      ),
+    );
+    const view = await rollout();
+    const after = await containers();
+    expect(after.map((c) => c.name)).toEqual(before.map((c) => c.name));
+    for (const [i, c] of after.entries()) {
+      expect(c.id).not.toBe(before[i]!.id);
+      expect(c.image).not.toBe(before[i]!.image);
+    }
+    expect(view.backends.map((b) => b.state)).toEqual(['up', 'up', 'up']);
+    expect(await versionsServed()).toEqual([2]);
+    expect(logs.filter((l) => /old version drained and removed/.test(l))).toHaveLength(3);
+  }, 240_000);
+
+  it('a build that fails leaves the replicas serving as they were', async () => {
+    const before = await containers();
+    const dockerfile = join(project, 'Dockerfile');
+    const text = await readFile(dockerfile, 'utf8');
+    await writeFile(dockerfile, `${text}\nRUN exit 3\n`);
+    try {
+      await rollout();
+      expect(await containers()).toEqual(before);
+      expect(
+        logs.some((l) => l.includes('rollout: the build failed; the replicas keep running as they were')),
+      ).toBe(true);
+      expect(await versionsServed()).toEqual([2]);
+    } finally {
+      await writeFile(dockerfile, text);
+    }
+  }, 240_000);
+
+  it('a new version that never answers stops the rollout; the old replicas go on', async () => {
+    const before = await containers();
+    const dockerfile = join(project, 'Dockerfile');
+    const text = await readFile(dockerfile, 'utf8');
+    await writeFile(dockerfile, text.replace(/^CMD .*$/m, 'CMD ["python", "-c", "import sys; sys.exit(4)"]'));
+    try {
+      const view = await rollout();
+      expect(await containers()).toEqual(before);
+      expect(view.backends.map((b) => b.state)).toEqual(['up', 'up', 'up']);
+      expect(
+        logs.some((l) =>
+          /rollout: the rollout stopped at backend1: its new version did not become ready/.test(l),
+        ),
+      ).toBe(true);
+      expect(await versionsServed()).toEqual([2]);
+    } finally {
+      await writeFile(dockerfile, text);
+    }
+  }, 240_000);
+});
