@@ -13,6 +13,7 @@ import { logLocalAnswer, LogOutputs } from './log-outputs';
 import { compileServer, matchLocation, type LocationRoute, type ServerRoute } from './location';
 import type { AdminState, Peer, PeerAddress } from './peer';
 import type { RequestRecord } from './record';
+import { PassTargets, Resolvers } from './pass-target';
 import { RecordBatcher, type RecordListener } from './record-batcher';
 import { resolveWithDns, type ServerResolver } from './resolve';
 import type { Toxic } from './toxic';
@@ -85,8 +86,13 @@ export class Balancer {
       }
     }
     const addresses: ListenAddress[] = [];
+    const tables = {
+      upstreams: this.upstreams,
+      targets: new PassTargets(this.upstreams.values()),
+      resolvers: new Resolvers(),
+    };
     for (const { host, port, blocks } of byAddress.values()) {
-      const routes = blocks.map((block) => compileServer(block, this.upstreams, this.logs));
+      const routes = blocks.map((block) => compileServer(block, tables, this.logs));
       addresses.push(await this.serve(host, port, routes));
     }
     return addresses;
@@ -166,11 +172,12 @@ export class Balancer {
     // nginx ignores an Expect it does not know, and answers 100-continue only in HTTP/1.1.
     if (req.httpVersionMinor >= 1 && req.headers.expect?.toLowerCase() === '100-continue')
       res.writeContinue();
-    if (location?.proxy) {
+    const proxy = location?.proxy ?? location?.pass;
+    if (location && proxy) {
       const exchange = new ProxyExchange(
         req,
         res,
-        location.proxy,
+        proxy,
         location,
         server.serverName,
         port,
