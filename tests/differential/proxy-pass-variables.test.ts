@@ -20,6 +20,8 @@ interface Outcome {
   status: number | null;
   /** `$upstream_addr`, where the conf adds it. */
   addr: string;
+  /** `$proxy_host $proxy_port` as the upstream received them, where the conf sends them. */
+  proxyVars: string;
   body: string;
   /** Which upstream got it, its request line and Host header; null: none did. */
   upstream: string | null;
@@ -56,11 +58,13 @@ http {
   server {
     listen 127.0.0.1:{PORT};
     server_name front.test;
+    proxy_set_header X-Proxy "$proxy_host $proxy_port";
     location /pool/ { proxy_pass http://$http_x_pool; }
     location /uri/ { proxy_pass http://$http_x_pool/v2$uri$is_args$args; }
     location /port/ { proxy_pass http://127.0.0.1:$arg_port; }
     location /named/ { resolver ${dns.address}; resolver_timeout 2s; proxy_pass http://$http_x_name:${a}/n$request_uri; }
     location /unresolved/ { proxy_pass http://$http_x_name:${a}; }
+    location /literal/ { proxy_pass http://localhost:${upstreams.B!.port}; }
   }
 }`;
     };
@@ -75,6 +79,8 @@ http {
       get('/named/x?y=1', 'X-Name: backend.test'),
       get('/named/x', 'X-Name: missing.test'),
       get('/unresolved/x', 'X-Name: backend.test'),
+      // The implicit upstream of a literal proxy_pass elsewhere is found by host and port.
+      get(`/pool/x`, `X-Pool: LOCALHOST:${upstreams.B!.port}`),
       get('/pool/x', 'X-Pool: no_such_pool'),
       get('/pool/x', 'X-Pool: pool_a:80'),
       get('/pool/x'),
@@ -99,10 +105,12 @@ http {
           const reached = Object.entries(upstreams).find(([n, u]) => u.requests.length > seen[n]!);
           const head = reached?.[1].requests.at(-1)?.head.split('\r\n') ?? [];
           const host = head.find((line) => /^host:/i.test(line));
+          const proxyVars = head.find((line) => /^x-proxy:/i.test(line)) ?? '';
           const on = reached ? ` #${reached[1].requests.at(-1)!.connection - base[reached[0]]!}` : '';
           outcomes.push({
             status: answer.status,
             addr: answer.headers['x-addr'] ?? '',
+            proxyVars,
             // Ours signs its pages `upstream-lab` (docs/differences.md).
             body: answer.body.replace(/<center>(nginx\/1\.22\.\d+|upstream-lab)<\/center>/, '(signature)'),
             upstream: reached ? `${reached[0]}${on} ${head[0]} | ${host}` : null,
@@ -128,8 +136,12 @@ http {
       expect(a?.upstream).toBe('A #1 GET /pool/a?x=1 HTTP/1.0 | Host: pool_a');
       expect(b?.upstream).toBe('B #1 GET /pool/b HTTP/1.0 | Host: POOL_B');
       expect(uri?.upstream).toBe('B #2 GET /v2/uri/p q?k=v HTTP/1.0 | Host: pool_b');
+      expect(nginx.outcomes[4]?.proxyVars).toBe(
+        `X-Proxy: 127.0.0.1:${upstreams.B!.port} ${upstreams.B!.port}`,
+      );
+      expect(b?.proxyVars).toBe('X-Proxy: POOL_B 80');
       expect(nginx.outcomes.map((o) => o.status)).toEqual([
-        200, 200, 200, 200, 200, 500, 200, 502, 502, 502, 502, 500,
+        200, 200, 200, 200, 200, 500, 200, 502, 502, 200, 502, 502, 500,
       ]);
       expect(nginx.errors.join('\n')).toContain('no resolver defined to resolve backend.test');
       expect(nginx.errors.join('\n')).toContain('missing.test could not be resolved (3: Host not found)');
