@@ -172,12 +172,10 @@ export class Balancer {
     // nginx ignores an Expect it does not know, and answers 100-continue only in HTTP/1.1.
     if (req.httpVersionMinor >= 1 && req.headers.expect?.toLowerCase() === '100-continue')
       res.writeContinue();
-    const proxy = location?.proxy ?? location?.pass;
-    if (location && proxy) {
+    if (location?.proxy || location?.pass) {
       const exchange = new ProxyExchange(
         req,
         res,
-        proxy,
         location,
         server.serverName,
         port,

@@ -62,7 +62,6 @@ export class ProxyExchange {
   constructor(
     private readonly req: ClientRequest,
     private readonly res: ClientResponse,
-    target: ProxyRoute | DynamicPass,
     private readonly location: LocationRoute,
     serverName: string,
     serverPort: number,
@@ -75,13 +74,14 @@ export class ProxyExchange {
       req,
       serverName,
       serverPort,
-      proxyHost: 'upstream' in target ? target.proxyHost : '',
+      proxyHost: location.proxy?.proxyHost ?? '',
       startMs: this.startMs,
       attempts: this.attempts,
       status: 0,
     };
-    this.pass = 'upstream' in target ? null : target;
-    if ('upstream' in target) this.useRoute(target);
+    this.pass = location.pass;
+    if (location.proxy) this.useRoute(location.proxy);
+    else if (!this.pass) throw new Error(`location "${location.config.path}" does not proxy`);
   }
 
   start(): void {
