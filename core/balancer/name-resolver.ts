@@ -25,6 +25,18 @@ export function resolutionError(name: string, code: number): string {
   return `${name} could not be resolved (${code}: ${text})`;
 }
 
+/** ngx_resolver_export: each family's list starts at a random address, for each request. */
+function rotated(result: Resolution): Resolution {
+  if ('code' in result) return result;
+  const spin = (list: string[]): string[] => {
+    const start = list.length > 1 ? randomInt(list.length) : 0;
+    return [...list.slice(start), ...list.slice(0, start)];
+  };
+  const v4 = result.addresses.filter((address) => !address.includes(':'));
+  const v6 = result.addresses.filter((address) => address.includes(':'));
+  return { addresses: [...spin(v4), ...spin(v6)] };
+}
+
 interface Cached {
   expiresMs: number;
   result: Resolution;
@@ -47,14 +59,14 @@ export class NameResolver {
   resolve(name: string, timeoutMs: number): Promise<Resolution> {
     const key = name.toLowerCase();
     const cached = this.cache.get(key);
-    if (cached && cached.expiresMs > Date.now()) return Promise.resolve(cached.result);
+    if (cached && cached.expiresMs > Date.now()) return Promise.resolve(rotated(cached.result));
     if (cached) this.cache.delete(key);
     let lookup = this.pending.get(key);
     if (!lookup) {
       lookup = this.lookup(key, timeoutMs).finally(() => this.pending.delete(key));
       this.pending.set(key, lookup);
     }
-    return lookup;
+    return lookup.then(rotated);
   }
 
   private async lookup(name: string, timeoutMs: number): Promise<Resolution> {

@@ -23,6 +23,7 @@ describe('the resolver against a loopback DNS server', () => {
     dns = await TestDns.start({
       'one.test': { a: ['127.0.0.5'], aaaa: ['::1'], ttl: 30 },
       'nodata.test': {},
+      'three.test': { a: ['127.0.0.1', '127.0.0.2', '127.0.0.3'] },
     });
     dns.silent.add('slow.test');
   });
@@ -52,5 +53,23 @@ describe('the resolver against a loopback DNS server', () => {
     await r.resolve('one.test', 1000);
     expect(answers[0]).toEqual(answers[1]);
     expect(dns.queries.length - before).toBe(1);
+  });
+
+  test('each answer starts at a random address, as nginx rotates them', async () => {
+    const r = resolver(false);
+    const firsts = new Set<string>();
+    for (let i = 0; i < 60; i++) {
+      const result = await r.resolve('three.test', 1000);
+      if ('code' in result) throw new Error('not resolved');
+      expect([...result.addresses].sort()).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.3']);
+      const at = result.addresses.indexOf('127.0.0.1');
+      expect([...result.addresses.slice(at), ...result.addresses.slice(0, at)]).toEqual([
+        '127.0.0.1',
+        '127.0.0.2',
+        '127.0.0.3',
+      ]);
+      firsts.add(result.addresses[0]!);
+    }
+    expect(firsts.size).toBeGreaterThan(1);
   });
 });
