@@ -37,6 +37,11 @@ function rotated(result: Resolution): Resolution {
   return { addresses: [...spin(v4), ...spin(v6)] };
 }
 
+/** The name nginx asks for and logs: one trailing dot dropped. */
+export function queryName(host: string): string {
+  return host.endsWith('.') ? host.slice(0, -1) : host;
+}
+
 interface Cached {
   expiresMs: number;
   result: Resolution;
@@ -56,7 +61,12 @@ export class NameResolver {
     this.servers = config.addresses.map((address) => splitHostPort(address));
   }
 
+  /** `name` without a trailing dot (see queryName). */
   resolve(name: string, timeoutMs: number): Promise<Resolution> {
+    // ngx_resolver_create_name_query refuses an empty label or one over 255 bytes without asking.
+    if (name.split('.').some((label) => label === '' || Buffer.byteLength(label) > 255)) {
+      return Promise.resolve({ code: NXDOMAIN });
+    }
     const key = name.toLowerCase();
     const cached = this.cache.get(key);
     if (cached && cached.expiresMs > Date.now()) return Promise.resolve(rotated(cached.result));

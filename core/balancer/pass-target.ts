@@ -1,7 +1,7 @@
 import { isIPv4 } from 'node:net';
 import { SERVER_DEFAULTS, type ResolverConfig } from './config';
 import type { ProxyRoute } from './location';
-import { NameResolver, resolutionError } from './name-resolver';
+import { NameResolver, queryName, resolutionError } from './name-resolver';
 import { ipv6Literal, parsePassUrl, type PassUrl, type PassUrlError } from './pass-url';
 import { splitHostPort } from './resolve';
 import { Upstream } from './upstream';
@@ -98,8 +98,9 @@ export function resolvePass(pass: DynamicPass, url: PassUrl, done: (outcome: Pas
   if (isIPv4(url.host)) return done({ route: perRequest(pass.base, url, [url.host]) });
   const resolver = pass.resolver;
   if (!resolver) return done({ status: 502, error: `no resolver defined to resolve ${url.host}` });
-  void resolver.resolve(url.host, pass.resolverTimeoutMs).then((result) => {
-    if ('code' in result) done({ status: 502, error: resolutionError(url.host, result.code) });
+  const name = queryName(url.host);
+  void resolver.resolve(name, pass.resolverTimeoutMs).then((result) => {
+    if ('code' in result) done({ status: 502, error: resolutionError(name, result.code) });
     else done({ route: perRequest(pass.base, url, result.addresses) });
   });
 }

@@ -42,6 +42,10 @@ describe('the resolver against a loopback DNS server', () => {
     expect(await r.resolve('none.test', 1000)).toEqual({ code: 3 });
     expect(await r.resolve('nodata.test', 1000)).toEqual({ code: 3 });
     expect(await r.resolve('slow.test', 100)).toEqual({ code: 110 });
+    const before = dns.queries.length;
+    expect(await r.resolve('a..test', 1000)).toEqual({ code: 3 });
+    expect(await r.resolve('y'.repeat(256), 1000)).toEqual({ code: 3 });
+    expect(dns.queries.length).toBe(before);
     expect(resolutionError('x', 3)).toBe('x could not be resolved (3: Host not found)');
     expect(resolutionError('x', 110)).toBe('x could not be resolved (110: Operation timed out)');
   });

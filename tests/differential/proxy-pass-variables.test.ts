@@ -78,6 +78,9 @@ http {
       get('/port/x?port=nope'),
       get('/named/x?y=1', 'X-Name: backend.test'),
       get('/named/x', 'X-Name: missing.test'),
+      // An empty label is "Host not found" without a query; a trailing dot is dropped.
+      get('/named/x', 'X-Name: a..test'),
+      get('/named/x', 'X-Name: gone.test.'),
       get('/unresolved/x', 'X-Name: backend.test'),
       // The implicit upstream of a literal proxy_pass elsewhere is found by host and port.
       get(`/pool/x`, `X-Pool: LOCALHOST:${upstreams.B!.port}`),
@@ -141,10 +144,11 @@ http {
       );
       expect(b?.proxyVars).toBe('X-Proxy: POOL_B 80');
       expect(nginx.outcomes.map((o) => o.status)).toEqual([
-        200, 200, 200, 200, 200, 500, 200, 502, 502, 200, 502, 502, 500,
+        200, 200, 200, 200, 200, 500, 200, 502, 502, 502, 502, 200, 502, 502, 500,
       ]);
       expect(nginx.errors.join('\n')).toContain('no resolver defined to resolve backend.test');
       expect(nginx.errors.join('\n')).toContain('missing.test could not be resolved (3: Host not found)');
+      expect(nginx.errors.join('\n')).toContain('gone.test could not be resolved (3: Host not found)');
     });
 
     test('an upstream named by a variable is the same upstream: failures and keep-alive are shared', async () => {
