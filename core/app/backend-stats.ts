@@ -3,6 +3,13 @@ import type { RequestRecord } from '../balancer/record';
 
 const SHARE_WINDOW_SEC = 10;
 const LATENCY_WINDOW = 2000;
+/**
+ * Backends tracked one by one at most: a proxy_pass with variables can reach any address
+ * (`http://127.0.0.1:$arg_port`), and each entry holds its latency ring.
+ */
+export const MAX_BACKENDS = 256;
+/** Where the requests of backends past MAX_BACKENDS are counted. */
+export const OTHER_BACKENDS = '(other backends)';
 
 interface PerBackend {
   requests: number;
@@ -26,7 +33,8 @@ export class BackendStats {
   /** Since the lab started: client statuses, and requests no backend served. */
   readonly totals = { statuses: {} as Record<string, number>, failed: 0 };
 
-  private entry(name: string): PerBackend {
+  private entry(wanted: string): PerBackend {
+    const name = this.backends.has(wanted) || this.backends.size < MAX_BACKENDS ? wanted : OTHER_BACKENDS;
     let entry = this.backends.get(name);
     if (!entry) {
       entry = {

@@ -10,9 +10,16 @@ import { carryOver } from './carry-over';
 import { HealthChecker } from './health-check';
 import { addressBlocks, Listener, type ListenAddress } from './listeners';
 import { logLocalAnswer, LogOutputs } from './log-outputs';
-import { compileServer, matchLocation, type LocationRoute, type ServerRoute } from './location';
+import {
+  compileServer,
+  matchLocation,
+  type LocationRoute,
+  type RouteTables,
+  type ServerRoute,
+} from './location';
 import type { AdminState, Peer, PeerAddress } from './peer';
 import type { RequestRecord } from './record';
+import { PassTargets, Resolvers } from './pass-target';
 import { RecordBatcher, type RecordListener } from './record-batcher';
 import { resolveWithDns, type ServerResolver } from './resolve';
 import type { Toxic } from './toxic';
@@ -52,6 +59,7 @@ export class Balancer {
   private readonly records: RecordBatcher;
   private readonly resolve: ServerResolver;
   private readonly logs: LogOutputs;
+  private readonly resolvers = new Resolvers();
 
   constructor(config: ProxyConfig, options: BalancerOptions = {}) {
     this.current = config;
@@ -92,15 +100,21 @@ export class Balancer {
     carryOver(this.upstreams, upstreams);
     const previous = this.upstreams;
     const wanted = addressBlocks(config.servers);
+    const tables = this.routeTables(upstreams);
     const added: Listener[] = [];
+    const routes = new Map<string, ServerRoute[]>();
+    // Everything that can fail comes first: compiling (with the new log formats) and binding.
+    this.logs.useFormats(config.logFormats);
     try {
-      for (const [key, { host, port, blocks }] of wanted) {
+      for (const [key, { blocks }] of wanted) routes.set(key, this.compileRoutes(blocks, tables));
+      for (const [key, { host, port }] of wanted) {
         if (this.listeners.has(key)) continue;
-        const listener = this.newListener(key, blocks, upstreams);
+        const listener = this.newListener(key, routes.get(key)!);
         added.push(listener);
         await listener.listen(host, port);
       }
     } catch (error) {
+      this.logs.useFormats(this.current.logFormats);
       await Promise.all(added.map((listener) => listener.server.close(0)));
       for (const upstream of upstreams.values()) upstream.close();
       throw error;
@@ -108,10 +122,9 @@ export class Balancer {
     this.stopCheckers();
     this.current = config;
     this.upstreams = upstreams;
-    this.logs.useFormats(config.logFormats);
     for (const [key, listener] of this.listeners) {
-      const entry = wanted.get(key);
-      if (entry) listener.swap(this.compileRoutes(entry.blocks));
+      const kept = routes.get(key);
+      if (kept) listener.swap(kept);
       else {
         this.listeners.delete(key);
         void listener.server.close(RELOAD_GRACE_MS);
@@ -167,22 +180,26 @@ export class Balancer {
 
   private async bindListeners(config: ProxyConfig): Promise<ListenAddress[]> {
     const addresses: ListenAddress[] = [];
+    const tables = this.routeTables(this.upstreams);
     for (const [key, { host, port, blocks }] of addressBlocks(config.servers)) {
-      const listener = this.newListener(key, blocks, this.upstreams);
+      const listener = this.newListener(key, this.compileRoutes(blocks, tables));
       this.listeners.set(key, listener);
       addresses.push(await listener.listen(host, port));
     }
     return addresses;
   }
 
-  private newListener(key: string, blocks: ServerBlockConfig[], upstreams: Map<string, Upstream>): Listener {
-    return new Listener(key, this.compileRoutes(blocks, upstreams), (routes, port, req, res) =>
-      this.handle(routes, port, req, res),
-    );
+  private newListener(key: string, routes: ServerRoute[]): Listener {
+    return new Listener(key, routes, (current, port, req, res) => this.handle(current, port, req, res));
   }
 
-  private compileRoutes(blocks: ServerBlockConfig[], upstreams = this.upstreams): ServerRoute[] {
-    return blocks.map((block) => compileServer(block, upstreams, this.logs));
+  /** What the locations of one config resolve proxy_pass against; the resolver cache outlives reloads. */
+  private routeTables(upstreams: Map<string, Upstream>): RouteTables {
+    return { upstreams, targets: new PassTargets(upstreams.values()), resolvers: this.resolvers };
+  }
+
+  private compileRoutes(blocks: ServerBlockConfig[], tables: RouteTables): ServerRoute[] {
+    return blocks.map((block) => compileServer(block, tables, this.logs));
   }
 
   private route(
@@ -205,11 +222,10 @@ export class Balancer {
     // nginx ignores an Expect it does not know, and answers 100-continue only in HTTP/1.1.
     if (req.httpVersionMinor >= 1 && req.headers.expect?.toLowerCase() === '100-continue')
       res.writeContinue();
-    if (location?.proxy) {
+    if (location?.proxy || location?.pass) {
       const exchange = new ProxyExchange(
         req,
         res,
-        location.proxy,
         location,
         server.serverName,
         port,

@@ -87,11 +87,29 @@ export interface ErrorPageDirective {
   uri: string;
 }
 
+/** `resolver ADDRESS ... [valid=TIME] [ipv6=on|off]`: the name servers for proxy_pass with variables. */
+export interface ResolverConfig {
+  /** `127.0.0.1`, `127.0.0.1:5353`, `[::1]:53` (port 53 when none is written). */
+  addresses: string[];
+  /** `valid=`: how long an answer is cached instead of its TTL, in seconds. */
+  validSec?: number;
+  /** Also ask for AAAA records (nginx's default). */
+  ipv6: boolean;
+}
+
 export interface ProxySettings {
-  /** Name of the upstream block (or implicit upstream) this location proxies to. */
-  upstream: string;
-  /** URI part of proxy_pass, if any (`proxy_pass http://backend/api/` → `/api/`). */
+  /**
+   * Name of the upstream block (or implicit upstream) this location proxies to; absent when the
+   * proxy_pass URL has variables (`url`).
+   */
+  upstream?: string;
+  /** URI part of a literal proxy_pass, if any (`proxy_pass http://backend/api/` → `/api/`). */
   uri?: string;
+  /** A proxy_pass URL with variables as written (`http://$pool$request_uri`), evaluated per request. */
+  url?: string;
+  resolver?: ResolverConfig;
+  /** `resolver_timeout` (30s). */
+  resolverTimeoutMs?: number;
   setHeaders: HeaderDirective[];
   /** Empty array means `proxy_next_upstream off`. */
   nextUpstream: NextUpstreamCondition[];
@@ -199,7 +217,7 @@ export const SERVER_DEFAULTS: Omit<ServerConfig, 'address'> = {
   slowStartSec: 0,
 };
 
-export const PROXY_DEFAULTS: Omit<ProxySettings, 'upstream'> = {
+export const PROXY_DEFAULTS: Omit<ProxySettings, 'upstream' | 'url'> = {
   setHeaders: [],
   nextUpstream: ['error', 'timeout'],
   nextUpstreamTries: 0,

@@ -6,6 +6,8 @@ import { passResponse, sendFailure } from './http-pass';
 import { initRequest } from './init-request';
 import type { LocationRoute, ProxyRoute } from './location';
 import { FT, isNonIdempotent, RETRYABLE_STATUS, statusFor } from './next-upstream';
+import { evaluatePass, resolvePass, type DynamicPass } from './pass-target';
+import type { PassUrl } from './pass-url';
 import type { PickState } from './pick-state';
 import type { AttemptRecord } from './record';
 import type { RequestBody } from './request-body';
@@ -36,7 +38,12 @@ const PREMATURE_CLOSE = 'upstream prematurely closed connection';
  * from the upstream's peer connections (keep-alive cache and toxics).
  */
 export class ProxyExchange {
-  private readonly state: PickState;
+  /** Set before the attempt loop starts: at once, or once a proxy_pass with variables is resolved. */
+  private route!: ProxyRoute;
+  private state!: PickState;
+  private readonly pass: DynamicPass | null;
+  /** For the request record: the upstream, or the evaluated host when none was reached. */
+  private upstreamName = '';
   private readonly ctx: VariableContext;
   private readonly attempts: AttemptRecord[] = [];
   private readonly startMs = Date.now();
@@ -55,7 +62,6 @@ export class ProxyExchange {
   constructor(
     private readonly req: ClientRequest,
     private readonly res: ClientResponse,
-    private readonly route: ProxyRoute,
     private readonly location: LocationRoute,
     serverName: string,
     serverPort: number,
@@ -68,23 +74,60 @@ export class ProxyExchange {
       req,
       serverName,
       serverPort,
-      proxyHost: route.proxyHost,
+      proxyHost: location.proxy?.proxyHost ?? '',
       startMs: this.startMs,
       attempts: this.attempts,
       status: 0,
     };
-    this.state = initRequest(route, req, this.ctx);
+    this.pass = location.pass;
+    if (location.proxy) this.useRoute(location.proxy);
+    else if (!this.pass) throw new Error(`location "${location.config.path}" does not proxy`);
   }
 
   start(): void {
     this.res.on('close', this.onClientClose);
+    const url = this.pass && evaluatePass(this.pass, this.ctx);
+    if (url && 'error' in url) {
+      this.refuseTarget(500, url.error);
+      return;
+    }
+    if (url) this.ctx.proxyHost = this.upstreamName = url.hostHeader;
     const on = { idle: () => this.clientTimedOut(), tooLarge: () => this.rejectBody(413) };
     // `ready` may run before openExchangeBody returns: the body is taken from it.
     this.body = openExchangeBody(this.req, this.client, on, ({ body, length }) => {
       this.body = body;
       this.bodyLength = length;
-      if (!this.done) this.connect();
+      if (!this.done) this.begin(url);
     });
+  }
+
+  /** As nginx, a proxy_pass with variables is resolved once the body is read, before any attempt. */
+  private begin(url: PassUrl | null): void {
+    if (url === null || this.pass === null) {
+      this.connect();
+      return;
+    }
+    resolvePass(this.pass, url, (outcome) => {
+      if (this.done) return;
+      if ('error' in outcome) {
+        this.refuseTarget(outcome.status, outcome.error);
+        return;
+      }
+      this.useRoute(outcome.route);
+      this.connect();
+    });
+  }
+
+  private useRoute(route: ProxyRoute): void {
+    this.route = route;
+    this.upstreamName = route.upstream.name;
+    this.state = initRequest(route, this.req, this.ctx);
+  }
+
+  /** The evaluated proxy_pass can't be used: nginx's error-log line (no upstream yet) and status. */
+  private refuseTarget(status: number, message: string): void {
+    this.location.logs?.error.write({ level: 'error', message, vars: this.ctx });
+    this.fail(status);
   }
 
   /**
@@ -485,7 +528,7 @@ export class ProxyExchange {
     const facts = {
       startMs: this.startMs,
       serverName: this.ctx.serverName,
-      upstream: this.route.upstream.name,
+      upstream: this.upstreamName,
       attempts: this.attempts,
       servedBy: this.servedBy,
       status,

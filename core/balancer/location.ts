@@ -3,6 +3,13 @@ import { compileErrorPages, type CompiledErrorPage } from './error-page-redirect
 import type { LocationLogs, LogOutputs } from './log-outputs';
 import { maskOf } from './next-upstream';
 import { compileReturn, type CompiledReturn } from './return-answer';
+import {
+  RESOLVER_TIMEOUT_MS,
+  type DynamicPass,
+  type PassTargets,
+  type Resolvers,
+  type RouteBase,
+} from './pass-target';
 import type { Upstream } from './upstream';
 import { compileTemplate, type Template } from './variables';
 
@@ -42,11 +49,15 @@ export interface ProxyRoute {
    * header that is empty for the request keeps it open with any HTTP/1.1 server.
    */
   keepalive: boolean;
+  /** The evaluated URI part of a proxy_pass with variables: sent as is. */
+  passUri?: string;
 }
 
 export interface LocationRoute {
   config: LocationConfig;
   proxy: ProxyRoute | null;
+  /** proxy_pass with variables: the route is chosen per request. */
+  pass: DynamicPass | null;
   addHeaders: CompiledAddHeader[];
   ret: CompiledReturn | null;
   errorPages: Map<number, CompiledErrorPage>;
@@ -63,13 +74,20 @@ export interface ServerRoute {
   prefix: LocationRoute[];
 }
 
+/** What locations share: the upstreams by name, and for proxy_pass with variables their table. */
+export interface RouteTables {
+  upstreams: Map<string, Upstream>;
+  targets: PassTargets;
+  resolvers: Resolvers;
+}
+
 export function compileServer(
   config: ServerBlockConfig,
-  upstreams: Map<string, Upstream>,
+  tables: RouteTables,
   logs?: LogOutputs,
 ): ServerRoute {
   const siblings = (path: string): LocationRoute | undefined => matchLocation(server, path);
-  const routes = config.locations.map((location) => compileLocation(location, upstreams, siblings, logs));
+  const routes = config.locations.map((location) => compileLocation(location, tables, siblings, logs));
   const server: ServerRoute = {
     config,
     serverName: config.serverNames[0] ?? '',
@@ -89,7 +107,7 @@ export function matchLocation(server: ServerRoute, path: string): LocationRoute 
 
 function compileLocation(
   config: LocationConfig,
-  upstreams: Map<string, Upstream>,
+  tables: RouteTables,
   siblings: LocationRoute['siblings'],
   logOutputs: LogOutputs | undefined,
 ): LocationRoute {
@@ -101,32 +119,43 @@ function compileLocation(
   const ret = config.return ? compileReturn(config.return) : null;
   const errorPages = compileErrorPages(config.errorPages);
   const logs = logOutputs?.forLocation(config) ?? null;
-  if (!config.proxy) return { config, proxy: null, addHeaders, ret, errorPages, siblings, logs };
+  const local = { config, addHeaders, ret, errorPages, siblings, logs };
   const settings = config.proxy;
-  const upstream = upstreams.get(settings.upstream);
+  if (!settings) return { ...local, proxy: null, pass: null };
+  const base = routeBase(settings);
+  if (settings.url !== undefined) {
+    const pass: DynamicPass = {
+      base,
+      url: compileTemplate(settings.url),
+      targets: tables.targets,
+      resolver: settings.resolver ? tables.resolvers.get(settings.resolver) : null,
+      resolverTimeoutMs: settings.resolverTimeoutMs ?? RESOLVER_TIMEOUT_MS,
+    };
+    return { ...local, proxy: null, pass };
+  }
+  const upstream = settings.upstream === undefined ? undefined : tables.upstreams.get(settings.upstream);
   if (!upstream) throw new Error(`no upstream "${settings.upstream}" for location "${config.path}"`);
-  const overridden = new Set(settings.setHeaders.map((h) => h.name.toLowerCase()));
   const method = upstream.method;
+  const proxy: ProxyRoute = {
+    ...base,
+    upstream,
+    proxyHost: upstream.name,
+    hashKey: method.kind === 'hash' ? compileTemplate(method.key) : null,
+    keepalive: upstream.pool.max > 0,
+  };
+  return { ...local, proxy, pass: null };
+}
+
+function routeBase(settings: ProxySettings): RouteBase {
+  const overridden = new Set(settings.setHeaders.map((h) => h.name.toLowerCase()));
   return {
-    config,
-    addHeaders,
-    ret,
-    errorPages,
-    siblings,
-    logs,
-    proxy: {
-      settings,
-      upstream,
-      setHeaders: settings.setHeaders.map((h) => ({ name: h.name, value: compileTemplate(h.value) })),
-      notCopied: new Set([...overridden, ...DEFAULT_HEADER_NAMES, ...ALWAYS_DROPPED]),
-      sendHost: !overridden.has('host'),
-      sendConnectionClose: !overridden.has('connection'),
-      sendContentLength: !overridden.has('content-length'),
-      sendTransferEncoding: !overridden.has('transfer-encoding'),
-      proxyHost: upstream.name,
-      mask: maskOf(settings.nextUpstream),
-      hashKey: method.kind === 'hash' ? compileTemplate(method.key) : null,
-      keepalive: upstream.pool.max > 0,
-    },
+    settings,
+    setHeaders: settings.setHeaders.map((h) => ({ name: h.name, value: compileTemplate(h.value) })),
+    notCopied: new Set([...overridden, ...DEFAULT_HEADER_NAMES, ...ALWAYS_DROPPED]),
+    sendHost: !overridden.has('host'),
+    sendConnectionClose: !overridden.has('connection'),
+    sendContentLength: !overridden.has('content-length'),
+    sendTransferEncoding: !overridden.has('transfer-encoding'),
+    mask: maskOf(settings.nextUpstream),
   };
 }

@@ -47,8 +47,12 @@ export function buildRequestHead(
   return head + '\r\n';
 }
 
-/** The client's raw URI as received; with a URI part in proxy_pass, it replaces the location prefix. */
+/**
+ * The client's raw URI as received; a literal proxy_pass's URI part replaces the location prefix,
+ * one with variables is sent as evaluated.
+ */
 function upstreamUri(req: ClientRequest, route: ProxyRoute, location: LocationRoute): string {
+  if (route.passUri !== undefined) return route.passUri;
   let uri = req.url ?? '/';
   if (!uri.startsWith('/')) {
     const slash = uri.indexOf('/', uri.indexOf('//') + 2);

@@ -115,10 +115,8 @@ const VARIABLES: Record<string, Getter> = {
   cookie: (ctx) => ctx.req.headers.cookie,
   connection: (ctx) => String(connectionNumber(ctx.req.socket)),
   proxy_host: (ctx) => ctx.proxyHost,
-  proxy_port: (ctx) => {
-    const colon = ctx.proxyHost.lastIndexOf(':');
-    return colon === -1 ? '80' : ctx.proxyHost.slice(colon + 1);
-  },
+  // `[::1]` has colons but no port.
+  proxy_port: (ctx) => /:(\d+)$/.exec(ctx.proxyHost)?.[1] ?? '80',
   hostname: () => HOSTNAME,
   pid: () => String(process.pid),
   request_id: () => randomBytes(16).toString('hex'),

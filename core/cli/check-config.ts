@@ -111,7 +111,9 @@ function describeLocation(location: LocationConfig): string[] {
   const target = location.return
     ? `return ${location.return.status}${location.return.body !== undefined ? ` ${JSON.stringify(location.return.body)}` : ''}`
     : proxy
-      ? `upstream ${proxy.upstream}${proxy.uri ?? ''}`
+      ? proxy.url !== undefined
+        ? `proxy_pass ${proxy.url} (evaluated per request)`
+        : `upstream ${proxy.upstream}${proxy.uri ?? ''}`
       : '404 (no proxy_pass)';
   const lines = [`    location ${match} -> ${target}`];
   if (proxy) {

@@ -21,7 +21,7 @@ import { checkAccessLogFormats } from './log-directives';
 import type { Interpretation } from './interpretation';
 import { DEFAULT_LISTEN } from './listen';
 import type { ParsedLocation } from './location-block';
-import type { ProxyPassTarget } from './proxy-pass';
+import { hasVariables, type ProxyPassTarget, type ProxyPassUrl } from './proxy-pass';
 import type { ParsedServer } from './server-block';
 
 const IMPLICIT_PORT = 80;
@@ -85,13 +85,20 @@ function assembleLocation(
   };
   const errorPages = inheritErrorPages(levels);
   if (errorPages.length > 0) config.errorPages = errorPages;
-  if (location.proxyPass) {
-    const upstream = upstreams.resolve(location.proxyPass);
-    config.proxy = inheritProxySettings(levels, upstream.name, location.proxyPass.uri);
-    interpretation.map(`${path}.proxy`, location.proxyPass.at);
+  const pass = location.proxyPass;
+  const literal = pass && !hasVariables(pass) ? pass : undefined;
+  if (pass) {
+    const target = literal
+      ? {
+          upstream: upstreams.resolve(literal).name,
+          ...(literal.uri === undefined ? {} : { uri: literal.uri }),
+        }
+      : { url: (pass as ProxyPassUrl).url };
+    config.proxy = inheritProxySettings(levels, target);
+    interpretation.map(`${path}.proxy`, pass.at);
   }
   if (location.healthCheck) {
-    const upstream = location.proxyPass && upstreams.resolve(location.proxyPass);
+    const upstream = literal && upstreams.resolve(literal);
     if (!upstream || upstream.implicit) {
       throw new ConfigError(
         location.healthCheck.at,

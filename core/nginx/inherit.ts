@@ -15,9 +15,11 @@ import type { ScopeSettings } from './scope-settings';
  * and a header list is taken whole from the innermost level that has at least one entry.
  * `levels` runs outermost first (http, server, location).
  */
-export function inheritProxySettings(levels: ScopeSettings[], upstream: string, uri?: string): ProxySettings {
-  const settings: ProxySettings = { upstream, ...structuredClone(PROXY_DEFAULTS) };
-  if (uri !== undefined) settings.uri = uri;
+export function inheritProxySettings(
+  levels: ScopeSettings[],
+  target: Pick<ProxySettings, 'upstream' | 'uri' | 'url'>,
+): ProxySettings {
+  const settings: ProxySettings = { ...target, ...structuredClone(PROXY_DEFAULTS) };
   for (const level of levels) Object.assign(settings, structuredClone(level.proxy));
   settings.setHeaders = innermostList(levels, (level) => level.setHeaders);
   return settings;

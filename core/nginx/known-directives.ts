@@ -19,6 +19,8 @@ const UNDERSTOOD = new Set([
   'proxy_read_timeout',
   'proxy_send_timeout',
   'proxy_http_version',
+  'resolver',
+  'resolver_timeout',
   'add_header',
   'error_page',
   'proxy_intercept_errors',

@@ -4,7 +4,7 @@ import { duplicate, expectArgs, expectBlock, expectSimple, notAllowedHere, onlyA
 import { ConfigError, type SourcePosition } from './errors';
 import type { Interpretation } from './interpretation';
 import { isUnderstood } from './known-directives';
-import { parseProxyPass, type ProxyPassTarget } from './proxy-pass';
+import { parseProxyPass, type ProxyPass } from './proxy-pass';
 import { parseReturn } from './return-directive';
 import { applyScopeDirective, emptyScope, type ScopeSettings } from './scope-settings';
 import type { WordToken } from './tokens';
@@ -15,7 +15,7 @@ export interface ParsedLocation {
   path: string;
   at: SourcePosition;
   scope: ScopeSettings;
-  proxyPass?: ProxyPassTarget;
+  proxyPass?: ProxyPass;
   return?: NonNullable<LocationConfig['return']>;
   returnAt?: SourcePosition;
   /** nginx Plus `health_check` in this location: it applies to the location's upstream. */

@@ -1,6 +1,7 @@
 import { splitHostPort } from './address';
 import { ConfigError } from './errors';
 import type { WordToken } from './tokens';
+import { checkValueVariables } from './value-variables';
 
 /** `proxy_pass http://HOST[:PORT][/URI]`, before HOST is matched against the upstream blocks. */
 export interface ProxyPassTarget {
@@ -12,13 +13,27 @@ export interface ProxyPassTarget {
   at: WordToken['at'];
 }
 
-export function parseProxyPass(arg: WordToken): ProxyPassTarget {
+/** `proxy_pass` with variables: the whole URL is evaluated per request. */
+export interface ProxyPassUrl {
+  url: string;
+  at: WordToken['at'];
+}
+
+export type ProxyPass = ProxyPassTarget | ProxyPassUrl;
+
+export const hasVariables = (pass: ProxyPass): pass is ProxyPassUrl => 'url' in pass;
+
+export function parseProxyPass(arg: WordToken): ProxyPass {
   const url = arg.value;
   const fail = (message: string): ConfigError => new ConfigError(arg.at, message);
-  if (url.includes('$')) throw fail('variables in "proxy_pass" are not supported by upstream-lab');
   const scheme = /^[a-z]+:\/\//i.exec(url)?.[0].toLowerCase();
   if (scheme === 'https://') {
     throw fail('https upstreams are not supported by upstream-lab (use "proxy_pass http://...")');
+  }
+  // nginx checks the prefix of a URL with variables only once it is evaluated (500 at run time).
+  if (url.includes('$')) {
+    checkValueVariables(arg);
+    return { url, at: arg.at };
   }
   if (scheme !== 'http://') throw fail('invalid URL prefix');
   const rest = url.slice(scheme.length);

@@ -74,9 +74,21 @@ export const errorPageDirectiveSchema = z.strictObject({
   uri: z.string().min(1, 'error_page uri is empty'),
 });
 
+export const resolverConfigSchema = z.strictObject({
+  addresses: z.array(z.string().min(1, 'resolver address is empty')).min(1, 'no name servers defined'),
+  validSec: count('resolver valid').optional(),
+  ipv6: z.boolean(),
+});
+
 export const proxySettingsSchema = z.strictObject({
-  upstream: z.string().min(1, 'proxy_pass names no upstream'),
+  upstream: z.string().min(1, 'proxy_pass names no upstream').optional(),
   uri: z.string().startsWith('/', 'the proxy_pass URI must start with "/"').optional(),
+  url: z
+    .string()
+    .includes('$', { message: 'a proxy_pass URL without variables names an upstream' })
+    .optional(),
+  resolver: resolverConfigSchema.optional(),
+  resolverTimeoutMs: count('resolver_timeout').optional(),
   setHeaders: z.array(headerDirectiveSchema),
   nextUpstream: z.array(z.enum(NEXT_UPSTREAM_CONDITIONS)),
   nextUpstreamTries: count('proxy_next_upstream_tries'),

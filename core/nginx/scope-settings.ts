@@ -23,11 +23,12 @@ import type { Interpretation } from './interpretation';
 import { parseAccessLog, parseErrorLog, type WrittenAccessLog } from './log-directives';
 import { parseCount, parseSize, parseTime } from './units';
 import { parseErrorPage, parseFlag } from './error-page-directive';
+import { parseResolver } from './resolver-directive';
 import { checkValueVariables } from './value-variables';
 
 export type ScopeLevel = 'http' | 'server' | 'location';
 
-type InheritedProxyFields = Omit<ProxySettings, 'upstream' | 'uri' | 'setHeaders'>;
+type InheritedProxyFields = Omit<ProxySettings, 'upstream' | 'uri' | 'url' | 'setHeaders'>;
 type ClientFields = Omit<ServerBlockConfig, 'listen' | 'serverNames' | 'locations'>;
 
 /**
@@ -105,6 +106,10 @@ export function applyScopeDirective(
     const value = parseCount(onlyArg(directive).value);
     if (value === undefined) throw new ConfigError(directive.at, `"${name}" directive invalid number`);
     setOnce(directive, scope.proxy, 'nextUpstreamTries', value);
+  } else if (name === 'resolver') {
+    setOnce(directive, scope.proxy, 'resolver', parseResolver(directive));
+  } else if (name === 'resolver_timeout') {
+    setOnce(directive, scope.proxy, 'resolverTimeoutMs', timeValue(directive));
   } else if (name === 'proxy_http_version') {
     const arg = onlyArg(directive);
     if (arg.value !== '1.0' && arg.value !== '1.1') throw invalidValue(arg);

@@ -2,6 +2,7 @@ import {
   SERVER_DEFAULTS,
   type LocationConfig,
   type ProxyConfig,
+  type ProxySettings,
   type ServerBlockConfig,
   type ServerConfig,
   type UpstreamConfig,
@@ -162,15 +163,26 @@ function serverBlockIssues(config: ProxyConfig): ValidationIssue[] {
         issues.push({ path: `${where}.path`, message: `duplicate location "${location.path}"` });
       locations.add(key);
       issues.push(...locationValueIssues(location, where));
-      if (location.proxy && !upstreams.has(location.proxy.upstream)) {
-        issues.push({
-          path: `${where}.proxy.upstream`,
-          message: `upstream "${location.proxy.upstream}" is not defined`,
-        });
-      }
+      if (location.proxy) issues.push(...proxyTargetIssues(location.proxy, `${where}.proxy`, upstreams));
     });
   });
   return issues;
+}
+
+/** A location proxies to a named upstream, or to a URL with variables (then without `uri`). */
+function proxyTargetIssues(proxy: ProxySettings, where: string, upstreams: Set<string>): ValidationIssue[] {
+  if (proxy.url !== undefined) {
+    if (proxy.upstream !== undefined || proxy.uri !== undefined) {
+      return [
+        { path: `${where}.url`, message: 'a proxy_pass URL with variables names no upstream and no uri' },
+      ];
+    }
+    return [];
+  }
+  if (proxy.upstream === undefined)
+    return [{ path: `${where}.upstream`, message: 'proxy_pass names no upstream' }];
+  if (upstreams.has(proxy.upstream)) return [];
+  return [{ path: `${where}.upstream`, message: `upstream "${proxy.upstream}" is not defined` }];
 }
 
 /** Values with variables must name variables nginx has, as `nginx -t` checks. */
@@ -182,6 +194,7 @@ function locationValueIssues(location: LocationConfig, where: string): Validatio
       h.value,
     ]),
     ...(location.return?.body === undefined ? [] : [[`${where}.return.body`, location.return.body]]),
+    ...(location.proxy?.url === undefined ? [] : [[`${where}.proxy.url`, location.proxy.url]]),
   ] as Array<[string, string]>;
   return values.flatMap(([path, value]) => {
     const message = valueProblem(value);

@@ -7,6 +7,7 @@ import {
   type LocationConfig,
   type ProxyConfig,
   type ProxySettings,
+  type ResolverConfig,
   type ServerBlockConfig,
   type ServerConfig,
   type UpstreamConfig,
@@ -190,9 +191,7 @@ function locationBlock(location: LocationConfig, proxyTargets: Map<string, strin
     location.modifier === '' ? quoteArg(location.path) : `${location.modifier} ${quoteArg(location.path)}`;
   const proxy = location.proxy;
   const sections = [
-    proxy
-      ? [`proxy_pass http://${proxyTargets.get(proxy.upstream) ?? proxy.upstream}${proxy.uri ?? ''};`]
-      : [],
+    proxy ? [proxyPassLine(proxy, proxyTargets)] : [],
     proxy ? proxyTuning(proxy) : [],
     (proxy?.setHeaders ?? []).map(
       (header) => `proxy_set_header ${quoteArg(header.name)} ${quoteArg(header.value)};`,
@@ -211,12 +210,29 @@ function locationBlock(location: LocationConfig, proxyTargets: Map<string, strin
   return block(`location ${match}`, paragraphs(sections));
 }
 
+function proxyPassLine(proxy: ProxySettings, proxyTargets: Map<string, string>): string {
+  if (proxy.url !== undefined) return `proxy_pass ${quoteArg(proxy.url)};`;
+  const upstream = proxy.upstream ?? '';
+  return `proxy_pass http://${proxyTargets.get(upstream) ?? upstream}${proxy.uri ?? ''};`;
+}
+
+function resolverLine(resolver: ResolverConfig): string {
+  const parameters = [
+    ...resolver.addresses.map(quoteArg),
+    resolver.validSec === undefined ? '' : `valid=${formatSeconds(resolver.validSec)}`,
+    resolver.ipv6 ? '' : 'ipv6=off',
+  ].filter((parameter) => parameter !== '');
+  return `resolver ${parameters.join(' ')};`;
+}
+
 function proxyTuning(proxy: ProxySettings): string[] {
   const nextUpstream = proxy.nextUpstream.length > 0 ? proxy.nextUpstream.join(' ') : 'off';
   const defaultNextUpstream = PROXY_DEFAULTS.nextUpstream.join(' ');
   return [
     proxy.httpVersion !== PROXY_DEFAULTS.httpVersion ? `proxy_http_version ${proxy.httpVersion};` : '',
     proxy.interceptErrors ? 'proxy_intercept_errors on;' : '',
+    proxy.resolver ? resolverLine(proxy.resolver) : '',
+    proxy.resolverTimeoutMs === undefined ? '' : `resolver_timeout ${formatMs(proxy.resolverTimeoutMs)};`,
     timeLine('proxy_connect_timeout', proxy.connectTimeoutMs, PROXY_DEFAULTS.connectTimeoutMs),
     timeLine('proxy_send_timeout', proxy.sendTimeoutMs, PROXY_DEFAULTS.sendTimeoutMs),
     timeLine('proxy_read_timeout', proxy.readTimeoutMs, PROXY_DEFAULTS.readTimeoutMs),

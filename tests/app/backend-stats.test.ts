@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { BackendStats } from '../../core/app/backend-stats';
+import { BackendStats, MAX_BACKENDS, OTHER_BACKENDS } from '../../core/app/backend-stats';
 import type { RequestRecord } from '../../core/balancer/record';
 
 function record(time: number, servedBy: string | null, status = 200): RequestRecord {
@@ -38,5 +38,17 @@ describe('per-second metrics', () => {
     ]);
     expect(samples[2]).toMatchObject({ failed: 1, statuses: { '200': 1, '502': 1 } });
     expect(stats.tick(t0 + 3500)).toEqual([]);
+  });
+});
+
+describe('bounded per-backend state', () => {
+  test('backends past MAX_BACKENDS (a proxy_pass with variables reaching any port) share one entry', () => {
+    const stats = new BackendStats();
+    const t0 = Date.now();
+    const records = Array.from({ length: MAX_BACKENDS + 100 }, (_, i) => record(t0, `127.0.0.1:${1000 + i}`));
+    stats.add(records);
+    expect(stats.view('127.0.0.1:1000', 1).requests).toBe(1);
+    expect(stats.view(`127.0.0.1:${1000 + MAX_BACKENDS}`, 1).requests).toBe(0);
+    expect(stats.view(OTHER_BACKENDS, 1).requests).toBe(100);
   });
 });

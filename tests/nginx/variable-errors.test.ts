@@ -66,6 +66,18 @@ const CASES: VariableCase[] = [
     nginx: { reason: 'unknown "nope" variable', line: 0 },
   },
   {
+    name: 'unknown variable in proxy_pass',
+    conf: inLocation('            proxy_pass http://$pool_name;'),
+    error: `${FILE}:7:24: unknown "pool_name" variable`,
+    nginx: { reason: 'unknown "pool_name" variable', line: 0 },
+  },
+  {
+    name: 'a lone $ in proxy_pass',
+    conf: inLocation('            proxy_pass http://127.0.0.1:$;'),
+    error: `${FILE}:7:24: invalid variable name`,
+    nginx: { reason: 'invalid variable name', line: 7 },
+  },
+  {
     name: 'a lone $',
     conf: inLocation('            return 200 "a$ b";'),
     error: `${FILE}:7:24: invalid variable name`,

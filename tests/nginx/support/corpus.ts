@@ -181,4 +181,20 @@ http {
     }
 }
 `,
+  'proxy_pass with variables and resolvers': `events {}
+http {
+    resolver 127.0.0.1:5353 [::1] valid=30s ipv6=off;
+    resolver_timeout 5s;
+    upstream pool { server 127.0.0.1:9001; }
+    server {
+        listen 127.0.0.1:18080;
+        location /pool/ { proxy_pass http://$http_x_pool; }
+        location /uri/ { proxy_pass http://$http_x_pool$request_uri; }
+        location /port/ { proxy_pass http://127.0.0.1:$arg_port/x?$args; }
+        location /host/ { resolver 127.0.0.2; proxy_pass http://$host:8081; }
+        location /url/ { proxy_pass $http_x_url; }
+        location /literal/ { proxy_pass http://pool; }
+    }
+}
+`,
 };
