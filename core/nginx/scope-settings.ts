@@ -28,7 +28,7 @@ import { checkValueVariables } from './value-variables';
 export type ScopeLevel = 'http' | 'server' | 'location';
 
 type InheritedProxyFields = Omit<ProxySettings, 'upstream' | 'uri' | 'setHeaders'>;
-type ClientFields = Omit<ServerBlockConfig, 'listen' | 'serverNames' | 'locations'>;
+type ClientFields = Omit<ServerBlockConfig, 'listen' | 'serverNames' | 'locations' | 'serverLevel'>;
 
 /**
  * The inheritable directives written at one level (http, server or location). An absent field
