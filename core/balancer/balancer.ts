@@ -5,16 +5,16 @@ import { Emitter } from '../events/emitter';
 import type { ProxyConfig, ServerBlockConfig, ServerConfig } from './config';
 import { numberConnection } from './connection-number';
 import { errorResponse, sendErrorPage } from './error-page';
-import { answerErrorPage } from './error-page-redirect';
 import { ProxyExchange } from './exchange';
-import { answerReturn } from './return-answer';
 import { HealthChecker } from './health-check';
-import { logLocalAnswer, LogOutputs } from './log-outputs';
+import { answerLocally } from './local-answer';
+import { LogOutputs } from './log-outputs';
 import { compileServer, matchLocation, type LocationRoute, type ServerRoute } from './location';
 import type { AdminState, Peer, PeerAddress } from './peer';
 import type { RequestRecord } from './record';
 import { RecordBatcher, type RecordListener } from './record-batcher';
 import { resolveWithDns, type ServerResolver } from './resolve';
+import type { Redirect, Site } from './site';
 import type { Toxic } from './toxic';
 import { snapshotPeer, type PeerSnapshot, type UpstreamSnapshot } from './snapshot';
 import { Upstream, type ResolvedServer } from './upstream';
@@ -116,6 +116,7 @@ export class Balancer {
 
   private async serve(host: string, port: number, routes: ServerRoute[]): Promise<ListenAddress> {
     const first = routes[0]!.config;
+    const sites = routes.map((route) => this.site(route, port));
     const server = new Http1Server(
       {
         headerTimeoutMs: first.clientHeaderTimeoutMs,
@@ -127,7 +128,7 @@ export class Balancer {
         },
         errorResponse,
       },
-      (req, res) => this.handle(routes, port, req, res),
+      (req, res) => this.handle(sites, req, res),
       numberConnection,
     );
     this.servers.push(server);
@@ -146,17 +147,20 @@ export class Balancer {
     }
   }
 
-  private route(
-    routes: ServerRoute[],
-    req: ClientRequest,
-  ): { server: ServerRoute; location?: LocationRoute } {
-    const server = pickServer(routes, req.headers.host);
-    return { server, location: matchLocation(server, routePath(req.url)) };
+  private site(route: ServerRoute, port: number): Site {
+    const site: Site = {
+      route,
+      port,
+      records: this.records,
+      client: route.config,
+      serve: (req, res, location, redirect) => this.serveLocation(site, req, res, location, redirect),
+    };
+    return site;
   }
 
-  private handle(routes: ServerRoute[], port: number, req: ClientRequest, res: ClientResponse): void {
-    const { server, location } = this.route(routes, req);
-    const maxBody = server.config.clientMaxBodySize;
+  private handle(sites: Site[], req: ClientRequest, res: ClientResponse): void {
+    const site = pickServer(sites, req.headers.host);
+    const maxBody = site.route.config.clientMaxBodySize;
     req.maxBodySize = maxBody;
     if (maxBody > 0 && Number(req.headers['content-length'] ?? 0) > maxBody) {
       // nginx: "client intended to send too large body".
@@ -166,52 +170,25 @@ export class Balancer {
     // nginx ignores an Expect it does not know, and answers 100-continue only in HTTP/1.1.
     if (req.httpVersionMinor >= 1 && req.headers.expect?.toLowerCase() === '100-continue')
       res.writeContinue();
-    if (location?.proxy) {
-      const exchange = new ProxyExchange(
-        req,
-        res,
-        location.proxy,
-        location,
-        server.serverName,
-        port,
-        this.records,
-        server.config,
-        isUpgrade(req),
-      );
-      req.onBodyFailure = (status) => exchange.rejectBody(status);
-      exchange.start();
-      return;
-    }
-    this.answerLocally(req, res, server, port, location);
+    const location = matchLocation(site.route, routePath(req.url)) ?? site.route.serverLevel;
+    this.serveLocation(site, req, res, location);
   }
 
-  /** A location without proxy_pass: its `return`, or nginx's 404; access-logged as nginx does. */
-  private answerLocally(
+  /** The content phase: a proxying location starts an exchange, any other answers here. */
+  private serveLocation(
+    site: Site,
     req: ClientRequest,
     res: ClientResponse,
-    server: ServerRoute,
-    port: number,
-    location: LocationRoute | undefined,
+    location: LocationRoute,
+    redirect?: Redirect,
   ): void {
-    const where = { serverName: server.serverName, port };
-    if (!location?.ret) {
-      sendErrorPage(res, 404);
-      logLocalAnswer(location?.logs, req, where, 404, res.bodyBytes);
+    if (!location.proxy) {
+      answerLocally(site, req, res, location);
       return;
     }
-    const ctx = {
-      req,
-      serverName: server.serverName,
-      serverPort: port,
-      proxyHost: '',
-      startMs: Date.now(),
-      attempts: [],
-      status: 0,
-    };
-    const page = location.ret.text === null ? location.errorPages.get(location.ret.status) : undefined;
-    if (page) answerErrorPage(req, res, location, page, location.ret.status, ctx);
-    else answerReturn(req, res, location.ret, location.addHeaders, ctx);
-    logLocalAnswer(location.logs, req, where, res.statusCode, res.bodyBytes);
+    const exchange = new ProxyExchange(req, res, location, site, isUpgrade(req), redirect);
+    req.onBodyFailure = (status) => exchange.rejectBody(status);
+    exchange.start();
   }
 
   /** nginx's error page for a request it refuses; the connection closes after it. */
@@ -359,17 +336,17 @@ function isUpgrade(req: ClientRequest): boolean {
 }
 
 /** The server block for a Host header: exact name, then `*.suffix`, then the default (first) one. */
-function pickServer(routes: ServerRoute[], hostHeader: string | undefined): ServerRoute {
-  if (routes.length > 1 && hostHeader) {
+function pickServer(sites: Site[], hostHeader: string | undefined): Site {
+  if (sites.length > 1 && hostHeader) {
     const host = hostHeader.toLowerCase().replace(/:\d+$/, '');
-    const exact = routes.find((r) => r.config.serverNames.includes(host));
+    const exact = sites.find((s) => s.route.config.serverNames.includes(host));
     if (exact) return exact;
-    const wildcard = routes.find((r) =>
-      r.config.serverNames.some((n) => n.startsWith('*.') && host.endsWith(n.slice(1))),
+    const wildcard = sites.find((s) =>
+      s.route.config.serverNames.some((n) => n.startsWith('*.') && host.endsWith(n.slice(1))),
     );
     if (wildcard) return wildcard;
   }
-  return routes[0]!;
+  return sites[0]!;
 }
 
 /** The path nginx matches locations against: the normalised `$uri` (cheap when already clean). */

@@ -1,7 +1,8 @@
 import type { ClientRequest } from '../http1/client-request';
 import type { ClientResponse } from '../http1/client-response';
 import { invalidHeaderMessage, socketErrorMessage, type UpstreamPhase } from './error-log';
-import { openExchangeBody, type ClientLimits } from './exchange-body';
+import { answerErrorPage } from './error-page-redirect';
+import { openExchangeBody, type ExchangeBody } from './exchange-body';
 import { passResponse, sendFailure } from './http-pass';
 import { initRequest } from './init-request';
 import type { LocationRoute, ProxyRoute } from './location';
@@ -10,9 +11,10 @@ import type { PickState } from './pick-state';
 import type { AttemptRecord } from './record';
 import type { RequestBody } from './request-body';
 import { buildRequestHead } from './request-head';
-import { requestRecord, type RecordSink } from './request-record';
+import { requestRecord } from './request-record';
 import { ResponseParser, type ParseFailure, type ResponseHead } from './response-parser';
 import type { ResponsePipe } from './response-pipe';
+import type { Redirect, Site } from './site';
 import { afterSend } from './toxic';
 import { switchProtocols } from './upgrade-pass';
 import { attemptRecord, phaseOf, reusable, type Attempt } from './upstream-attempt';
@@ -33,13 +35,18 @@ const PREMATURE_CLOSE = 'upstream prematurely closed connection';
  * `ngx_http_upstream_next` / `ngx_http_upstream_finalize_request` loop. The attempt loop is the
  * one place a peer is freed (`freeAttempt`); the protocol pass (HTTP, or Upgrade when asked)
  * decides what a response head means; the body goes through the response pipe; connections come
- * from the upstream's peer connections (keep-alive cache and toxics).
+ * from the upstream's peer connections (keep-alive cache and toxics). An error_page to a proxying
+ * location hands the request to a new exchange there (`site.serve`), which logs it when it ends.
  */
 export class ProxyExchange {
+  private readonly route: ProxyRoute;
   private readonly state: PickState;
   private readonly ctx: VariableContext;
-  private readonly attempts: AttemptRecord[] = [];
+  private readonly attempts: AttemptRecord[];
+  /** This location's own start, for proxy_next_upstream_timeout. */
   private readonly startMs = Date.now();
+  /** The client's body broke (400, 413): an error_page target gets none. */
+  private bodyBroken = false;
   private body: RequestBody | null = null;
   /** Content-Length for the upstream request; -1 when there is none. */
   private bodyLength = -1;
@@ -55,29 +62,48 @@ export class ProxyExchange {
   constructor(
     private readonly req: ClientRequest,
     private readonly res: ClientResponse,
-    private readonly route: ProxyRoute,
     private readonly location: LocationRoute,
-    serverName: string,
-    serverPort: number,
-    private readonly records: RecordSink,
-    private readonly client: ClientLimits,
+    private readonly site: Site,
     /** The Upgrade pass: a 101 turns the exchange into a tunnel. */
     private readonly upgrade = false,
+    /** The error_page that brought the request here; none for the location it matched. */
+    private readonly redirect?: Redirect,
   ) {
-    this.ctx = {
-      req,
-      serverName,
-      serverPort,
-      proxyHost: route.proxyHost,
-      startMs: this.startMs,
-      attempts: this.attempts,
-      status: 0,
-    };
-    this.state = initRequest(route, req, this.ctx);
+    if (!location.proxy) throw new Error(`location "${location.config.path}" does not proxy`);
+    this.route = location.proxy;
+    if (redirect) {
+      this.ctx = redirect.ctx;
+      this.ctx.proxyHost = this.route.proxyHost;
+      // nginx's empty upstream state between the two locations' attempts (` : ` in $upstream_addr).
+      if (this.ctx.attempts.length > 0) this.ctx.redirectedAfter = this.ctx.attempts.length;
+    } else {
+      this.ctx = {
+        req,
+        serverName: site.route.serverName,
+        serverPort: site.port,
+        proxyHost: this.route.proxyHost,
+        startMs: this.startMs,
+        attempts: [],
+        status: 0,
+      };
+    }
+    this.attempts = this.ctx.attempts;
+    this.state = initRequest(this.route, req, this.ctx);
+  }
+
+  private get client(): Site['client'] {
+    return this.site.client;
   }
 
   start(): void {
     this.res.on('close', this.onClientClose);
+    const given = this.redirect?.body;
+    if (given) {
+      this.body = given.body;
+      this.bodyLength = given.length;
+      this.connect();
+      return;
+    }
     const on = { idle: () => this.clientTimedOut(), tooLarge: () => this.rejectBody(413) };
     // `ready` may run before openExchangeBody returns: the body is taken from it.
     this.body = openExchangeBody(this.req, this.client, on, ({ body, length }) => {
@@ -97,6 +123,7 @@ export class ProxyExchange {
     if (this.done) return;
     this.dropAttempt(status);
     this.res.shouldKeepAlive = false;
+    this.bodyBroken = true;
     this.fail(status);
   }
 
@@ -185,7 +212,7 @@ export class ProxyExchange {
 
   /** The protocol pass's request: the HTTP head, or the Upgrade handshake's. */
   private requestHead(): string {
-    this.requestHeadText ??= buildRequestHead(this.req, this.route, this.location, this.ctx, {
+    this.requestHeadText ??= buildRequestHead(this.route, this.location, this.ctx, {
       bodyLength: this.bodyLength,
       chunked: this.body?.chunked === true,
       upgrade: this.upgrade,
@@ -268,18 +295,22 @@ export class ProxyExchange {
   }
 
   private respond(attempt: Attempt, head: ResponseHead): void {
-    this.status = head.status;
     const { settings } = this.route;
     if (!this.req.complete) this.res.shouldKeepAlive = false;
-    this.pipe = passResponse(this.req, this.res, this.location, head, this.ctx, {
+    if (settings.interceptErrors && head.status >= 300 && this.location.errorPages.has(head.status)) {
+      // proxy_intercept_errors: the upstream's answer is dropped for the error_page (or, after
+      // one, for the plain page).
+      this.dropAttempt(head.status);
+      this.fail(head.status);
+      return;
+    }
+    const errStatus = this.redirect?.status ?? 0;
+    this.status = errStatus || head.status;
+    const timeouts = {
       readTimeoutMs: settings.readTimeoutMs,
       clientSendTimeoutMs: this.client.sendTimeoutMs,
-      interceptErrors: settings.interceptErrors === true,
-    });
-    if (this.pipe !== null) return;
-    // proxy_intercept_errors: the upstream's answer was dropped for the error_page.
-    this.dropAttempt(head.status);
-    this.finish(this.res.statusCode);
+    };
+    this.pipe = passResponse(this.res, this.location, head, this.ctx, timeouts, errStatus);
   }
 
   private onBody(attempt: Attempt, chunk: Buffer): void {
@@ -413,8 +444,42 @@ export class ProxyExchange {
       return;
     }
     this.closeIfBodyUnread();
-    sendFailure(this.req, this.res, this.location, status, this.ctx, starting);
+    if (!starting && this.errorPage(status)) return;
+    sendFailure(this.res, this.location, status, this.ctx, starting);
     this.finish(this.res.statusCode);
+  }
+
+  /**
+   * ngx_http_special_response_handler: the location's error_page for `status`, at most once per
+   * request (recursive_error_pages off). A proxying target takes the request over with the body.
+   */
+  private errorPage(status: number): boolean {
+    const page = this.redirect ? undefined : this.location.errorPages.get(status);
+    if (!page) return false;
+    this.done = true;
+    this.res.off('close', this.onClientClose);
+    const at = answerErrorPage(
+      this.req,
+      this.res,
+      this.site,
+      this.location,
+      page,
+      status,
+      this.ctx,
+      this.handedBody(),
+    );
+    if (at !== null) this.writeLogs(at, this.ctx.status);
+    return true;
+  }
+
+  /** The body for an error_page target: one no longer kept whole can't be sent again. */
+  private handedBody(): ExchangeBody {
+    const body = this.body;
+    if (this.bodyBroken || (body !== null && !body.replayable)) {
+      this.res.shouldKeepAlive = false;
+      return { body: null, length: -1 };
+    }
+    return { body, length: this.bodyLength };
   }
 
   /**
@@ -472,18 +537,25 @@ export class ProxyExchange {
   private finish(status: number): void {
     if (this.done) return;
     this.done = true;
+    this.writeLogs(this.location, status);
+  }
+
+  /** The request ends here: the access log of the location that answered, and the record. */
+  private writeLogs(location: LocationRoute, status: number): void {
     this.body?.dispose();
-    const logs = this.location.logs;
+    const logs = location.logs;
     const bytesSent = this.pipe ? this.pipe.bytesSent : this.res.bodyBytes;
     const bytesReceived = this.body ? this.body.received : 0;
     if (logs?.wantsAccess) {
       this.ctx.status = status;
       this.ctx.requestBodyBytes = bytesReceived;
-      logs.writeAccess({ vars: this.ctx, status, bodyBytesSent: bytesSent, endMs: Date.now() });
+      const bytes = { bodyBytesSent: bytesSent, bytesSent: this.res.headBytes + bytesSent };
+      logs.writeAccess({ vars: this.ctx, status, ...bytes, endMs: Date.now() });
     }
-    if (!this.records.wanted) return;
+    const { records } = this.site;
+    if (!records.wanted) return;
     const facts = {
-      startMs: this.startMs,
+      startMs: this.ctx.startMs,
       serverName: this.ctx.serverName,
       upstream: this.route.upstream.name,
       attempts: this.attempts,
@@ -493,6 +565,6 @@ export class ProxyExchange {
       bytesReceived,
       accessLogOff: logs?.accessOff === true,
     };
-    this.records.push(requestRecord(this.req, facts, Date.now()));
+    records.push(requestRecord(this.req, facts, Date.now()));
   }
 }

@@ -50,8 +50,6 @@ export interface LocationRoute {
   addHeaders: CompiledAddHeader[];
   ret: CompiledReturn | null;
   errorPages: Map<number, CompiledErrorPage>;
-  /** The location of the same server a URI matches (error_page's internal redirect). */
-  siblings: (path: string) => LocationRoute | undefined;
   logs: LocationLogs | null;
 }
 
@@ -61,6 +59,10 @@ export interface ServerRoute {
   exact: LocationRoute[];
   /** Prefix locations, longest first. */
   prefix: LocationRoute[];
+  /** `location @name`, by name (with its `@`). */
+  named: Map<string, LocationRoute>;
+  /** What a request that matches no location gets: the server level's add_header, error_page, logs. */
+  serverLevel: LocationRoute;
 }
 
 export function compileServer(
@@ -68,19 +70,22 @@ export function compileServer(
   upstreams: Map<string, Upstream>,
   logs?: LogOutputs,
 ): ServerRoute {
-  const siblings = (path: string): LocationRoute | undefined => matchLocation(server, path);
-  const routes = config.locations.map((location) => compileLocation(location, upstreams, siblings, logs));
-  const server: ServerRoute = {
+  const routes = config.locations.map((location) => compileLocation(location, upstreams, logs));
+  const byPath = routes.filter((r) => r.config.modifier !== '@');
+  const level: LocationConfig = { modifier: '', path: '', addHeaders: [], ...config.serverLevel };
+  return {
     config,
     serverName: config.serverNames[0] ?? '',
-    exact: routes.filter((r) => r.config.modifier === '='),
-    prefix: routes
+    exact: byPath.filter((r) => r.config.modifier === '='),
+    prefix: byPath
       .filter((r) => r.config.modifier !== '=')
       .sort((a, b) => b.config.path.length - a.config.path.length),
+    named: new Map(routes.filter((r) => r.config.modifier === '@').map((r) => [r.config.path, r])),
+    serverLevel: compileLocation(level, upstreams, logs),
   };
-  return server;
 }
 
+/** The location a path matches; named locations are never matched. */
 export function matchLocation(server: ServerRoute, path: string): LocationRoute | undefined {
   for (const route of server.exact) if (route.config.path === path) return route;
   for (const route of server.prefix) if (path.startsWith(route.config.path)) return route;
@@ -90,7 +95,6 @@ export function matchLocation(server: ServerRoute, path: string): LocationRoute 
 function compileLocation(
   config: LocationConfig,
   upstreams: Map<string, Upstream>,
-  siblings: LocationRoute['siblings'],
   logOutputs: LogOutputs | undefined,
 ): LocationRoute {
   const addHeaders = config.addHeaders.map((h) => ({
@@ -101,7 +105,7 @@ function compileLocation(
   const ret = config.return ? compileReturn(config.return) : null;
   const errorPages = compileErrorPages(config.errorPages);
   const logs = logOutputs?.forLocation(config) ?? null;
-  if (!config.proxy) return { config, proxy: null, addHeaders, ret, errorPages, siblings, logs };
+  if (!config.proxy) return { config, proxy: null, addHeaders, ret, errorPages, logs };
   const settings = config.proxy;
   const upstream = upstreams.get(settings.upstream);
   if (!upstream) throw new Error(`no upstream "${settings.upstream}" for location "${config.path}"`);
@@ -112,7 +116,6 @@ function compileLocation(
     addHeaders,
     ret,
     errorPages,
-    siblings,
     logs,
     proxy: {
       settings,
