@@ -49,6 +49,14 @@ export interface VariableContext {
 /** The URI the request is at now: its own, or an error_page's. */
 const currentUri = (ctx: VariableContext): string => ctx.internalUri ?? requestUri(ctx.req);
 
+/** `$uri`: the request's decoded, normalised path, or an error_page URI's path as written. */
+function currentPath(ctx: VariableContext): string {
+  const internal = ctx.internalUri;
+  if (internal === undefined) return normalizedPath(requestUri(ctx.req));
+  const q = internal.indexOf('?');
+  return q === -1 ? internal : internal.slice(0, q);
+}
+
 /** An internal redirect to a URI turns every method but HEAD into GET (a named location keeps it). */
 export const currentMethod = (ctx: VariableContext): string =>
   ctx.internalUri !== undefined && ctx.req.method !== 'HEAD' ? 'GET' : ctx.req.method;
@@ -117,8 +125,8 @@ const VARIABLES: Record<string, Getter> = {
   request_uri: (ctx) => requestUri(ctx.req),
   request: (ctx) => `${ctx.req.method} ${ctx.req.url} HTTP/${ctx.req.httpVersion}`,
   request_length: (ctx) => String(requestLength(ctx.req, ctx.requestBodyBytes ?? 0)),
-  uri: (ctx) => normalizedPath(currentUri(ctx)),
-  document_uri: (ctx) => normalizedPath(currentUri(ctx)),
+  uri: currentPath,
+  document_uri: currentPath,
   args: (ctx) => args(currentUri(ctx)),
   query_string: (ctx) => args(currentUri(ctx)),
   is_args: (ctx) => (args(currentUri(ctx)) === '' ? '' : '?'),
