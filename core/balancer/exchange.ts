@@ -18,7 +18,7 @@ import type { Redirect, Site } from './site';
 import { afterSend } from './toxic';
 import { switchProtocols } from './upgrade-pass';
 import { attemptRecord, phaseOf, reusable, type Attempt } from './upstream-attempt';
-import type { VariableContext } from './variables';
+import { currentMethod, type VariableContext } from './variables';
 
 export type { ClientLimits } from './exchange-body';
 export type { RecordSink } from './request-record';
@@ -285,7 +285,7 @@ export class ProxyExchange {
   /** `ngx_http_upstream_test_next`: retry on this status only with tries left and the mask allowing it. */
   private mayRetryStatus(attempt: Attempt, ft: number): boolean {
     let mask = ft;
-    if (attempt.started && isNonIdempotent(this.req.method)) mask |= FT.non_idempotent;
+    if (attempt.started && isNonIdempotent(currentMethod(this.ctx))) mask |= FT.non_idempotent;
     return (
       this.state.tries > 1 &&
       (this.route.mask & mask) === mask &&
@@ -402,7 +402,7 @@ export class ProxyExchange {
     if (attempt.record) attempt.record.ms = now - attempt.startMs;
     else this.recordAttempt(attempt, status);
     let ft = ftIn;
-    if (attempt.started && isNonIdempotent(this.req.method)) ft |= FT.non_idempotent;
+    if (attempt.started && isNonIdempotent(currentMethod(this.ctx))) ft |= FT.non_idempotent;
     if (
       this.state.tries === 0 ||
       (this.route.mask & ft) !== ft ||
