@@ -5,6 +5,7 @@ import { answerErrorPage } from './error-page-redirect';
 import { openExchangeBody, type ExchangeBody } from './exchange-body';
 import { passResponse, sendFailure } from './http-pass';
 import { initRequest } from './init-request';
+import { writeAccessLog } from './log-phase';
 import type { LocationRoute, ProxyRoute } from './location';
 import { FT, isNonIdempotent, RETRYABLE_STATUS, statusFor } from './next-upstream';
 import type { PickState } from './pick-state';
@@ -543,15 +544,10 @@ export class ProxyExchange {
   /** The request ends here: the access log of the location that answered, and the record. */
   private writeLogs(location: LocationRoute, status: number): void {
     this.body?.dispose();
-    const logs = location.logs;
     const bytesSent = this.pipe ? this.pipe.bytesSent : this.res.bodyBytes;
     const bytesReceived = this.body ? this.body.received : 0;
-    if (logs?.wantsAccess) {
-      this.ctx.status = status;
-      this.ctx.requestBodyBytes = bytesReceived;
-      const bytes = { bodyBytesSent: bytesSent, bytesSent: this.res.headBytes + bytesSent };
-      logs.writeAccess({ vars: this.ctx, status, ...bytes, endMs: Date.now() });
-    }
+    this.ctx.requestBodyBytes = bytesReceived;
+    writeAccessLog(location, this.ctx, this.res, status, bytesSent);
     const { records } = this.site;
     if (!records.wanted) return;
     const facts = {
@@ -563,7 +559,7 @@ export class ProxyExchange {
       status,
       bytesSent,
       bytesReceived,
-      accessLogOff: logs?.accessOff === true,
+      accessLogOff: location.logs?.accessOff === true,
     };
     records.push(requestRecord(this.req, facts, Date.now()));
   }

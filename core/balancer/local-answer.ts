@@ -2,9 +2,9 @@ import type { ClientRequest } from '../http1/client-request';
 import type { ClientResponse } from '../http1/client-response';
 import { answerErrorPage, sendPlainPage } from './error-page-redirect';
 import type { LocationRoute } from './location';
+import { writeAccessLog } from './log-phase';
 import { answerReturn } from './return-answer';
 import { requestContext, type Site } from './site';
-import type { VariableContext } from './variables';
 
 /**
  * A location without proxy_pass, or the server level for a request no location matches: its
@@ -28,20 +28,5 @@ export function answerLocally(
     else if (ret) answerReturn(req, res, ret, location.addHeaders, ctx);
     else sendPlainPage(res, 404, location, ctx);
   }
-  if (at) logLocalAnswer(at, ctx, res);
-}
-
-/** The access log line of a request the balancer answered itself (`return`, an error page). */
-export function logLocalAnswer(location: LocationRoute, ctx: VariableContext, res: ClientResponse): void {
-  const logs = location.logs;
-  if (!logs?.wantsAccess) return;
-  const status = ctx.status;
-  const body = res.bodyBytes;
-  logs.writeAccess({
-    vars: ctx,
-    status,
-    bodyBytesSent: body,
-    bytesSent: res.headBytes + body,
-    endMs: Date.now(),
-  });
+  if (at) writeAccessLog(at, ctx, res, ctx.status, res.bodyBytes);
 }
