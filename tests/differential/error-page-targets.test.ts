@@ -124,6 +124,7 @@ const TARGETS = [
   '/l/boom?z=1', // @name keeps method, URI and body; the target's own 500 passes (bare =)
   '/m/boom', // the error's 500 over the target's 418
   '/nowhere', // no location: the server level's error_page 404 to a proxying location
+  '/empty', // a location with nothing to serve: its 404 goes to the inherited error_page
 ];
 
 const REQUESTS = [
