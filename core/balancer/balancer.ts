@@ -4,17 +4,19 @@ import { Http1Server } from '../http1/http1-server';
 import { Emitter } from '../events/emitter';
 import type { ProxyConfig, ServerBlockConfig, ServerConfig } from './config';
 import { numberConnection } from './connection-number';
-import { errorResponse, sendErrorPage } from './error-page';
+import { errorResponse } from './error-page';
+import { sendPlainPage } from './error-page-redirect';
 import { ProxyExchange } from './exchange';
 import { HealthChecker } from './health-check';
 import { answerLocally } from './local-answer';
+import { writeAccessLog } from './log-phase';
 import { LogOutputs } from './log-outputs';
 import { compileServer, matchLocation, type LocationRoute, type ServerRoute } from './location';
 import type { AdminState, Peer, PeerAddress } from './peer';
 import type { RequestRecord } from './record';
 import { RecordBatcher, type RecordListener } from './record-batcher';
 import { resolveWithDns, type ServerResolver } from './resolve';
-import type { Redirect, Site } from './site';
+import { requestContext, type Redirect, type Site } from './site';
 import type { Toxic } from './toxic';
 import { snapshotPeer, type PeerSnapshot, type UpstreamSnapshot } from './snapshot';
 import { Upstream, type ResolvedServer } from './upstream';
@@ -160,17 +162,23 @@ export class Balancer {
 
   private handle(sites: Site[], req: ClientRequest, res: ClientResponse): void {
     const site = pickServer(sites, req.headers.host);
+    const location = matchLocation(site.route, routePath(req.url)) ?? site.route.serverLevel;
     const maxBody = site.route.config.clientMaxBodySize;
     req.maxBodySize = maxBody;
     if (maxBody > 0 && Number(req.headers['content-length'] ?? 0) > maxBody) {
-      // nginx: "client intended to send too large body".
-      this.refuse(res, 413);
+      // nginx: "client intended to send too large body", once the location is known (its
+      // add_header and access log apply).
+      res.shouldKeepAlive = false;
+      const ctx = requestContext(req, site);
+      const message = `client intended to send too large body: ${req.headers['content-length']} bytes`;
+      location.logs?.error.write({ level: 'error', message, vars: ctx });
+      sendPlainPage(res, 413, location, ctx);
+      writeAccessLog(location, ctx, res, 413, res.bodyBytes);
       return;
     }
     // nginx ignores an Expect it does not know, and answers 100-continue only in HTTP/1.1.
     if (req.httpVersionMinor >= 1 && req.headers.expect?.toLowerCase() === '100-continue')
       res.writeContinue();
-    const location = matchLocation(site.route, routePath(req.url)) ?? site.route.serverLevel;
     this.serveLocation(site, req, res, location);
   }
 
@@ -189,12 +197,6 @@ export class Balancer {
     const exchange = new ProxyExchange(req, res, location, site, isUpgrade(req), redirect);
     req.onBodyFailure = (status) => exchange.rejectBody(status);
     exchange.start();
-  }
-
-  /** nginx's error page for a request it refuses; the connection closes after it. */
-  private refuse(res: ClientResponse, status: number): void {
-    res.shouldKeepAlive = false;
-    sendErrorPage(res, status);
   }
 
   /** Subscribes to request records, delivered in batches. */

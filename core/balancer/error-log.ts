@@ -86,8 +86,8 @@ export interface UpstreamError {
   level: ErrorLogLevel;
   message: string;
   vars: VariableContext;
-  /** `http://127.0.0.1:9/path`, or `http://backend/path` when no peer was chosen. */
-  upstream: string;
+  /** `http://127.0.0.1:9/path`, or `http://backend/path` when no peer was chosen; none before one. */
+  upstream?: string;
 }
 
 /** ngx_http_log_error's line: `TIME [LEVEL] PID#0: *N MESSAGE, client: ..., server: ..., ...`. */
@@ -97,7 +97,8 @@ export function errorLogLine(error: UpstreamError, now: Date): string {
   let line =
     `${errorLogTime(now)} [${error.level}] ${process.pid}#0: *${connectionNumber(req.socket)} ${error.message}, ` +
     `client: ${client}, server: ${error.vars.serverName}, ` +
-    `request: "${req.method} ${req.url} HTTP/${req.httpVersion}", upstream: "${error.upstream}"`;
+    `request: "${req.method} ${req.url} HTTP/${req.httpVersion}"`;
+  if (error.upstream !== undefined) line += `, upstream: "${error.upstream}"`;
   const host = req.headers.host;
   if (host !== undefined) line += `, host: "${host}"`;
   const referer = req.headers.referer;

@@ -478,6 +478,7 @@ export class ProxyExchange {
     const body = this.body;
     if (this.bodyBroken || (body !== null && !body.replayable)) {
       this.res.shouldKeepAlive = false;
+      body?.dispose();
       return { body: null, length: -1 };
     }
     return { body, length: this.bodyLength };

@@ -133,6 +133,8 @@ const REQUESTS = [
   // Keep-alive goes on after a request changed location; a chunked body is sent again.
   'GET /a/1 HTTP/1.1\r\nHost: localhost\r\n\r\nGET /a/2 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
   'POST /a/3 HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\nhi\r\n0\r\n\r\n',
+  // Refused by its Content-Length once the location is known: the location's add_header and log.
+  'POST /b/x HTTP/1.0\r\nHost: localhost\r\nContent-Length: 2000000\r\n\r\n',
 ];
 
 const LOGS = ['server.log', 'fallback.log', 'other.log', 'plain.log', 'error.log'];
