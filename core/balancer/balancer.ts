@@ -2,14 +2,15 @@ import type { ClientRequest } from '../http1/client-request';
 import type { ClientResponse } from '../http1/client-response';
 import { Emitter } from '../events/emitter';
 import type { ProxyConfig, ServerBlockConfig, ServerConfig } from './config';
-import { sendErrorPage } from './error-page';
-import { answerErrorPage } from './error-page-redirect';
+import { errorResponse } from './error-page';
+import { sendPlainPage } from './error-page-redirect';
 import { ProxyExchange } from './exchange';
-import { answerReturn } from './return-answer';
 import { carryOver } from './carry-over';
 import { HealthChecker } from './health-check';
 import { addressBlocks, Listener, type ListenAddress } from './listeners';
-import { logLocalAnswer, LogOutputs } from './log-outputs';
+import { answerLocally } from './local-answer';
+import { writeAccessLog } from './log-phase';
+import { LogOutputs } from './log-outputs';
 import {
   compileServer,
   matchLocation,
@@ -22,6 +23,7 @@ import type { RequestRecord } from './record';
 import { PassTargets, Resolvers } from './pass-target';
 import { RecordBatcher, type RecordListener } from './record-batcher';
 import { resolveWithDns, type ServerResolver } from './resolve';
+import { requestContext, type Redirect, type Site } from './site';
 import type { Toxic } from './toxic';
 import { snapshotPeer, type PeerSnapshot, type UpstreamSnapshot } from './snapshot';
 import { Upstream, type ResolvedServer } from './upstream';
@@ -102,14 +104,14 @@ export class Balancer {
     const wanted = addressBlocks(config.servers);
     const tables = this.routeTables(upstreams);
     const added: Listener[] = [];
-    const routes = new Map<string, ServerRoute[]>();
+    const sites = new Map<string, Site[]>();
     // Everything that can fail comes first: compiling (with the new log formats) and binding.
     this.logs.useFormats(config.logFormats);
     try {
-      for (const [key, { blocks }] of wanted) routes.set(key, this.compileRoutes(blocks, tables));
+      for (const [key, { blocks, port }] of wanted) sites.set(key, this.compileSites(blocks, port, tables));
       for (const [key, { host, port }] of wanted) {
         if (this.listeners.has(key)) continue;
-        const listener = this.newListener(key, routes.get(key)!);
+        const listener = this.newListener(key, sites.get(key)!);
         added.push(listener);
         await listener.listen(host, port);
       }
@@ -123,7 +125,7 @@ export class Balancer {
     this.current = config;
     this.upstreams = upstreams;
     for (const [key, listener] of this.listeners) {
-      const kept = routes.get(key);
+      const kept = sites.get(key);
       if (kept) listener.swap(kept);
       else {
         this.listeners.delete(key);
@@ -182,15 +184,15 @@ export class Balancer {
     const addresses: ListenAddress[] = [];
     const tables = this.routeTables(this.upstreams);
     for (const [key, { host, port, blocks }] of addressBlocks(config.servers)) {
-      const listener = this.newListener(key, this.compileRoutes(blocks, tables));
+      const listener = this.newListener(key, this.compileSites(blocks, port, tables));
       this.listeners.set(key, listener);
       addresses.push(await listener.listen(host, port));
     }
     return addresses;
   }
 
-  private newListener(key: string, routes: ServerRoute[]): Listener {
-    return new Listener(key, routes, (current, port, req, res) => this.handle(current, port, req, res));
+  private newListener(key: string, sites: Site[]): Listener {
+    return new Listener(key, sites, (current, req, res) => this.handle(current, req, res));
   }
 
   /** What the locations of one config resolve proxy_pass against; the resolver cache outlives reloads. */
@@ -198,81 +200,59 @@ export class Balancer {
     return { upstreams, targets: new PassTargets(upstreams.values()), resolvers: this.resolvers };
   }
 
-  private compileRoutes(blocks: ServerBlockConfig[], tables: RouteTables): ServerRoute[] {
-    return blocks.map((block) => compileServer(block, tables, this.logs));
+  /** One address's server blocks, compiled: what its connections' requests are served by. */
+  private compileSites(blocks: ServerBlockConfig[], port: number, tables: RouteTables): Site[] {
+    return blocks.map((block) => this.site(compileServer(block, tables, this.logs), port));
   }
 
-  private route(
-    routes: ServerRoute[],
-    req: ClientRequest,
-  ): { server: ServerRoute; location?: LocationRoute } {
-    const server = pickServer(routes, req.headers.host);
-    return { server, location: matchLocation(server, routePath(req.url)) };
+  private site(route: ServerRoute, port: number): Site {
+    const site: Site = {
+      route,
+      port,
+      records: this.records,
+      client: route.config,
+      serve: (req, res, location, redirect) => this.serveLocation(site, req, res, location, redirect),
+    };
+    return site;
   }
 
-  private handle(routes: ServerRoute[], port: number, req: ClientRequest, res: ClientResponse): void {
-    const { server, location } = this.route(routes, req);
-    const maxBody = server.config.clientMaxBodySize;
+  private handle(sites: Site[], req: ClientRequest, res: ClientResponse): void {
+    const site = pickServer(sites, req.headers.host);
+    const location = matchLocation(site.route, routePath(req.url)) ?? site.route.serverLevel;
+    const maxBody = site.route.config.clientMaxBodySize;
     req.maxBodySize = maxBody;
     if (maxBody > 0 && Number(req.headers['content-length'] ?? 0) > maxBody) {
-      // nginx: "client intended to send too large body".
-      this.refuse(res, 413);
+      // nginx: "client intended to send too large body", once the location is known (its
+      // add_header and access log apply).
+      res.shouldKeepAlive = false;
+      const ctx = requestContext(req, site);
+      const message = `client intended to send too large body: ${req.headers['content-length']} bytes`;
+      location.logs?.error.write({ level: 'error', message, vars: ctx });
+      sendPlainPage(res, 413, location, ctx);
+      writeAccessLog(location, ctx, res, 413, res.bodyBytes);
       return;
     }
     // nginx ignores an Expect it does not know, and answers 100-continue only in HTTP/1.1.
     if (req.httpVersionMinor >= 1 && req.headers.expect?.toLowerCase() === '100-continue')
       res.writeContinue();
-    if (location?.proxy || location?.pass) {
-      const exchange = new ProxyExchange(
-        req,
-        res,
-        location,
-        server.serverName,
-        port,
-        this.records,
-        server.config,
-        isUpgrade(req),
-      );
-      req.onBodyFailure = (status) => exchange.rejectBody(status);
-      exchange.start();
-      return;
-    }
-    this.answerLocally(req, res, server, port, location);
+    this.serveLocation(site, req, res, location);
   }
 
-  /** A location without proxy_pass: its `return`, or nginx's 404; access-logged as nginx does. */
-  private answerLocally(
+  /** The content phase: a proxying location starts an exchange, any other answers here. */
+  private serveLocation(
+    site: Site,
     req: ClientRequest,
     res: ClientResponse,
-    server: ServerRoute,
-    port: number,
-    location: LocationRoute | undefined,
+    location: LocationRoute,
+    redirect?: Redirect,
   ): void {
-    const where = { serverName: server.serverName, port };
-    if (!location?.ret) {
-      sendErrorPage(res, 404);
-      logLocalAnswer(location?.logs, req, where, 404, res.bodyBytes);
+    if (!location.proxy && !location.pass) {
+      answerLocally(site, req, res, location);
       return;
     }
-    const ctx = {
-      req,
-      serverName: server.serverName,
-      serverPort: port,
-      proxyHost: '',
-      startMs: Date.now(),
-      attempts: [],
-      status: 0,
-    };
-    const page = location.ret.text === null ? location.errorPages.get(location.ret.status) : undefined;
-    if (page) answerErrorPage(req, res, location, page, location.ret.status, ctx);
-    else answerReturn(req, res, location.ret, location.addHeaders, ctx);
-    logLocalAnswer(location.logs, req, where, res.statusCode, res.bodyBytes);
-  }
-
-  /** nginx's error page for a request it refuses; the connection closes after it. */
-  private refuse(res: ClientResponse, status: number): void {
-    res.shouldKeepAlive = false;
-    sendErrorPage(res, status);
+    const exchange = new ProxyExchange(req, res, location, site, isUpgrade(req), redirect);
+    req.onBodyFailure = (status) => exchange.rejectBody(status);
+    exchange.start();
   }
 
   /** Subscribes to request records, delivered in batches. */
@@ -421,17 +401,17 @@ function isUpgrade(req: ClientRequest): boolean {
 }
 
 /** The server block for a Host header: exact name, then `*.suffix`, then the default (first) one. */
-function pickServer(routes: ServerRoute[], hostHeader: string | undefined): ServerRoute {
-  if (routes.length > 1 && hostHeader) {
+function pickServer(sites: Site[], hostHeader: string | undefined): Site {
+  if (sites.length > 1 && hostHeader) {
     const host = hostHeader.toLowerCase().replace(/:\d+$/, '');
-    const exact = routes.find((r) => r.config.serverNames.includes(host));
+    const exact = sites.find((s) => s.route.config.serverNames.includes(host));
     if (exact) return exact;
-    const wildcard = routes.find((r) =>
-      r.config.serverNames.some((n) => n.startsWith('*.') && host.endsWith(n.slice(1))),
+    const wildcard = sites.find((s) =>
+      s.route.config.serverNames.some((n) => n.startsWith('*.') && host.endsWith(n.slice(1))),
     );
     if (wildcard) return wildcard;
   }
-  return routes[0]!;
+  return sites[0]!;
 }
 
 /** The path nginx matches locations against: the normalised `$uri` (cheap when already clean). */

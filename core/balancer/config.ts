@@ -124,8 +124,11 @@ export interface ProxySettings {
 }
 
 export interface LocationConfig {
-  /** `=` exact, `^~` prefix without regex, `` plain prefix. Regex locations are not supported. */
-  modifier: '' | '=' | '^~';
+  /**
+   * `=` exact, `^~` prefix without regex, `` plain prefix; `@` a named location (`path` is its
+   * name, `@fallback`), reached only by error_page. Regex locations are not supported.
+   */
+  modifier: '' | '=' | '^~' | '@';
   path: string;
   /** Absent when the location does not proxy (it then answers 404, as nginx would with no root). */
   proxy?: ProxySettings;
@@ -181,10 +184,18 @@ export interface ListenConfig {
   defaultServer: boolean;
 }
 
+/**
+ * What the server level itself says (inherited from http): it applies to a request that matches
+ * no location, as nginx's server-level location configuration does.
+ */
+export type ServerLevelConfig = Pick<LocationConfig, 'addHeaders' | 'errorPages' | 'accessLog' | 'errorLog'>;
+
 export interface ServerBlockConfig {
   listen: ListenConfig[];
   serverNames: string[];
   locations: LocationConfig[];
+  /** Absent when the server and http levels write none of these. */
+  serverLevel?: ServerLevelConfig;
   /** Client side limits, mirroring nginx's client_* directives. */
   clientHeaderTimeoutMs: number;
   clientBodyTimeoutMs: number;
@@ -228,7 +239,10 @@ export const PROXY_DEFAULTS: Omit<ProxySettings, 'upstream' | 'url'> = {
   httpVersion: '1.0',
 };
 
-export const SERVER_BLOCK_DEFAULTS: Omit<ServerBlockConfig, 'listen' | 'serverNames' | 'locations'> = {
+export const SERVER_BLOCK_DEFAULTS: Omit<
+  ServerBlockConfig,
+  'listen' | 'serverNames' | 'locations' | 'serverLevel'
+> = {
   clientHeaderTimeoutMs: 60_000,
   clientBodyTimeoutMs: 60_000,
   keepaliveTimeoutMs: 75_000,

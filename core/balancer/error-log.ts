@@ -86,7 +86,7 @@ export interface UpstreamError {
   level: ErrorLogLevel;
   message: string;
   vars: VariableContext;
-  /** `http://127.0.0.1:9/path`, or `http://backend/path` when no peer was chosen; absent before one is. */
+  /** `http://127.0.0.1:9/path`, or `http://backend/path` when no peer was chosen; none before one. */
   upstream?: string;
 }
 

@@ -1,9 +1,11 @@
 import type { ClientRequest } from '../http1/client-request';
 import type { ClientResponse } from '../http1/client-response';
 import { invalidHeaderMessage, socketErrorMessage, type UpstreamPhase } from './error-log';
-import { openExchangeBody, type ClientLimits } from './exchange-body';
+import { answerErrorPage } from './error-page-redirect';
+import { openExchangeBody, type ExchangeBody } from './exchange-body';
 import { passResponse, sendFailure } from './http-pass';
 import { initRequest } from './init-request';
+import { writeAccessLog } from './log-phase';
 import type { LocationRoute, ProxyRoute } from './location';
 import { FT, isNonIdempotent, RETRYABLE_STATUS, statusFor } from './next-upstream';
 import { evaluatePass, resolvePass, type DynamicPass } from './pass-target';
@@ -12,13 +14,14 @@ import type { PickState } from './pick-state';
 import type { AttemptRecord } from './record';
 import type { RequestBody } from './request-body';
 import { buildRequestHead } from './request-head';
-import { requestRecord, type RecordSink } from './request-record';
+import { requestRecord } from './request-record';
 import { ResponseParser, type ParseFailure, type ResponseHead } from './response-parser';
 import type { ResponsePipe } from './response-pipe';
+import type { Redirect, Site } from './site';
 import { afterSend } from './toxic';
 import { switchProtocols } from './upgrade-pass';
 import { attemptRecord, phaseOf, reusable, type Attempt } from './upstream-attempt';
-import type { VariableContext } from './variables';
+import { currentMethod, type VariableContext } from './variables';
 
 export type { ClientLimits } from './exchange-body';
 export type { RecordSink } from './request-record';
@@ -35,7 +38,8 @@ const PREMATURE_CLOSE = 'upstream prematurely closed connection';
  * `ngx_http_upstream_next` / `ngx_http_upstream_finalize_request` loop. The attempt loop is the
  * one place a peer is freed (`freeAttempt`); the protocol pass (HTTP, or Upgrade when asked)
  * decides what a response head means; the body goes through the response pipe; connections come
- * from the upstream's peer connections (keep-alive cache and toxics).
+ * from the upstream's peer connections (keep-alive cache and toxics). An error_page to a proxying
+ * location hands the request to a new exchange there (`site.serve`), which logs it when it ends.
  */
 export class ProxyExchange {
   /** Set before the attempt loop starts: at once, or once a proxy_pass with variables is resolved. */
@@ -45,8 +49,11 @@ export class ProxyExchange {
   /** For the request record: the upstream, or the evaluated host when none was reached. */
   private upstreamName = '';
   private readonly ctx: VariableContext;
-  private readonly attempts: AttemptRecord[] = [];
+  private readonly attempts: AttemptRecord[];
+  /** This location's own start, for proxy_next_upstream_timeout. */
   private readonly startMs = Date.now();
+  /** The client's body broke (400, 413): an error_page target gets none. */
+  private bodyBroken = false;
   private body: RequestBody | null = null;
   /** Content-Length for the upstream request; -1 when there is none. */
   private bodyLength = -1;
@@ -63,25 +70,36 @@ export class ProxyExchange {
     private readonly req: ClientRequest,
     private readonly res: ClientResponse,
     private readonly location: LocationRoute,
-    serverName: string,
-    serverPort: number,
-    private readonly records: RecordSink,
-    private readonly client: ClientLimits,
+    private readonly site: Site,
     /** The Upgrade pass: a 101 turns the exchange into a tunnel. */
     private readonly upgrade = false,
+    /** The error_page that brought the request here; none for the location it matched. */
+    private readonly redirect?: Redirect,
   ) {
-    this.ctx = {
-      req,
-      serverName,
-      serverPort,
-      proxyHost: location.proxy?.proxyHost ?? '',
-      startMs: this.startMs,
-      attempts: this.attempts,
-      status: 0,
-    };
     this.pass = location.pass;
+    if (redirect) {
+      this.ctx = redirect.ctx;
+      this.ctx.proxyHost = location.proxy?.proxyHost ?? '';
+      // nginx's empty upstream state between the two locations' attempts (` : ` in $upstream_addr).
+      if (this.ctx.attempts.length > 0) this.ctx.redirectedAfter = this.ctx.attempts.length;
+    } else {
+      this.ctx = {
+        req,
+        serverName: site.route.serverName,
+        serverPort: site.port,
+        proxyHost: location.proxy?.proxyHost ?? '',
+        startMs: this.startMs,
+        attempts: [],
+        status: 0,
+      };
+    }
+    this.attempts = this.ctx.attempts;
     if (location.proxy) this.useRoute(location.proxy);
     else if (!this.pass) throw new Error(`location "${location.config.path}" does not proxy`);
+  }
+
+  private get client(): Site['client'] {
+    return this.site.client;
   }
 
   start(): void {
@@ -92,6 +110,13 @@ export class ProxyExchange {
       return;
     }
     if (url) this.ctx.proxyHost = this.upstreamName = url.hostHeader;
+    const given = this.redirect?.body;
+    if (given) {
+      this.body = given.body;
+      this.bodyLength = given.length;
+      this.begin(url);
+      return;
+    }
     const on = { idle: () => this.clientTimedOut(), tooLarge: () => this.rejectBody(413) };
     // `ready` may run before openExchangeBody returns: the body is taken from it.
     this.body = openExchangeBody(this.req, this.client, on, ({ body, length }) => {
@@ -140,6 +165,7 @@ export class ProxyExchange {
     if (this.done) return;
     this.dropAttempt(status);
     this.res.shouldKeepAlive = false;
+    this.bodyBroken = true;
     this.fail(status);
   }
 
@@ -228,7 +254,7 @@ export class ProxyExchange {
 
   /** The protocol pass's request: the HTTP head, or the Upgrade handshake's. */
   private requestHead(): string {
-    this.requestHeadText ??= buildRequestHead(this.req, this.route, this.location, this.ctx, {
+    this.requestHeadText ??= buildRequestHead(this.route, this.location, this.ctx, {
       bodyLength: this.bodyLength,
       chunked: this.body?.chunked === true,
       upgrade: this.upgrade,
@@ -301,7 +327,7 @@ export class ProxyExchange {
   /** `ngx_http_upstream_test_next`: retry on this status only with tries left and the mask allowing it. */
   private mayRetryStatus(attempt: Attempt, ft: number): boolean {
     let mask = ft;
-    if (attempt.started && isNonIdempotent(this.req.method)) mask |= FT.non_idempotent;
+    if (attempt.started && isNonIdempotent(currentMethod(this.ctx))) mask |= FT.non_idempotent;
     return (
       this.state.tries > 1 &&
       (this.route.mask & mask) === mask &&
@@ -311,18 +337,22 @@ export class ProxyExchange {
   }
 
   private respond(attempt: Attempt, head: ResponseHead): void {
-    this.status = head.status;
     const { settings } = this.route;
     if (!this.req.complete) this.res.shouldKeepAlive = false;
-    this.pipe = passResponse(this.req, this.res, this.location, head, this.ctx, {
+    if (settings.interceptErrors && head.status >= 300 && this.location.errorPages.has(head.status)) {
+      // proxy_intercept_errors: the upstream's answer is dropped for the error_page (or, after
+      // one, for the plain page).
+      this.dropAttempt(head.status);
+      this.fail(head.status);
+      return;
+    }
+    const errStatus = this.redirect?.status ?? 0;
+    this.status = errStatus || head.status;
+    const timeouts = {
       readTimeoutMs: settings.readTimeoutMs,
       clientSendTimeoutMs: this.client.sendTimeoutMs,
-      interceptErrors: settings.interceptErrors === true,
-    });
-    if (this.pipe !== null) return;
-    // proxy_intercept_errors: the upstream's answer was dropped for the error_page.
-    this.dropAttempt(head.status);
-    this.finish(this.res.statusCode);
+    };
+    this.pipe = passResponse(this.res, this.location, head, this.ctx, timeouts, errStatus);
   }
 
   private onBody(attempt: Attempt, chunk: Buffer): void {
@@ -414,7 +444,7 @@ export class ProxyExchange {
     if (attempt.record) attempt.record.ms = now - attempt.startMs;
     else this.recordAttempt(attempt, status);
     let ft = ftIn;
-    if (attempt.started && isNonIdempotent(this.req.method)) ft |= FT.non_idempotent;
+    if (attempt.started && isNonIdempotent(currentMethod(this.ctx))) ft |= FT.non_idempotent;
     if (
       this.state.tries === 0 ||
       (this.route.mask & ft) !== ft ||
@@ -456,8 +486,43 @@ export class ProxyExchange {
       return;
     }
     this.closeIfBodyUnread();
-    sendFailure(this.req, this.res, this.location, status, this.ctx, starting);
+    if (!starting && this.errorPage(status)) return;
+    sendFailure(this.res, this.location, status, this.ctx, starting);
     this.finish(this.res.statusCode);
+  }
+
+  /**
+   * ngx_http_special_response_handler: the location's error_page for `status`, at most once per
+   * request (recursive_error_pages off). A proxying target takes the request over with the body.
+   */
+  private errorPage(status: number): boolean {
+    const page = this.redirect ? undefined : this.location.errorPages.get(status);
+    if (!page) return false;
+    this.done = true;
+    this.res.off('close', this.onClientClose);
+    const at = answerErrorPage(
+      this.req,
+      this.res,
+      this.site,
+      this.location,
+      page,
+      status,
+      this.ctx,
+      this.handedBody(),
+    );
+    if (at !== null) this.writeLogs(at, this.ctx.status);
+    return true;
+  }
+
+  /** The body for an error_page target: one no longer kept whole can't be sent again. */
+  private handedBody(): ExchangeBody {
+    const body = this.body;
+    if (this.bodyBroken || (body !== null && !body.replayable)) {
+      this.res.shouldKeepAlive = false;
+      body?.dispose();
+      return { body: null, length: -1 };
+    }
+    return { body, length: this.bodyLength };
   }
 
   /**
@@ -515,18 +580,20 @@ export class ProxyExchange {
   private finish(status: number): void {
     if (this.done) return;
     this.done = true;
+    this.writeLogs(this.location, status);
+  }
+
+  /** The request ends here: the access log of the location that answered, and the record. */
+  private writeLogs(location: LocationRoute, status: number): void {
     this.body?.dispose();
-    const logs = this.location.logs;
     const bytesSent = this.pipe ? this.pipe.bytesSent : this.res.bodyBytes;
     const bytesReceived = this.body ? this.body.received : 0;
-    if (logs?.wantsAccess) {
-      this.ctx.status = status;
-      this.ctx.requestBodyBytes = bytesReceived;
-      logs.writeAccess({ vars: this.ctx, status, bodyBytesSent: bytesSent, endMs: Date.now() });
-    }
-    if (!this.records.wanted) return;
+    this.ctx.requestBodyBytes = bytesReceived;
+    writeAccessLog(location, this.ctx, this.res, status, bytesSent);
+    const { records } = this.site;
+    if (!records.wanted) return;
     const facts = {
-      startMs: this.startMs,
+      startMs: this.ctx.startMs,
       serverName: this.ctx.serverName,
       upstream: this.upstreamName,
       attempts: this.attempts,
@@ -534,8 +601,8 @@ export class ProxyExchange {
       status,
       bytesSent,
       bytesReceived,
-      accessLogOff: logs?.accessOff === true,
+      accessLogOff: location.logs?.accessOff === true,
     };
-    this.records.push(requestRecord(this.req, facts, Date.now()));
+    records.push(requestRecord(this.req, facts, Date.now()));
   }
 }

@@ -1,8 +1,7 @@
-import type { ClientRequest } from '../http1/client-request';
 import type { ClientResponse } from '../http1/client-response';
 import { applyAddHeaders } from './add-header';
-import { reasonPhrase, sendErrorPage, sendGenerated, startingPage } from './error-page';
-import { answerErrorPage } from './error-page-redirect';
+import { reasonPhrase, sendGenerated, startingPage } from './error-page';
+import { sendPlainPage } from './error-page-redirect';
 import type { LocationRoute } from './location';
 import { filterResponseHeaders } from './response-headers';
 import type { ResponseHead } from './response-parser';
@@ -18,34 +17,31 @@ function sendableReason(reason: string, status: number): string {
 }
 
 /**
- * The HTTP pass's `process_header` once the head is accepted: proxy_intercept_errors hands the
- * request to its error_page (null: answered), else the client gets the upstream's head with
- * nginx's own fields and add_header's, and the body will go through the returned pipe.
+ * The HTTP pass's `process_header` once the head is accepted: the client gets the upstream's head
+ * with nginx's own fields and add_header's, and the body will go through the returned pipe.
+ * `errStatus` (an error_page's status, 0 for none) replaces the upstream's status, and its reason
+ * with the standard one, as ngx_http_send_header does.
  */
 export function passResponse(
-  req: ClientRequest,
   res: ClientResponse,
   location: LocationRoute,
   head: ResponseHead,
   ctx: VariableContext,
-  timeouts: PipeTimeouts & { interceptErrors: boolean },
-): ResponsePipe | null {
-  const errorPageTo =
-    timeouts.interceptErrors && head.status >= 300 ? location.errorPages.get(head.status) : undefined;
-  if (errorPageTo) {
-    answerErrorPage(req, res, location, errorPageTo, head.status, ctx);
-    return null;
-  }
+  timeouts: PipeTimeouts,
+  errStatus: number,
+): ResponsePipe {
   const pipe = new ResponsePipe(res, timeouts, head.version === 9);
   if (head.version === 9) return pipe;
-  ctx.status = head.status;
+  const status = errStatus || head.status;
+  ctx.status = status;
   const headers = filterResponseHeaders(head.headers);
-  applyAddHeaders(headers, location.addHeaders, head.status, {
+  applyAddHeaders(headers, location.addHeaders, status, {
     ...ctx,
     upstreamInProgress: true,
     upstreamHeaders: head.headers,
   });
-  res.writeHead(head.status, sendableReason(head.reason, head.status), headers);
+  const reason = errStatus ? reasonPhrase(status) : sendableReason(head.reason, status);
+  res.writeHead(status, reason, headers);
   return pipe;
 }
 
@@ -53,25 +49,21 @@ export function passResponse(
 export const STARTING_HEADERS = ['Retry-After', '2'];
 
 /**
- * nginx's own error page for a failed request (502, 504...): through the location's error_page
- * when it has one for the status, with add_header's; the "replicas starting" 503 carries
- * Retry-After and no error_page.
+ * nginx's own error page for a failed request (502, 504...) with add_header's (the error_page, if
+ * any, was tried first); the "replicas starting" 503 carries Retry-After.
  */
 export function sendFailure(
-  req: ClientRequest,
   res: ClientResponse,
   location: LocationRoute,
   status: number,
   ctx: VariableContext,
   starting: boolean,
 ): void {
-  const errorPageTo = starting ? undefined : location.errorPages.get(status);
-  if (errorPageTo) {
-    answerErrorPage(req, res, location, errorPageTo, status, ctx);
+  if (!starting) {
+    sendPlainPage(res, status, location, ctx);
     return;
   }
-  const headers = starting ? [...STARTING_HEADERS] : [];
+  const headers = [...STARTING_HEADERS];
   applyAddHeaders(headers, location.addHeaders, status, ctx);
-  if (starting) sendGenerated(res, status, startingPage(), 'text/html', headers);
-  else sendErrorPage(res, status, headers);
+  sendGenerated(res, status, startingPage(), 'text/html', headers);
 }

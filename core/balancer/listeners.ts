@@ -5,7 +5,7 @@ import type { ClientResponse } from '../http1/client-response';
 import type { ServerBlockConfig } from './config';
 import { numberConnection } from './connection-number';
 import { errorResponse } from './error-page';
-import type { ServerRoute } from './location';
+import type { Site } from './site';
 
 export interface ListenAddress {
   host: string;
@@ -17,15 +17,10 @@ export interface AddressBlocks extends ListenAddress {
   blocks: ServerBlockConfig[];
 }
 
-export type RoutedHandler = (
-  routes: ServerRoute[],
-  port: number,
-  req: ClientRequest,
-  res: ClientResponse,
-) => void;
+export type SiteHandler = (sites: Site[], req: ClientRequest, res: ClientResponse) => void;
 
 /**
- * One listening address and the server blocks it serves. A reload swaps the blocks (`routes`)
+ * One listening address and the server blocks it serves. A reload swaps the blocks (`sites`)
  * and the settings new connections get; the socket stays open, so no connection is refused.
  */
 export class Listener {
@@ -35,12 +30,12 @@ export class Listener {
 
   constructor(
     readonly key: string,
-    public routes: ServerRoute[],
-    handle: RoutedHandler,
+    public sites: Site[],
+    handle: SiteHandler,
   ) {
     this.server = new Http1Server(
-      connectionSettings(routes),
-      (req, res) => handle(this.routes, this.port, req, res),
+      connectionSettings(sites),
+      (req, res) => handle(this.sites, req, res),
       numberConnection,
     );
   }
@@ -54,9 +49,9 @@ export class Listener {
     }
   }
 
-  swap(routes: ServerRoute[]): void {
-    this.routes = routes;
-    this.server.settings = connectionSettings(routes);
+  swap(sites: Site[]): void {
+    this.sites = sites;
+    this.server.settings = connectionSettings(sites);
   }
 }
 
@@ -76,8 +71,8 @@ export function addressBlocks(servers: readonly ServerBlockConfig[]): Map<string
 }
 
 /** A connection's timeouts and parsing rules come from the address's default server, as in nginx. */
-function connectionSettings(routes: ServerRoute[]): ConnectionSettings {
-  const first = routes[0]!.config;
+function connectionSettings(sites: Site[]): ConnectionSettings {
+  const first = sites[0]!.route.config;
   return {
     headerTimeoutMs: first.clientHeaderTimeoutMs,
     keepaliveTimeoutMs: first.keepaliveTimeoutMs,

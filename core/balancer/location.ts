@@ -61,8 +61,6 @@ export interface LocationRoute {
   addHeaders: CompiledAddHeader[];
   ret: CompiledReturn | null;
   errorPages: Map<number, CompiledErrorPage>;
-  /** The location of the same server a URI matches (error_page's internal redirect). */
-  siblings: (path: string) => LocationRoute | undefined;
   logs: LocationLogs | null;
 }
 
@@ -72,6 +70,10 @@ export interface ServerRoute {
   exact: LocationRoute[];
   /** Prefix locations, longest first. */
   prefix: LocationRoute[];
+  /** `location @name`, by name (with its `@`). */
+  named: Map<string, LocationRoute>;
+  /** What a request that matches no location gets: the server level's add_header, error_page, logs. */
+  serverLevel: LocationRoute;
 }
 
 /** What locations share: the upstreams by name, and for proxy_pass with variables their table. */
@@ -86,19 +88,22 @@ export function compileServer(
   tables: RouteTables,
   logs?: LogOutputs,
 ): ServerRoute {
-  const siblings = (path: string): LocationRoute | undefined => matchLocation(server, path);
-  const routes = config.locations.map((location) => compileLocation(location, tables, siblings, logs));
-  const server: ServerRoute = {
+  const routes = config.locations.map((location) => compileLocation(location, tables, logs));
+  const byPath = routes.filter((r) => r.config.modifier !== '@');
+  const level: LocationConfig = { modifier: '', path: '', addHeaders: [], ...config.serverLevel };
+  return {
     config,
     serverName: config.serverNames[0] ?? '',
-    exact: routes.filter((r) => r.config.modifier === '='),
-    prefix: routes
+    exact: byPath.filter((r) => r.config.modifier === '='),
+    prefix: byPath
       .filter((r) => r.config.modifier !== '=')
       .sort((a, b) => b.config.path.length - a.config.path.length),
+    named: new Map(routes.filter((r) => r.config.modifier === '@').map((r) => [r.config.path, r])),
+    serverLevel: compileLocation(level, tables, logs),
   };
-  return server;
 }
 
+/** The location a path matches; named locations are never matched. */
 export function matchLocation(server: ServerRoute, path: string): LocationRoute | undefined {
   for (const route of server.exact) if (route.config.path === path) return route;
   for (const route of server.prefix) if (path.startsWith(route.config.path)) return route;
@@ -108,7 +113,6 @@ export function matchLocation(server: ServerRoute, path: string): LocationRoute 
 function compileLocation(
   config: LocationConfig,
   tables: RouteTables,
-  siblings: LocationRoute['siblings'],
   logOutputs: LogOutputs | undefined,
 ): LocationRoute {
   const addHeaders = config.addHeaders.map((h) => ({
@@ -119,7 +123,7 @@ function compileLocation(
   const ret = config.return ? compileReturn(config.return) : null;
   const errorPages = compileErrorPages(config.errorPages);
   const logs = logOutputs?.forLocation(config) ?? null;
-  const local = { config, addHeaders, ret, errorPages, siblings, logs };
+  const local = { config, addHeaders, ret, errorPages, logs };
   const settings = config.proxy;
   if (!settings) return { ...local, proxy: null, pass: null };
   const base = routeBase(settings);

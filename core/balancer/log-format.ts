@@ -6,6 +6,8 @@ export interface LogContext {
   vars: VariableContext;
   status: number;
   bodyBytesSent: number;
+  /** Head and body bytes (`$bytes_sent`). */
+  bytesSent: number;
   endMs: number;
 }
 
@@ -27,7 +29,7 @@ const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 const LOG_VARIABLES: Record<string, Value> = {
   status: (ctx) => String(ctx.status).padStart(3, '0'),
   body_bytes_sent: (ctx) => String(ctx.bodyBytesSent),
-  bytes_sent: (ctx) => String(ctx.bodyBytesSent),
+  bytes_sent: (ctx) => String(ctx.bytesSent),
   request_time: (ctx) => seconds(Math.max(0, ctx.endMs - ctx.vars.startMs)),
   msec: (ctx) => seconds(ctx.endMs),
   time_local: (ctx) => timeLocal(new Date(ctx.endMs)),

@@ -1,7 +1,6 @@
 import { LogFiles, type LogFile } from './access-log-file';
 import type { LocationConfig, LogFormatConfig } from './config';
 import { ErrorLog, type ErrorLogListener } from './error-log';
-import type { ClientRequest } from '../http1/client-request';
 import { COMBINED, compileLogFormat, type LogContext, type LogLine } from './log-format';
 
 interface AccessLogOutput {
@@ -65,26 +64,4 @@ export class LogOutputs {
   close(): Promise<void> {
     return this.files.close();
   }
-}
-
-/** The access log line of a request the balancer answered itself (`return`, 404). */
-export function logLocalAnswer(
-  logs: LocationLogs | null | undefined,
-  req: ClientRequest,
-  server: { serverName: string; port: number },
-  status: number,
-  bodyBytesSent: number,
-): void {
-  if (!logs?.wantsAccess) return;
-  const now = Date.now();
-  const vars = {
-    req,
-    serverName: server.serverName,
-    serverPort: server.port,
-    proxyHost: '',
-    startMs: now,
-    attempts: [],
-    status,
-  };
-  logs.writeAccess({ vars, status, bodyBytesSent, endMs: now });
 }

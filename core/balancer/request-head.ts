@@ -1,6 +1,6 @@
 import type { ClientRequest } from '../http1/client-request';
 import type { LocationRoute, ProxyRoute } from './location';
-import type { VariableContext } from './variables';
+import { currentMethod, type VariableContext } from './variables';
 
 export interface HeadOptions {
   /** Content-Length to send; -1 for none. */
@@ -20,14 +20,18 @@ const HOP_BY_HOP = new Set(['connection', 'upgrade']);
  * not sent.
  */
 export function buildRequestHead(
-  req: ClientRequest,
   route: ProxyRoute,
   location: LocationRoute,
   ctx: VariableContext,
   options: HeadOptions,
 ): string {
+  const { req } = ctx;
   const version = route.settings.httpVersion === '1.1' || options.chunked || options.upgrade ? '1.1' : '1.0';
-  let head = `${req.method} ${upstreamUri(req, route, location)} HTTP/${version}\r\n`;
+  const uri =
+    ctx.internalUri === undefined
+      ? upstreamUri(req, route, location)
+      : redirectUri(ctx.internalUri, route, location);
+  let head = `${currentMethod(ctx)} ${uri} HTTP/${version}\r\n`;
   for (const header of route.setHeaders) {
     // An Upgrade's Connection and Upgrade are sent once, below, whatever proxy_set_header says.
     if (options.upgrade && HOP_BY_HOP.has(header.name.toLowerCase())) continue;
@@ -62,3 +66,22 @@ function upstreamUri(req: ClientRequest, route: ProxyRoute, location: LocationRo
   if (replacement === undefined) return uri;
   return replacement + uri.slice(location.config.path.length);
 }
+
+/**
+ * After an error_page to a URI the client's raw URI is gone (r->valid_unparsed_uri is off): the
+ * upstream gets the new URI, escaped as ngx_escape_uri(NGX_ESCAPE_URI) does, and its arguments.
+ */
+function redirectUri(internal: string, route: ProxyRoute, location: LocationRoute): string {
+  const q = internal.indexOf('?');
+  const path = q === -1 ? internal : internal.slice(0, q);
+  const replacement = route.settings.uri;
+  const rest = replacement === undefined ? path : path.slice(location.config.path.length);
+  const escaped =
+    (replacement ?? '') +
+    rest.replace(URI_UNSAFE, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return q === -1 ? escaped : `${escaped}?${internal.slice(q + 1)}`;
+}
+
+/** What NGX_ESCAPE_URI escapes: controls, space, `#`, `%`, `?`, DEL and every byte from 0x80. */
+// eslint-disable-next-line no-control-regex -- control bytes are exactly what is escaped
+const URI_UNSAFE = /[\x00-\x20#%?\x7f-\xff]/g;

@@ -43,11 +43,11 @@ export function answerReturn(
   ctx: VariableContext,
 ): void {
   const { status } = ret;
+  ctx.status = status;
   if (status === 444) {
     req.socket.destroy();
     return;
   }
-  ctx.status = status;
   const text = ret.text?.(ctx);
   let body: Buffer;
   let type: string | null = null;

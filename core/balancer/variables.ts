@@ -42,10 +42,24 @@ export interface VariableContext {
   requestBodyBytes?: number;
   /** The URI of an internal redirect (error_page): `$uri` and `$args` read it, `$request_uri` not. */
   internalUri?: string;
+  /** Attempts made before an error_page moved the request to another proxying location. */
+  redirectedAfter?: number;
 }
 
 /** The URI the request is at now: its own, or an error_page's. */
 const currentUri = (ctx: VariableContext): string => ctx.internalUri ?? requestUri(ctx.req);
+
+/** `$uri`: the request's decoded, normalised path, or an error_page URI's path as written. */
+function currentPath(ctx: VariableContext): string {
+  const internal = ctx.internalUri;
+  if (internal === undefined) return normalizedPath(requestUri(ctx.req));
+  const q = internal.indexOf('?');
+  return q === -1 ? internal : internal.slice(0, q);
+}
+
+/** An internal redirect to a URI turns every method but HEAD into GET (a named location keeps it). */
+export const currentMethod = (ctx: VariableContext): string =>
+  ctx.internalUri !== undefined && ctx.req.method !== 'HEAD' ? 'GET' : ctx.req.method;
 
 /** undefined: nginx's "not found" (empty in values, `-` in the access log). */
 type Getter = (ctx: VariableContext) => string | undefined;
@@ -62,12 +76,20 @@ export function upstreamStatus(status: number): string {
 
 const seconds = (ms: number | undefined): string => (ms === undefined ? '-' : (ms / 1000).toFixed(3));
 
-/** `$upstream_*` lists: one item per attempt, `, `-separated; not found before the first attempt. */
+/**
+ * `$upstream_*` lists: one item per attempt, `, `-separated, ` : ` between the locations of an
+ * error_page; not found before the first attempt.
+ */
 function perAttempt(item: (attempt: AttemptRecord, last: boolean, ctx: VariableContext) => string): Getter {
   return (ctx) => {
-    const { attempts } = ctx;
+    const { attempts, redirectedAfter } = ctx;
     if (attempts.length === 0) return undefined;
-    return attempts.map((a, i) => item(a, i === attempts.length - 1, ctx)).join(', ');
+    let out = '';
+    for (let i = 0; i < attempts.length; i++) {
+      if (i > 0) out += i === redirectedAfter ? ' : ' : ', ';
+      out += item(attempts[i]!, i === attempts.length - 1, ctx);
+    }
+    return out;
   };
 }
 
@@ -99,14 +121,12 @@ const VARIABLES: Record<string, Getter> = {
     return addr.startsWith('::ffff:') ? addr.slice(7) : addr;
   },
   server_protocol: (ctx) => `HTTP/${ctx.req.httpVersion}`,
-  // An internal redirect turns every method but HEAD into GET.
-  request_method: (ctx) =>
-    ctx.internalUri !== undefined && ctx.req.method !== 'HEAD' ? 'GET' : (ctx.req.method ?? ''),
+  request_method: currentMethod,
   request_uri: (ctx) => requestUri(ctx.req),
   request: (ctx) => `${ctx.req.method} ${ctx.req.url} HTTP/${ctx.req.httpVersion}`,
   request_length: (ctx) => String(requestLength(ctx.req, ctx.requestBodyBytes ?? 0)),
-  uri: (ctx) => normalizedPath(currentUri(ctx)),
-  document_uri: (ctx) => normalizedPath(currentUri(ctx)),
+  uri: currentPath,
+  document_uri: currentPath,
   args: (ctx) => args(currentUri(ctx)),
   query_string: (ctx) => args(currentUri(ctx)),
   is_args: (ctx) => (args(currentUri(ctx)) === '' ? '' : '?'),

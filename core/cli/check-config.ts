@@ -106,7 +106,7 @@ function describeServer(server: ServerBlockConfig): string[] {
 }
 
 function describeLocation(location: LocationConfig): string[] {
-  const match = `${location.modifier ? `${location.modifier} ` : ''}${location.path}`;
+  const match = `${location.modifier && location.modifier !== '@' ? `${location.modifier} ` : ''}${location.path}`;
   const proxy = location.proxy;
   const target = location.return
     ? `return ${location.return.status}${location.return.body !== undefined ? ` ${JSON.stringify(location.return.body)}` : ''}`

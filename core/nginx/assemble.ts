@@ -4,6 +4,7 @@ import {
   type LocationConfig,
   type ProxyConfig,
   type ServerBlockConfig,
+  type ServerLevelConfig,
   type UpstreamConfig,
 } from '../balancer/config';
 import { joinHostPort } from './address';
@@ -67,7 +68,23 @@ function assembleServer(
     interpretation.map(locationPath, location.at);
     return assembleLocation(location, locationPath, [...levels, location.scope], upstreams, interpretation);
   });
-  return { listen, serverNames: server.serverNames, locations, ...inheritClientSettings(levels) };
+  const serverLevel = assembleServerLevel(levels);
+  return {
+    listen,
+    serverNames: server.serverNames,
+    locations,
+    ...(serverLevel ? { serverLevel } : {}),
+    ...inheritClientSettings(levels),
+  };
+}
+
+/** The server level's own add_header, error_page and logs; undefined when it has none. */
+function assembleServerLevel(levels: ParsedServer['scope'][]): ServerLevelConfig | undefined {
+  const level: ServerLevelConfig = { addHeaders: inheritAddHeaders(levels), ...inheritLogs(levels) };
+  const errorPages = inheritErrorPages(levels);
+  if (errorPages.length > 0) level.errorPages = errorPages;
+  const empty = level.addHeaders.length === 0 && !level.errorPages && !level.accessLog && !level.errorLog;
+  return empty ? undefined : level;
 }
 
 function assembleLocation(

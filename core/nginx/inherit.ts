@@ -50,7 +50,7 @@ export function inheritLogs(levels: ScopeSettings[]): Pick<LocationConfig, 'acce
 
 export function inheritClientSettings(
   levels: ScopeSettings[],
-): Omit<ServerBlockConfig, 'listen' | 'serverNames' | 'locations'> {
+): Omit<ServerBlockConfig, 'listen' | 'serverNames' | 'locations' | 'serverLevel'> {
   const settings = { ...SERVER_BLOCK_DEFAULTS };
   for (const level of levels) Object.assign(settings, level.client);
   return settings;

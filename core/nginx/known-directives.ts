@@ -24,6 +24,7 @@ const UNDERSTOOD = new Set([
   'add_header',
   'error_page',
   'proxy_intercept_errors',
+  'recursive_error_pages',
   'return',
   'client_header_timeout',
   'client_body_timeout',

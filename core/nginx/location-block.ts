@@ -22,11 +22,11 @@ export interface ParsedLocation {
   healthCheck?: { args: WordToken[]; at: SourcePosition };
 }
 
-type Match = { modifier: LocationConfig['modifier'] | '~' | '~*' | '@'; path: string };
+type Match = { modifier: LocationConfig['modifier'] | '~' | '~*'; path: string };
 
 /**
- * `location [=|^~] PATH { ... }`. Regex (`~`, `~*`) and named (`@name`) locations are reported as
- * unsupported and skipped (undefined), like nested locations.
+ * `location [=|^~] PATH { ... }` and `location @name { ... }` (reached only by error_page). Regex
+ * locations (`~`, `~*`) are reported as unsupported and skipped (undefined), like nested ones.
  */
 export function parseLocationBlock(
   directive: Directive,
@@ -34,12 +34,11 @@ export function parseLocationBlock(
 ): ParsedLocation | undefined {
   const items = expectBlock(directive);
   const match = locationMatch(directive);
-  if (match.modifier === '~' || match.modifier === '~*' || match.modifier === '@') {
-    const kind = match.modifier === '@' ? 'named' : 'regex';
+  if (match.modifier === '~' || match.modifier === '~*') {
     const written = directive.args.map((arg) => arg.value).join(' ');
     interpretation.unsupported(
       directive.at,
-      `${kind} locations are not supported; ignored "location ${written}"`,
+      `regex locations are not supported; ignored "location ${written}"`,
     );
     return undefined;
   }
@@ -69,6 +68,12 @@ function locationDirective(
       const arg = onlyArg(directive);
       if (location.proxyPass) throw duplicate(directive);
       location.proxyPass = parseProxyPass(arg);
+      if (location.modifier === '@' && 'uri' in location.proxyPass && location.proxyPass.uri !== undefined) {
+        throw new ConfigError(
+          directive.at,
+          '"proxy_pass" cannot have URI part in location given by regular expression, or inside named location, or inside "if" statement, or inside "limit_except" block',
+        );
+      }
       return;
     }
     case 'return': {

@@ -118,7 +118,7 @@ export const logFormatConfigSchema = z.strictObject({
 });
 
 export const locationConfigSchema = z.strictObject({
-  modifier: z.enum(['', '=', '^~']),
+  modifier: z.enum(['', '=', '^~', '@']),
   path: z.string(),
   proxy: proxySettingsSchema.optional(),
   addHeaders: z.array(addHeaderDirectiveSchema),
@@ -143,6 +143,9 @@ export const serverBlockConfigSchema = z.strictObject({
   listen: z.array(listenConfigSchema).min(1, 'a server block needs at least one listen address'),
   serverNames: z.array(z.string()),
   locations: z.array(locationConfigSchema),
+  serverLevel: locationConfigSchema
+    .pick({ addHeaders: true, errorPages: true, accessLog: true, errorLog: true })
+    .optional(),
   clientHeaderTimeoutMs: count('client_header_timeout'),
   clientBodyTimeoutMs: count('client_body_timeout'),
   keepaliveTimeoutMs: count('keepalive_timeout'),

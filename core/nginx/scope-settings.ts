@@ -29,7 +29,7 @@ import { checkValueVariables } from './value-variables';
 export type ScopeLevel = 'http' | 'server' | 'location';
 
 type InheritedProxyFields = Omit<ProxySettings, 'upstream' | 'uri' | 'url' | 'setHeaders'>;
-type ClientFields = Omit<ServerBlockConfig, 'listen' | 'serverNames' | 'locations'>;
+type ClientFields = Omit<ServerBlockConfig, 'listen' | 'serverNames' | 'locations' | 'serverLevel'>;
 
 /**
  * The inheritable directives written at one level (http, server or location). An absent field
@@ -94,6 +94,14 @@ export function applyScopeDirective(
   } else if (name === 'error_page') {
     expectSimple(directive);
     (scope.errorPages ??= []).push(parseErrorPage(directive));
+  } else if (name === 'recursive_error_pages') {
+    // Off is nginx's default and what the balancer does.
+    if (parseFlag(directive)) {
+      interpretation.unsupported(
+        directive.at,
+        '"recursive_error_pages on" is not supported; ignored (an error_page target\'s own errors get the plain page)',
+      );
+    }
   } else if (name === 'proxy_intercept_errors') {
     setOnce(directive, scope.proxy, 'interceptErrors', parseFlag(directive));
   } else if (name === 'access_log') {

@@ -1,4 +1,4 @@
-import type { LocationConfig, LogFormatConfig } from '../balancer/config';
+import type { LogFormatConfig, ServerLevelConfig } from '../balancer/config';
 import { quoteArg } from './quote';
 import { formatMs, formatSize } from './units';
 
@@ -12,7 +12,7 @@ export function logFormatLines(formats: readonly LogFormatConfig[] = []): string
 }
 
 /** A location's access_log and error_log lines, written whole (no inheritance is used). */
-export function locationLogLines(location: LocationConfig): string[] {
+export function locationLogLines(location: Pick<ServerLevelConfig, 'accessLog' | 'errorLog'>): string[] {
   const lines: string[] = [];
   if (location.accessLog?.length === 0) lines.push('access_log off;');
   for (const log of location.accessLog ?? []) {

@@ -9,6 +9,7 @@ import {
   type ProxySettings,
   type ResolverConfig,
   type ServerBlockConfig,
+  type ServerLevelConfig,
   type ServerConfig,
   type UpstreamConfig,
 } from '../balancer/config';
@@ -178,7 +179,7 @@ function serverBlock(server: ServerBlockConfig, proxyTargets: Map<string, string
       : `ignore_invalid_headers ${server.ignoreInvalidHeaders ? 'on' : 'off'};`,
   ].filter((line) => line !== '');
   const locations = server.locations.map((location) => locationBlock(location, proxyTargets));
-  return block('server', paragraphs([head, client, ...locations]));
+  return block('server', paragraphs([head, client, serverLevelLines(server.serverLevel), ...locations]));
 }
 
 function listenLine(listen: ListenConfig): string {
@@ -188,7 +189,9 @@ function listenLine(listen: ListenConfig): string {
 
 function locationBlock(location: LocationConfig, proxyTargets: Map<string, string>): string[] {
   const match =
-    location.modifier === '' ? quoteArg(location.path) : `${location.modifier} ${quoteArg(location.path)}`;
+    location.modifier === '' || location.modifier === '@'
+      ? quoteArg(location.path)
+      : `${location.modifier} ${quoteArg(location.path)}`;
   const proxy = location.proxy;
   const sections = [
     proxy ? [proxyPassLine(proxy, proxyTargets)] : [],
@@ -196,14 +199,8 @@ function locationBlock(location: LocationConfig, proxyTargets: Map<string, strin
     (proxy?.setHeaders ?? []).map(
       (header) => `proxy_set_header ${quoteArg(header.name)} ${quoteArg(header.value)};`,
     ),
-    location.addHeaders.map(
-      (header) =>
-        `add_header ${quoteArg(header.name)} ${quoteArg(header.value)}${header.always ? ' always' : ''};`,
-    ),
-    (location.errorPages ?? []).map(
-      (page) =>
-        `error_page ${page.codes.join(' ')}${page.response === undefined ? '' : page.response === 0 ? ' =' : ` =${page.response}`} ${quoteArg(page.uri)};`,
-    ),
+    addHeaderLines(location),
+    errorPageLines(location),
     location.return ? [returnLine(location.return)] : [],
     locationLogLines(location),
   ];
@@ -223,6 +220,29 @@ function resolverLine(resolver: ResolverConfig): string {
     resolver.ipv6 ? '' : 'ipv6=off',
   ].filter((parameter) => parameter !== '');
   return `resolver ${parameters.join(' ')};`;
+}
+
+/**
+ * The server level's own lines. Safe to write beside the locations' flattened ones: a location's
+ * list is empty (and would inherit these) only when the server's is empty too.
+ */
+function serverLevelLines(level: ServerLevelConfig | undefined): string[] {
+  if (!level) return [];
+  return [...addHeaderLines(level), ...errorPageLines(level), ...locationLogLines(level)];
+}
+
+function addHeaderLines(level: ServerLevelConfig): string[] {
+  return level.addHeaders.map(
+    (header) =>
+      `add_header ${quoteArg(header.name)} ${quoteArg(header.value)}${header.always ? ' always' : ''};`,
+  );
+}
+
+function errorPageLines(level: ServerLevelConfig): string[] {
+  return (level.errorPages ?? []).map(
+    (page) =>
+      `error_page ${page.codes.join(' ')}${page.response === undefined ? '' : page.response === 0 ? ' =' : ` =${page.response}`} ${quoteArg(page.uri)};`,
+  );
 }
 
 function proxyTuning(proxy: ProxySettings): string[] {

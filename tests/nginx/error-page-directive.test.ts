@@ -38,11 +38,26 @@ const CASES: Array<{ line: string; error: string; nginxLine?: number }> = [
     line: '            proxy_intercept_errors on; proxy_intercept_errors off;',
     error: '7:40: "proxy_intercept_errors" directive is duplicate',
   },
+  {
+    line: '            recursive_error_pages maybe;',
+    error: '7:35: invalid value "maybe" in "recursive_error_pages" directive, it must be "on" or "off"',
+  },
 ];
 
 describe('error_page and proxy_intercept_errors refused as nginx refuses them', () => {
   test.each(CASES)('$line', ({ line, error }) => {
     expect(parseError(inLocation(line))).toBe(`${FILE}:${error}`);
+  });
+
+  test('recursive_error_pages: off is what runs, on is reported as unsupported', () => {
+    const unsupported = (line: string): string[] =>
+      parse(inLocation(line))
+        .warnings.filter((w) => w.kind === 'unsupported')
+        .map((w) => w.message);
+    expect(unsupported('            recursive_error_pages off;')).toStrictEqual([]);
+    expect(unsupported('            recursive_error_pages on;')).toStrictEqual([
+      `"recursive_error_pages on" is not supported; ignored (an error_page target's own errors get the plain page)`,
+    ]);
   });
 
   test('codes, =RESPONSE, bare = and URLs are read; the innermost level with any wins', () => {

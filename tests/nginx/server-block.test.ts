@@ -89,26 +89,44 @@ describe('locations', () => {
     );
   });
 
-  test('regex, named and nested locations and if blocks are skipped with a warning', () => {
+  test('regex and nested locations and if blocks are skipped with a warning', () => {
     const { config, warnings } = parse(
       server(
         'location ~ \\.php$ { return 403; }',
         'location ~* \\.(js|css)$ { }',
-        'location @fallback { }',
+        'location @fallback { return 204; }',
         'location / {',
         '    location /inner { }',
         '    if ($http_x) { return 418; }',
         '}',
       ),
     );
-    expect(config.servers[0]?.locations.map((location) => location.path)).toStrictEqual(['/']);
+    expect(config.servers[0]?.locations.map((l) => `${l.modifier}|${l.path}`)).toStrictEqual([
+      '@|@fallback',
+      '|/',
+    ]);
     expect(warnings.filter((warning) => warning.kind === 'unsupported').map(formatDiagnostic)).toStrictEqual([
       `${FILE}:4:9: regex locations are not supported; ignored "location ~ \\.php$"`,
       `${FILE}:5:9: regex locations are not supported; ignored "location ~* \\.(js|css)$"`,
-      `${FILE}:6:9: named locations are not supported; ignored "location @fallback"`,
       `${FILE}:8:13: nested locations are not supported; ignored`,
       `${FILE}:9:13: "if" blocks are not supported; ignored`,
     ]);
+  });
+
+  test('named locations: a duplicate name is refused, and so is a URI part in proxy_pass', () => {
+    expect(() => parse(server('location @a { }', 'location @a { }'))).toThrow('duplicate location "@a"');
+    expect(() => parse(server('location @a { proxy_pass http://127.0.0.1:9/x; }'))).toThrow(
+      '"proxy_pass" cannot have URI part in location given by regular expression, or inside named location',
+    );
+  });
+
+  test('the server level keeps its own add_header, error_page and logs (for requests no location matches)', () => {
+    const { config } = parse(server('add_header X-S s always;', 'error_page 404 /nf;', 'location / { }'));
+    expect(config.servers[0]?.serverLevel).toStrictEqual({
+      addHeaders: [{ name: 'X-S', value: 's', always: true }],
+      errorPages: [{ codes: [404], uri: '/nf' }],
+    });
+    expect(parse(server('location / { }')).config.servers[0]?.serverLevel).toBeUndefined();
   });
 
   test('return: code, code with text, redirect, bare URL; the first return wins', () => {
