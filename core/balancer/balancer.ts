@@ -2,7 +2,6 @@ import type { ClientRequest } from '../http1/client-request';
 import type { ClientResponse } from '../http1/client-response';
 import { Emitter } from '../events/emitter';
 import type { ProxyConfig, ServerBlockConfig, ServerConfig } from './config';
-import { errorResponse } from './error-page';
 import { sendPlainPage } from './error-page-redirect';
 import { ProxyExchange } from './exchange';
 import { carryOver } from './carry-over';
