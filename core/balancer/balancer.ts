@@ -8,6 +8,8 @@ import { carryOver } from './carry-over';
 import { HealthChecker } from './health-check';
 import { addressBlocks, Listener, type ListenAddress } from './listeners';
 import { answerLocally } from './local-answer';
+import { logRefused } from './refused-log';
+import { pickServer, routePath } from './routing';
 import { writeAccessLog } from './log-phase';
 import { LogOutputs } from './log-outputs';
 import {
@@ -191,7 +193,10 @@ export class Balancer {
   }
 
   private newListener(key: string, sites: Site[]): Listener {
-    return new Listener(key, sites, (current, req, res) => this.handle(current, req, res));
+    return new Listener(key, sites, {
+      request: (current, req, res) => this.handle(current, req, res),
+      refused: logRefused,
+    });
   }
 
   /** What the locations of one config resolve proxy_pass against; the resolver cache outlives reloads. */
@@ -397,33 +402,6 @@ export class Balancer {
 /** Node's rule, kept: an Upgrade header with `Connection: upgrade` asks for a tunnel. */
 function isUpgrade(req: ClientRequest): boolean {
   return req.headers.upgrade !== undefined && /\bupgrade\b/i.test(req.headers.connection ?? '');
-}
-
-/** The server block for a Host header: exact name, then `*.suffix`, then the default (first) one. */
-function pickServer(sites: Site[], hostHeader: string | undefined): Site {
-  if (sites.length > 1 && hostHeader) {
-    const host = hostHeader.toLowerCase().replace(/:\d+$/, '');
-    const exact = sites.find((s) => s.route.config.serverNames.includes(host));
-    if (exact) return exact;
-    const wildcard = sites.find((s) =>
-      s.route.config.serverNames.some((n) => n.startsWith('*.') && host.endsWith(n.slice(1))),
-    );
-    if (wildcard) return wildcard;
-  }
-  return sites[0]!;
-}
-
-/** The path nginx matches locations against: the normalised `$uri` (cheap when already clean). */
-function routePath(url: string): string {
-  let path = url;
-  if (!path.startsWith('/')) {
-    const slash = path.indexOf('/', path.indexOf('//') + 2);
-    path = slash === -1 ? '/' : path.slice(slash);
-  }
-  // nginx ends the path at `?` or at a raw `#` (a fragment a client should not have sent).
-  const end = path.search(/[?#]/);
-  if (end !== -1) path = path.slice(0, end);
-  return /%|\/\.|\/\//.test(path) ? normalizedPath(path) : path;
 }
 
 export type { ListenAddress, RequestRecord };

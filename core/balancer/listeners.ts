@@ -1,4 +1,4 @@
-import type { ConnectionSettings } from '../http1/client-connection';
+import type { ConnectionSettings, Refusal } from '../http1/client-connection';
 import { Http1Server } from '../http1/http1-server';
 import type { ClientRequest } from '../http1/client-request';
 import type { ClientResponse } from '../http1/client-response';
@@ -17,7 +17,11 @@ export interface AddressBlocks extends ListenAddress {
   blocks: ServerBlockConfig[];
 }
 
-export type SiteHandler = (sites: Site[], req: ClientRequest, res: ClientResponse) => void;
+export interface SiteHandlers {
+  request(sites: Site[], req: ClientRequest, res: ClientResponse): void;
+  /** A head refused before it became a request (its error page already sent). */
+  refused(sites: Site[], refusal: Refusal): void;
+}
 
 /**
  * One listening address and the server blocks it serves. A reload swaps the blocks (`sites`)
@@ -31,11 +35,11 @@ export class Listener {
   constructor(
     readonly key: string,
     public sites: Site[],
-    handle: SiteHandler,
+    private readonly handlers: SiteHandlers,
   ) {
     this.server = new Http1Server(
-      connectionSettings(sites),
-      (req, res) => handle(this.sites, req, res),
+      this.connectionSettings(sites),
+      (req, res) => handlers.request(this.sites, req, res),
       numberConnection,
     );
   }
@@ -51,7 +55,23 @@ export class Listener {
 
   swap(sites: Site[]): void {
     this.sites = sites;
-    this.server.settings = connectionSettings(sites);
+    this.server.settings = this.connectionSettings(sites);
+  }
+
+  /** A connection's timeouts and parsing rules come from the address's default server, as in nginx. */
+  private connectionSettings(sites: Site[]): ConnectionSettings {
+    const first = sites[0]!.route.config;
+    return {
+      headerTimeoutMs: first.clientHeaderTimeoutMs,
+      keepaliveTimeoutMs: first.keepaliveTimeoutMs,
+      keepaliveRequests: first.keepaliveRequests ?? 1000,
+      head: {
+        underscoresInHeaders: first.underscoresInHeaders ?? false,
+        ignoreInvalidHeaders: first.ignoreInvalidHeaders ?? true,
+      },
+      errorResponse,
+      onRefused: (refusal) => this.handlers.refused(this.sites, refusal),
+    };
   }
 }
 
@@ -68,21 +88,6 @@ export function addressBlocks(servers: readonly ServerBlockConfig[]): Map<string
     }
   }
   return byAddress;
-}
-
-/** A connection's timeouts and parsing rules come from the address's default server, as in nginx. */
-function connectionSettings(sites: Site[]): ConnectionSettings {
-  const first = sites[0]!.route.config;
-  return {
-    headerTimeoutMs: first.clientHeaderTimeoutMs,
-    keepaliveTimeoutMs: first.keepaliveTimeoutMs,
-    keepaliveRequests: first.keepaliveRequests ?? 1000,
-    head: {
-      underscoresInHeaders: first.underscoresInHeaders ?? false,
-      ignoreInvalidHeaders: first.ignoreInvalidHeaders ?? true,
-    },
-    errorResponse,
-  };
 }
 
 function listenError(error: NodeJS.ErrnoException, where: string): Error {

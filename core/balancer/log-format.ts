@@ -48,15 +48,21 @@ function isoLocal(date: Date): string {
   return `${local}${offset >= 0 ? '+' : '-'}${hh}:${mm}`;
 }
 
+const NOT_FOUND = '\u0000';
+/** Found even when empty, so written empty rather than `-`: `$host` with no Host and no server_name, a refused version. */
+const FOUND_WHEN_EMPTY = new Set(['host', 'server_protocol']);
+
 function variable(name: string): Value {
   const own = LOG_VARIABLES[name.toLowerCase()];
   if (own) return own;
   // Throws nginx's `unknown "name" variable`.
-  const getter = compileTemplate(`\${${name}}`);
-  // Our variables read '' for nginx's "not found" (no such header, no upstream yet).
+  const getter = compileTemplate(`\${${name}}`, NOT_FOUND);
+  const emptyIsFound = FOUND_WHEN_EMPTY.has(name.toLowerCase());
+  // Most of our variables read '' for nginx's "not found" (no query string, no upstream yet).
   return (ctx) => {
     const value = getter(ctx.vars);
-    return value === '' ? undefined : value;
+    if (value === NOT_FOUND) return undefined;
+    return value === '' && !emptyIsFound ? undefined : value;
   };
 }
 

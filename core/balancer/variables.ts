@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ClientRequest } from '../http1/client-request';
+import type { RefusedHead } from '../http1/request-head-reader';
 import { hostname } from 'node:os';
 import { connectionNumber } from './connection-number';
 import type { AttemptRecord } from './record';
@@ -44,7 +45,15 @@ export interface VariableContext {
   internalUri?: string;
   /** Attempts made before an error_page moved the request to another proxying location. */
   redirectedAfter?: number;
+  /** A head nginx refused: `$request` as far as it was read, the line's parts only once accepted. */
+  refused?: RefusedHead;
 }
+
+/** The request line's parts, or not found while the line itself was refused (`-` in the log). */
+const lineParsed =
+  (get: Getter): Getter =>
+  (ctx) =>
+    ctx.refused && ctx.refused.line === null ? undefined : get(ctx);
 
 /** The URI the request is at now: its own, or an error_page's. */
 const currentUri = (ctx: VariableContext): string => ctx.internalUri ?? requestUri(ctx.req);
@@ -120,16 +129,17 @@ const VARIABLES: Record<string, Getter> = {
     const addr = ctx.req.socket.localAddress ?? '';
     return addr.startsWith('::ffff:') ? addr.slice(7) : addr;
   },
-  server_protocol: (ctx) => `HTTP/${ctx.req.httpVersion}`,
-  request_method: currentMethod,
-  request_uri: (ctx) => requestUri(ctx.req),
-  request: (ctx) => `${ctx.req.method} ${ctx.req.url} HTTP/${ctx.req.httpVersion}`,
+  server_protocol: (ctx) =>
+    ctx.refused?.versionRefused ? '' : lineParsed((c) => `HTTP/${c.req.httpVersion}`)(ctx),
+  request_method: lineParsed(currentMethod),
+  request_uri: lineParsed((ctx) => requestUri(ctx.req)),
+  request: (ctx) => ctx.refused?.request ?? `${ctx.req.method} ${ctx.req.url} HTTP/${ctx.req.httpVersion}`,
   request_length: (ctx) => String(requestLength(ctx.req, ctx.requestBodyBytes ?? 0)),
-  uri: currentPath,
-  document_uri: currentPath,
-  args: (ctx) => args(currentUri(ctx)),
-  query_string: (ctx) => args(currentUri(ctx)),
-  is_args: (ctx) => (args(currentUri(ctx)) === '' ? '' : '?'),
+  uri: lineParsed(currentPath),
+  document_uri: lineParsed(currentPath),
+  args: lineParsed((ctx) => args(currentUri(ctx))),
+  query_string: lineParsed((ctx) => args(currentUri(ctx))),
+  is_args: lineParsed((ctx) => (args(currentUri(ctx)) === '' ? '' : '?')),
   content_length: (ctx) => ctx.req.headers['content-length'],
   content_type: (ctx) => ctx.req.headers['content-type'],
   cookie: (ctx) => ctx.req.headers.cookie,

@@ -3,7 +3,7 @@ import { ClientRequest } from './client-request';
 import { ClientResponse, type ResponseOwner } from './client-response';
 import { Deadline } from './deadline';
 import { RequestBodyFeed } from './request-body-feed';
-import { RequestHeadReader, type HeadOptions } from './request-head-reader';
+import { RequestHeadReader, type HeadOptions, type RefusedHead } from './request-head-reader';
 
 export interface ConnectionSettings {
   /** client_header_timeout: from the connection (or a request's first byte) to the end of its head. */
@@ -15,6 +15,15 @@ export interface ConnectionSettings {
   head: HeadOptions;
   /** nginx's error page for a refused request, as bytes: `head` for HEAD, `body` for HTTP/0.9. */
   errorResponse(status: number, form: ErrorForm): Buffer;
+  /** A head was refused and its error page sent: nginx's log phase for it. */
+  onRefused?(refusal: Refusal): void;
+}
+
+export interface Refusal extends RefusedHead {
+  status: number;
+  socket: Socket;
+  sentBytes: number;
+  bodyBytes: number;
 }
 
 export type RequestHandler = (req: ClientRequest, res: ClientResponse) => void;
@@ -116,10 +125,17 @@ export class ClientConnection implements ResponseOwner {
       return;
     }
     if (step.kind === 'error') {
-      this.refuse(
-        step.status,
-        step.simple === true ? 'body' : chunk.toString('latin1', 0, 5) === 'HEAD ' ? 'head' : 'full',
-      );
+      const form =
+        step.simple === true ? 'body' : chunk.toString('latin1', 0, 5) === 'HEAD ' ? 'head' : 'full';
+      const sent = this.refuse(step.status, form);
+      this.settings.onRefused?.({
+        ...this.reader.refusal(step.status),
+        status: step.status,
+        socket: this.socket,
+        sentBytes: sent.length,
+        bodyBytes:
+          form === 'body' ? sent.length : form === 'head' ? 0 : sent.length - sent.indexOf('\r\n\r\n') - 4,
+      });
       return;
     }
     this.disarm();
@@ -234,7 +250,8 @@ export class ClientConnection implements ResponseOwner {
     this.reader = new RequestHeadReader(this.settings.head);
     this.arm(this.idleDeadline);
     if (this.socket.isPaused()) this.socket.resume();
-    this.servePending();
+    // After the current call returns: the answered request's log phase comes before the next one.
+    if (this.pending !== null) process.nextTick(() => this.servePending());
   }
 
   /**
@@ -256,10 +273,12 @@ export class ClientConnection implements ResponseOwner {
   }
 
   /** A head nginx refuses: its error page after the answers already owed, then close. */
-  private refuse(status: number, form: ErrorForm): void {
+  private refuse(status: number, form: ErrorForm): Buffer {
     this.disarm();
     this.phase = 'closing';
-    this.endWith(this.settings.errorResponse(status, form));
+    const bytes = this.settings.errorResponse(status, form);
+    this.endWith(bytes);
+    return bytes;
   }
 
   private endWith(bytes: Buffer): void {

@@ -21,6 +21,20 @@ export interface RequestHead {
   length: number;
 }
 
+/**
+ * What nginx's log phase sees of a head it refused: `$request` is the request line as far as it
+ * was read; the method, URI and protocol only once the line was accepted; `$request_length` the
+ * bytes of the lines accepted (0 while on the request line).
+ */
+export interface RefusedHead {
+  request: string;
+  line: RequestLine | null;
+  /** The version was refused (505): nginx's `$server_protocol` is then empty, not `-`. */
+  versionRefused: boolean;
+  rawHeaders: string[];
+  length: number;
+}
+
 export type HeadStep =
   | { kind: 'more' }
   | { kind: 'head'; head: RequestHead; rest: Buffer }
@@ -49,6 +63,10 @@ export class RequestHeadReader {
   private line: RequestLine | null = null;
   private readonly headers: string[] = [];
   private length = 0;
+  /** Bytes of the lines accepted before the current one. */
+  private accepted = 0;
+  /** The request line's text as far as it came (for a refusal's `$request`). */
+  private lineText = '';
   private done = false;
 
   constructor(private readonly options: HeadOptions) {}
@@ -69,6 +87,7 @@ export class RequestHeadReader {
           ? chunk.subarray(pos, lf)
           : Buffer.concat([this.partial, chunk.subarray(pos, lf)]);
       this.partial = null;
+      this.accepted = this.length;
       this.length += lineBytes.length + 1;
       pos = lf + 1;
       const end =
@@ -85,6 +104,7 @@ export class RequestHeadReader {
   /** A complete line: null to go on, else the end of the head (its `rest` filled in by push). */
   private takeLine(text: string): HeadStep | null {
     if (this.line === null) {
+      this.lineText = text.slice(0, LARGE_BUFFER);
       // What nginx meets within its buffer decides; past it, the line is too long.
       if (text.length > LARGE_BUFFER)
         return refusedLinePrefix(text.slice(0, LARGE_BUFFER)) ? INVALID : TOO_LONG_URI;
@@ -94,11 +114,25 @@ export class RequestHeadReader {
       return parsed.versionMajor === 0 ? this.complete() : null;
     }
     if (text === '') return this.complete();
+    // ngx_http_alloc_large_header_buffer: a header line must fit one large buffer.
+    if (text.length > LARGE_BUFFER) return TOO_LARGE;
     const header = parseHeaderLine(text, this.options);
     if (header.kind === 'error') return { kind: 'error', status: 400, message: header.message };
     if (header.kind === 'header' || !this.options.ignoreInvalidHeaders)
       this.headers.push(header.name, header.value);
     return null;
+  }
+
+  /** After an error step: what the log phase sees of the refused head. */
+  refusal(status: number): RefusedHead {
+    const line = this.line;
+    return {
+      request: this.lineText,
+      line,
+      versionRefused: line === null && status === 505,
+      rawHeaders: this.headers,
+      length: line === null ? 0 : this.done ? this.length : this.accepted,
+    };
   }
 
   private complete(): HeadStep {
@@ -126,6 +160,7 @@ export class RequestHeadReader {
     this.partial = this.partial === null ? Buffer.from(bytes) : Buffer.concat([this.partial, bytes]);
     const size = this.partial.length;
     if (this.line === null) {
+      this.lineText = this.partial.toString('latin1', 0, Math.min(size, LARGE_BUFFER));
       if (refusedLinePrefix(this.partial.toString('latin1', 0, Math.min(size, LARGE_BUFFER)))) return INVALID;
       if (size > LARGE_BUFFER) return TOO_LONG_URI;
     } else {
