@@ -28,7 +28,6 @@ import { requestContext, type Redirect, type Site } from './site';
 import type { Toxic } from './toxic';
 import { snapshotPeer, type PeerSnapshot, type UpstreamSnapshot } from './snapshot';
 import { Upstream, type ResolvedServer } from './upstream';
-import { normalizedPath } from './variables';
 
 export interface BalancerOptions {
   /** How `server` lines become addresses; DNS by default (replica names map to containers in a lab). */
