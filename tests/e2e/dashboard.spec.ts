@@ -193,7 +193,15 @@ test('a bad nginx.conf import shows FILE:LINE:COL and highlights the line', asyn
   await dashboard.setup.getByLabel('Import nginx.conf').setInputFiles({
     name: 'good.conf',
     mimeType: 'text/plain',
-    buffer: Buffer.from(text.replace('listen 8080', 'listen 8080;')),
+    // Three servers: the import applies to the running lab at once, and scales it to its servers.
+    buffer: Buffer.from(
+      text
+        .replace('listen 8080', 'listen 8080;')
+        .replace(
+          '        server backend1:8000;',
+          '        server backend1:8000;\n        server backend2:8000;\n        server backend3:8000;',
+        ),
+    ),
   });
   await expect(dashboard.setup.getByRole('status').filter({ hasText: 'Imported good.conf' })).toBeVisible();
   await expect(view).toHaveCount(0);
@@ -259,4 +267,25 @@ test('a fault with auto-restore undoes itself; a toxic shows on its row until re
   await page.getByLabel('More actions for backend1').click();
   await page.getByRole('button', { name: 'Remove toxic on backend1' }).click();
   await expect(dashboard.state('backend1')).not.toContainText('toxic');
+});
+
+test('Rebuild and roll out: each backend replaced in turn under traffic, none failed', async ({
+  page,
+  problems,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const dashboard = await openDashboard(page, lab());
+  traffic = steadyTraffic();
+  await traffic.waitFor(20);
+  await dashboard.setup.getByRole('button', { name: 'Rebuild and roll out' }).click();
+  await expect(page.getByRole('banner')).toContainText('running', { timeout: 20_000 });
+  const timeline = page.getByRole('region', { name: 'Timeline' });
+  for (const backend of ['backend1', 'backend2', 'backend3'])
+    await expect(
+      timeline.locator(`[data-backend="${backend}"]`).filter({ hasText: 'replaced' }),
+    ).not.toHaveCount(0);
+  await traffic.waitFor(traffic.stats.ok + 20);
+  expect(traffic.stats.failed).toBe(0);
+  await page.screenshot({ path: 'test-results/screenshots/rollout-1280.png' });
+  expect(problems).toEqual([]);
 });
