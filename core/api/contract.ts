@@ -207,6 +207,8 @@ export interface LabView {
   leftovers: LeftoverView[];
   /** The project as the lab runs it (null before the first start). */
   project: ProjectView | null;
+  /** `up --watch` / the dashboard's toggle: saved files reach the running replicas. */
+  watching: boolean;
 }
 
 export const BACKEND_ACTIONS = [
@@ -292,6 +294,8 @@ export const commandInputs = {
   'lab.stop': z.object({}).strict(),
   /** Build first, then a rolling update of the running lab's replicas to the new image. */
   'lab.rollout': z.object({}).strict(),
+  /** Compose Watch for the running lab: sync saved files, rebuild and roll out on a Dockerfile change. */
+  'lab.watch': z.object({ enabled: z.boolean() }).strict(),
   'lab.scale': z.object({ replicas: z.number().int().min(1).max(20) }).strict(),
   'build.cancel': z.object({}).strict(),
   'backend.action': z
@@ -346,6 +350,7 @@ export interface CommandResults {
   'lab.stop': Ack;
   'lab.scale': Ack;
   'lab.rollout': Ack;
+  'lab.watch': Ack;
   'build.cancel': Ack;
   'backend.action': Ack;
   'backend.toxic': Ack;

@@ -25,6 +25,7 @@ import { Leftovers } from './leftovers';
 import { LabPersistence } from './persistence';
 import type { PrometheusMetrics } from './prometheus';
 import { TrafficControl } from './traffic-control';
+import { LabWatch } from './lab-watch';
 
 const LOG_CAPACITY = 20_000;
 
@@ -52,6 +53,7 @@ export class App {
   readonly #lab: LabController;
   readonly #leftovers: Leftovers;
   readonly #traffic: TrafficControl;
+  readonly #watch: LabWatch;
   readonly #chaos: RandomFaults;
   readonly #bus: CommandBus;
   #prometheus: PrometheusMetrics | null = null;
@@ -92,6 +94,7 @@ export class App {
       timeline: (event) => this.events.emit('timeline', event),
       trafficSummary: () => this.#traffic.last,
       beforeStop: async () => {
+        this.#watch.stop();
         this.#chaos.stop();
         await this.#traffic.stop();
       },
@@ -104,10 +107,18 @@ export class App {
       ),
     );
     this.#leftovers = new Leftovers(this.#engine, this.#sink, stateDir);
+    this.#watch = new LabWatch(this.#lab, (work) => this.#bus.exclusive(work), this.#sink);
+    const watch = this.#watch;
     const table: CommandTable = {
       'lab.get': { query: true, handle: async () => this.view() },
       'logs.backlog': { query: true, handle: async ({ limit }) => this.#logs.toArray().slice(-limit) },
       ...labCommands(this.#lab, this.#engine),
+      'lab.watch': {
+        async handle({ enabled }) {
+          await watch.set(enabled);
+          return { ok: true };
+        },
+      },
       ...backendCommands(this.#lab, this.#chaos),
       ...configCommands(this.#lab),
       ...trafficCommands(this.#lab, this.#traffic),
@@ -160,6 +171,7 @@ export class App {
       chaos: this.#chaos.view,
       leftovers: this.#leftovers.list,
       project: session?.project.view ?? null,
+      watching: this.#watch.on,
     };
   }
 

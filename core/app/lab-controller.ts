@@ -195,6 +195,26 @@ export class LabController {
       });
   }
 
+  /** The running lab's project folder when Docker builds it (the demo backends have none). */
+  get projectDir(): string | null {
+    return this.#session && this.#settings.runtime === 'docker' ? (this.#plan?.dir ?? null) : null;
+  }
+
+  /** Saved files copied into the running replicas, one at a time (the watch's `sync`). */
+  async sync(files: string[]): Promise<void> {
+    const session = this.requireSession();
+    const dir = this.projectDir;
+    if (!dir) throw new Error('syncing files needs a project run by Docker');
+    if (this.#state !== 'running') {
+      this.o.sink.log(
+        'lab',
+        `watch: ${files.join(', ')} changed while the lab is ${this.#state}: save again once it runs`,
+      );
+      return;
+    }
+    await session.sync(dir, files);
+  }
+
   /** The running lab takes `settings` without a container being recreated; the traffic goes on. */
   async #applyLive(settings: LabSettings): Promise<void> {
     const session = this.#session!;

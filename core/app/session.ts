@@ -138,6 +138,20 @@ export class LabSession {
     this.sink.changed();
   }
 
+  /** Saved files copied into the replicas one at a time (Compose Watch's `sync`); said in the log. */
+  async sync(dir: string, files: string[]): Promise<void> {
+    const started = Date.now();
+    const list =
+      files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} more` : files.join(', ');
+    this.sink.log('lab', `watch: ${list} changed: copying into each replica in turn`);
+    const synced = await this.lab.sync(dir, files);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    this.sink.log(
+      'lab',
+      `watch: ${synced.join(', ') || 'no replica'} serving the change (${seconds} s after it was seen)`,
+    );
+  }
+
   /** Builds the image, then starts the replicas; progress arrives as events. */
   async start(): Promise<void> {
     this.project.announce();

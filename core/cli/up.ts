@@ -34,6 +34,7 @@ interface UpOptions {
   dashboard?: string;
   dashboardPublic?: boolean;
   quiet?: boolean;
+  watch?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -107,7 +108,11 @@ export function registerUp(program: Command): void {
         '--dashboard-public',
         '--dashboard may be a non-loopback address (other machines reach it; the token is the only guard)',
       )
-      .option('--quiet', 'no access log'),
+      .option('--quiet', 'no access log')
+      .option(
+        '--watch',
+        'once ready, saved files are copied into the replicas one at a time; a Dockerfile or requirements change rebuilds and rolls out',
+      ),
   ).action((options: UpOptions) => up(options));
 }
 
@@ -182,7 +187,10 @@ async function up(options: UpOptions): Promise<void> {
       started.state === 'error'
         ? Promise.reject(new CliError(started.error ?? 'the lab did not start', 1, true))
         : announceWhenReady(app, started, out);
-    await Promise.race([ready, stopped]).catch((error: Error) => {
+    const watched = options.watch
+      ? ready.then(() => app.call('lab.watch', { enabled: true })).then(() => undefined)
+      : ready;
+    await Promise.race([watched, stopped]).catch((error: Error) => {
       // With a dashboard, a lab that fails to start is fixed there (or switched to the demo backends).
       if (!dashboard) throw error;
       if (!(error instanceof CliError && error.printed)) out(`error: ${error.message}`);

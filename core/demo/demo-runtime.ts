@@ -77,6 +77,11 @@ export class DemoRuntime implements Runtime {
     return `demo-v${this.version}`;
   }
 
+  /** Built-in backends have no files: a sync only finds the replica (an unknown one is refused). */
+  async copyInto(target: string): Promise<void> {
+    this.find(target);
+  }
+
   /** Runtime.rollout with in-process backends: a new one beside each old one, then the old drained. */
   async rollout(options: RolloutOptions): Promise<LabStatus> {
     for (const replica of [...this.replicas.values()].sort((a, b) => a.index - b.index)) {

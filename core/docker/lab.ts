@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { LogEntry } from '../logs/entry';
 import { RingBuffer } from '../logs/ring';
@@ -23,6 +25,7 @@ import {
   networkName,
 } from './labels';
 import { buildLabImage } from './lab-build';
+import { packContext } from './build-context';
 import { LabDependencies } from './lab-dependencies';
 import { exposedPort } from './replica-specs';
 import { converge, type ConvergeOptions } from './converge';
@@ -251,6 +254,15 @@ export class Lab implements Runtime {
       await this.#converge(imageId);
       return this.status();
     });
+  }
+
+  async copyInto(target: string, dir: string, files: string[]): Promise<void> {
+    const c = await resolveLabContainer(this.#docker, this.name, target);
+    const present = files.filter((file) => existsSync(join(dir, file)));
+    if (present.length === 0) return;
+    const container = this.#docker.getContainer(c.id);
+    const workdir = (await container.inspect()).Config.WorkingDir || '/';
+    await container.putArchive(packContext(dir, present), { path: workdir });
   }
 
   /** SIGKILL at once. */

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { Balancer, type ListenAddress } from '../balancer';
 import type { ProxyConfig, ServerConfig } from '../balancer/config';
 import { ReplicaPeers, replicaName } from './replica-peers';
@@ -6,6 +7,36 @@ import type { LabStatus, Runtime } from './runtime';
 
 /** The longest a replaced replica's requests may take to finish (nginx's proxy_read_timeout). */
 const DRAIN_LIMIT_MS = 60_000;
+/** How long a synced replica has to print that it reloaded, and then to answer. */
+const RELOAD_LINE_MS = 3000;
+const RELOAD_LIMIT_MS = 15_000;
+/** The new process is about to listen: runserver's banner, or a gunicorn worker booting. */
+const RELOADED = /Starting development server|Booting worker/;
+
+async function until(done: () => boolean, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+}
+
+/** Resolves once the server at host:port answers an HTTP request at all (any status). */
+async function answers(host: string, port: number, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = request({ host, port, path: '/', agent: false, timeout: 1000 }, (res) => {
+        res.resume();
+        resolve(true);
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(false));
+      req.end();
+    });
+    if (ok) return;
+    if (Date.now() >= deadline)
+      throw new Error(`${host}:${port} did not answer again within ${limitMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 export interface BalancedLabOptions {
   runtime: Runtime;
@@ -62,6 +93,47 @@ export class BalancedLab {
         ? this.balancer.connectionsTo(this.upstream, name, addr)
         : 0;
     while (left() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  /**
+   * Compose Watch's `sync`, one replica at a time so the others serve: it is drained (no new
+   * requests; those on it finish), the files are copied in, its server is given time to reload
+   * (Django's runserver restarts itself on a changed file) and to answer again, then it is back.
+   */
+  async sync(dir: string, files: string[]): Promise<string[]> {
+    const upstream = this.balancer.upstream(this.upstream);
+    const synced: string[] = [];
+    for (const peer of upstream.peers.filter((p) => !p.offline)) {
+      const name = peer.name;
+      this.balancer.setPeerAdmin(this.upstream, name, 'drain');
+      try {
+        await until(() => peer.conns === 0, DRAIN_LIMIT_MS);
+        const reloaded = this.reloadSeen(name);
+        await this.runtime.copyInto(name, dir, files);
+        await reloaded;
+        await answers(peer.host, peer.port, RELOAD_LIMIT_MS);
+        synced.push(name);
+      } finally {
+        if (this.balancer.upstream(this.upstream).findPeer(name))
+          this.balancer.setPeerAdmin(this.upstream, name, 'up');
+      }
+    }
+    return synced;
+  }
+
+  /** Resolves when the replica prints that it reloaded (runserver), or after a short wait. */
+  private reloadSeen(name: string): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, RELOAD_LINE_MS);
+      const off = this.runtime.events.on('log', ({ source, line }) => {
+        if (source === name && RELOADED.test(line)) done();
+      });
+      function done(): void {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
   }
 
   /** Stops the balancer and removes every container of the lab. */

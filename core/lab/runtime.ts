@@ -37,6 +37,12 @@ export interface Runtime {
    * replica that is not ready stops the rollout: it is removed and the old one goes on serving.
    */
   rollout(options: RolloutOptions): Promise<LabStatus>;
+  /**
+   * Compose Watch's `sync`: `files` (relative to `dir`, the project) copied into replica `target`
+   * where the image has the project (its working directory: `COPY . .`), through the engine's
+   * archive API. Files that no longer exist are left as they are in the replica.
+   */
+  copyInto(target: string, dir: string, files: string[]): Promise<void>;
 }
 
 export interface RolloutOptions {

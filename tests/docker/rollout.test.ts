@@ -41,6 +41,8 @@ describe.runIf(docker)('rolling updates of a Docker lab (real dockerd)', () => {
         runtime: 'docker',
         lab,
         project,
+        // Django's runserver reloads on a changed file (the sample turns that off unless asked).
+        env: { DJANGO_AUTORELOAD: '1' },
         replicas: 3,
         listen: `127.0.0.1:${await freePort()}`,
         offline: true,
@@ -147,4 +149,24 @@ describe.runIf(docker)('rolling updates of a Docker lab (real dockerd)', () => {
       await writeFile(dockerfile, text);
     }
   }, 240_000);
+
+  it('watch: a saved view reaches every replica, one at a time, none failed', async () => {
+    const before = await containers();
+    const failed = app.view().traffic.failed;
+    expect(await app.call('lab.watch', { enabled: true })).toEqual({ ok: true });
+    expect(app.view().watching).toBe(true);
+    const views = join(project, 'backend', 'views.py');
+    const saved = Date.now();
+    await writeFile(views, (await readFile(views, 'utf8')).replace("'version': 2,", "'version': 3,"));
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !logs.some((l) => /watch: .* serving the change/.test(l)))
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const seconds = (Date.now() - saved) / 1000;
+    console.log(`watch sync: every replica serving the change ${seconds.toFixed(1)} s after the save`);
+    expect(logs.some((l) => /watch: backend1, backend2, backend3 serving the change/.test(l))).toBe(true);
+    expect(await versionsServed()).toEqual([3]);
+    expect(app.view().traffic.failed - failed).toBe(0);
+    expect(await containers()).toEqual(before);
+    expect(await app.call('lab.watch', { enabled: false })).toEqual({ ok: true });
+  }, 120_000);
 });
