@@ -17,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { labFilter } from '../core/docker/labels';
-import { probeOnce } from '../core/docker/readiness';
+import { probeOnce } from '../core/lab/readiness';
 import { nginxRecipe, postgresRecipe } from '../core/images/recipes';
 import { prepareBuild } from '../core/prepare/prepare-build';
 import { networkProbe } from '../core/prepare/network-probe';

@@ -114,23 +114,11 @@ export class LabController {
    */
   async start(input: Partial<LabSettings>): Promise<void> {
     const settings = labSettings.parse({ ...this.#settings, ...input });
-    // The same settings again mean "build and start again" (the project changed on disk).
-    const live =
-      this.#session !== null &&
-      (this.#state === 'running' || this.#state === 'updating') &&
-      JSON.stringify(settings) !== JSON.stringify(this.#settings) &&
-      restartNeededFor(this.#settings, settings).length === 0;
-    if (live) {
-      await this.#applyLive(settings);
-      return;
-    }
-    if (
-      this.#session &&
-      this.#state === 'running' &&
-      JSON.stringify(settings) === JSON.stringify(this.#settings)
-    ) {
-      await this.rollout();
-      return;
+    if (this.#session && (this.#state === 'running' || this.#state === 'updating')) {
+      // The same settings again mean "build again" (the project changed on disk): a rollout.
+      const same = JSON.stringify(settings) === JSON.stringify(this.#settings);
+      if (same && this.#state === 'running') return this.rollout();
+      if (!same && restartNeededFor(this.#settings, settings).length === 0) return this.#applyLive(settings);
     }
     await this.stop();
     this.#settings = settings;

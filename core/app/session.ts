@@ -12,6 +12,7 @@ import { accessLogLine, reopenOnSigusr1 } from '../balancer/access-log';
 import type { ProxyConfig } from '../balancer/config';
 import type { Toxic } from '../balancer/toxic';
 import type { RequestRecord } from '../balancer/record';
+import { formatAddr } from '../balancer/peer';
 import type { PeerSnapshot } from '../balancer/snapshot';
 import { BackendMachine, peerState, type BackendInput } from '../lab/backend-machine';
 import { BalancedLab } from '../lab/balanced-lab';
@@ -395,8 +396,8 @@ function shortImage(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12);
 }
 
-function urlOf({ host, port }: { host: string; port: number }): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+function urlOf(address: { host: string; port: number }): string {
+  return `http://${formatAddr(address)}`;
 }
 
 export function describeToxic(toxic: Toxic): string {

@@ -141,10 +141,7 @@ export class Balancer {
 
   /** Where the balancer listens now. */
   addresses(): ListenAddress[] {
-    const out: ListenAddress[] = [];
-    for (const [key, listener] of this.listeners)
-      out.push({ host: key.slice(0, key.lastIndexOf(':')), port: listener.port });
-    return out;
+    return [...this.listeners.values()].map((listener) => listener.address);
   }
 
   private async createUpstreams(config: ProxyConfig): Promise<Map<string, Upstream>> {

@@ -29,8 +29,8 @@ export interface SiteHandlers {
  */
 export class Listener {
   readonly server: Http1Server;
-  /** The bound port (differs from the asked one for port 0). */
-  port = 0;
+  /** Where it listens once bound (the port differs from the asked one for port 0). */
+  address: ListenAddress = { host: '', port: 0 };
 
   constructor(
     readonly key: string,
@@ -46,8 +46,8 @@ export class Listener {
 
   async listen(host: string, port: number): Promise<ListenAddress> {
     try {
-      this.port = await this.server.listen(host, port);
-      return { host, port: this.port };
+      this.address = { host, port: await this.server.listen(host, port) };
+      return this.address;
     } catch (error_) {
       throw listenError(error_ as NodeJS.ErrnoException, `${host}:${port}`);
     }

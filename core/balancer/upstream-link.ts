@@ -33,11 +33,13 @@ export class UpstreamLink {
     this.addr = peer.addr;
     peer.links.add(this);
     numberConnection(socket);
-    socket.once('close', () => peer.links.delete(this));
     socket.on('data', (chunk: Buffer) => this.user?.onData(chunk));
     socket.on('end', () => this.user?.onEnd());
     socket.on('error', (error: NodeJS.ErrnoException) => this.user?.onFailure(error));
-    socket.on('close', () => this.user?.onFailure());
+    socket.on('close', () => {
+      peer.links.delete(this);
+      this.user?.onFailure();
+    });
     socket.on('timeout', () => this.user?.onTimeout());
   }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createLab, type ReplicaInfo } from '../docker';
-import { probeOnce } from '../docker/readiness';
+import { probeOnce } from '../lab/readiness';
 import { connectOrExplain } from './engine';
 import { labOption } from './lab-options';
 

@@ -6,7 +6,7 @@ import { backendName } from './labels';
 import type { DownReason, LabEvents, ReplicaRef } from './lab-events';
 import type { ReplicaInfo } from './lab-status';
 import type { ContainerLogs } from './logs';
-import { waitReady, type ReadyRule } from './readiness';
+import { waitReady, type ReadyRule } from '../lab/readiness';
 import { inspectReplica, PUBLISH_HOST } from './replicas';
 
 export type ProbeOutcome = { ready: true } | { ready: false; error?: string };

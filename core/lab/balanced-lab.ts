@@ -1,8 +1,8 @@
-import { request } from 'node:http';
 import { Balancer, type ListenAddress } from '../balancer';
 import type { ProxyConfig, ServerConfig } from '../balancer/config';
 import { ReplicaPeers, replicaName } from './replica-peers';
 import { formatAddr } from '../balancer/peer';
+import { waitReady } from './readiness';
 import type { LabStatus, Runtime } from './runtime';
 
 /** The longest a replaced replica's requests may take to finish (nginx's proxy_read_timeout). */
@@ -16,26 +16,6 @@ const RELOADED = /Starting development server|Booting worker/;
 async function until(done: () => boolean, limitMs: number): Promise<void> {
   const deadline = Date.now() + limitMs;
   while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-}
-
-/** Resolves once the server at host:port answers an HTTP request at all (any status). */
-async function answers(host: string, port: number, limitMs: number): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const req = request({ host, port, path: '/', agent: false, timeout: 1000 }, (res) => {
-        res.resume();
-        resolve(true);
-      });
-      req.on('timeout', () => req.destroy());
-      req.on('error', () => resolve(false));
-      req.end();
-    });
-    if (ok) return;
-    if (Date.now() >= deadline)
-      throw new Error(`${host}:${port} did not answer again within ${limitMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 export interface BalancedLabOptions {
@@ -111,7 +91,8 @@ export class BalancedLab {
         const reloaded = this.reloadSeen(name);
         await this.runtime.copyInto(name, dir, files);
         await reloaded;
-        await answers(peer.host, peer.port, RELOAD_LIMIT_MS);
+        // Throws, with the last answer, when it does not answer again in time.
+        await waitReady({ host: peer.host, port: peer.port, timeoutMs: RELOAD_LIMIT_MS });
         synced.push(name);
       } finally {
         if (this.balancer.upstream(this.upstream).findPeer(name))

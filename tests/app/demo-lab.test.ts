@@ -1,9 +1,10 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { LabView, TimelineEvent } from '../../core/api/contract';
+import type { TimelineEvent } from '../../core/api/contract';
 import { App } from '../../core/app/app';
 import parse from 'parse-prometheus-text-format';
 import { freePort } from '../support/target';
+import { waitForView } from '../support/lab-view';
 
 /** GET through the balancer; resolves with the status and the backend that answered. */
 function get(url: string): Promise<{ status: number; backend: string | null }> {
@@ -25,16 +26,6 @@ function get(url: string): Promise<{ status: number; backend: string | null }> {
     req.on('error', reject);
     req.end();
   });
-}
-
-async function waitForView(
-  app: App,
-  predicate: (view: LabView) => boolean,
-  timeoutMs = 5000,
-): Promise<LabView> {
-  const now = app.view();
-  if (predicate(now)) return now;
-  return app.events.waitFor('lab', predicate, timeoutMs);
 }
 
 describe('the App with the demo runtime', () => {

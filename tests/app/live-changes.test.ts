@@ -1,23 +1,14 @@
 import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { LabView, LogLine, TimelineEvent } from '../../core/api/contract';
+import type { LogLine, TimelineEvent } from '../../core/api/contract';
 import { App } from '../../core/app/app';
 import { freePort } from '../support/target';
+import { waitForView } from '../support/lab-view';
 
 /**
  * Changes a running lab takes without recreating a replica (issue 12: nginx -s reload), under the
  * dashboard's own traffic generator: none of them may fail a request or stop the generator.
  */
-
-async function waitForView(
-  app: App,
-  predicate: (view: LabView) => boolean,
-  timeoutMs = 10_000,
-): Promise<LabView> {
-  const now = app.view();
-  if (predicate(now)) return now;
-  return app.events.waitFor('lab', predicate, timeoutMs);
-}
 
 function getJson(url: string): Promise<unknown> {
   return new Promise((resolve, reject) => {

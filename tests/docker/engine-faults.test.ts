@@ -4,7 +4,6 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { LabView } from '../../core/api/contract';
 import { App } from '../../core/app/app';
 import { Engine } from '../../core/docker/engine';
 import { resolveEndpoint } from '../../core/docker/endpoint';
@@ -14,16 +13,12 @@ import { cleanupLab, dockerReachable, engineProxy, uniqueLab } from '../support/
 import { requires } from '../support/prerequisites';
 import { ensureTestImages } from '../support/offline-images';
 import { freePort } from '../support/target';
+import { waitForView } from '../support/lab-view';
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
 // The offline images these tests build and run from (built once when missing).
 if (docker) beforeAll(() => ensureTestImages(), 20 * 60_000);
 const ROOT = resolve(import.meta.dirname, '../..');
-
-function waitForView(app: App, predicate: (v: LabView) => boolean, timeoutMs: number): Promise<LabView> {
-  const now = app.view();
-  return predicate(now) ? Promise.resolve(now) : app.events.waitFor('lab', predicate, timeoutMs);
-}
 
 describe.runIf(docker)('engine faults (real dockerd)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ul-engine-'));

@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LabView } from '../../core/api/contract';
 import { App } from '../../core/app/app';
-import { defaultImageTag, LABEL_LAB } from '../../core/docker/labels';
-import { cleanupLab, dockerReachable, testDocker, uniqueLab } from '../support/docker';
+import { defaultImageTag } from '../../core/docker/labels';
+import { cleanupLab, dockerReachable, labReplicas, uniqueLab } from '../support/docker';
 import { requires } from '../support/prerequisites';
 import { ensureTestImages } from '../support/offline-images';
 import { freePort } from '../support/target';
+import { waitForView } from '../support/lab-view';
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
 if (docker) beforeAll(() => ensureTestImages(), 20 * 60_000);
-
-function waitForView(app: App, predicate: (v: LabView) => boolean, timeoutMs: number): Promise<LabView> {
-  const now = app.view();
-  if (predicate(now)) return Promise.resolve(now);
-  return app.events.waitFor('lab', predicate, timeoutMs);
-}
 
 const CONF = `
 events {}
@@ -51,10 +45,7 @@ describe.runIf(docker)('live changes to a running Docker lab (real dockerd)', ()
       },
       stateDir: null,
     });
-    const containers = async () =>
-      (await testDocker().listContainers({ all: true, filters: { label: [`${LABEL_LAB}=${lab}`] } }))
-        .map((c) => c.Id)
-        .sort();
+    const containers = () => labReplicas(lab);
     try {
       await app.call('lab.start', {});
       await waitForView(app, (v) => v.backends.filter((b) => b.state === 'up').length === 3, 120_000);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LabView } from '../../core/api/contract';
 import { App } from '../../core/app/app';
 import { defaultImageTag } from '../../core/docker/labels';
 import { cleanupLab, dockerReachable, testDocker, uniqueLab } from '../support/docker';
@@ -7,15 +6,10 @@ import { getOnce } from '../support/load';
 import { requires } from '../support/prerequisites';
 import { ensureTestImages } from '../support/offline-images';
 import { freePort } from '../support/target';
+import { waitForView } from '../support/lab-view';
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
 if (docker) beforeAll(() => ensureTestImages(), 20 * 60_000);
-
-function waitForView(app: App, predicate: (v: LabView) => boolean, timeoutMs: number): Promise<LabView> {
-  const now = app.view();
-  if (predicate(now)) return Promise.resolve(now);
-  return app.events.waitFor('lab', predicate, timeoutMs);
-}
 
 describe.runIf(docker)("a replica removed behind the lab's back (real dockerd)", () => {
   const lab = uniqueLab('removed');

@@ -4,22 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabView } from '../../core/api/contract';
 import { App } from '../../core/app/app';
-import { defaultImageTag, LABEL_LAB } from '../../core/docker/labels';
+import { defaultImageTag } from '../../core/docker/labels';
 import { SAMPLE_BACKEND } from '../../core/lab/sample';
-import { cleanupLab, dockerReachable, testDocker, uniqueLab } from '../support/docker';
+import { cleanupLab, dockerReachable, labReplicas, uniqueLab } from '../support/docker';
 import { getOnce } from '../support/load';
 import { requires } from '../support/prerequisites';
 import { ensureTestImages } from '../support/offline-images';
 import { freePort } from '../support/target';
+import { waitForView } from '../support/lab-view';
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
 if (docker) beforeAll(() => ensureTestImages(), 20 * 60_000);
-
-function waitForView(app: App, predicate: (v: LabView) => boolean, timeoutMs: number): Promise<LabView> {
-  const now = app.view();
-  if (predicate(now)) return Promise.resolve(now);
-  return app.events.waitFor('lab', predicate, timeoutMs);
-}
 
 /**
  * Build first, replace after (issue 12, items 2 and 3) on real containers, under the dashboard's
@@ -67,13 +62,7 @@ describe.runIf(docker)('rolling updates of a Docker lab (real dockerd)', () => {
     await rm(project, { recursive: true, force: true });
   }, 60_000);
 
-  const containers = async () =>
-    (await testDocker().listContainers({ all: true, filters: { label: [`${LABEL_LAB}=${lab}`] } }))
-      .filter(
-        (c) => c.Labels['upstream-lab.role'] === undefined || c.Labels['upstream-lab.role'] === 'backend',
-      )
-      .map((c) => ({ id: c.Id, name: c.Names[0]!.replace(/^\//, ''), image: c.ImageID }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+  const containers = () => labReplicas(lab);
 
   /** A rollout from the dashboard's command, to its end; the traffic's failures before and after. */
   async function rollout(): Promise<LabView> {

@@ -2,13 +2,14 @@ import { readdirSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { LabView, TimelineEvent } from '../../core/api/contract';
+import type { TimelineEvent } from '../../core/api/contract';
 import { App } from '../../core/app/app';
 import { cleanupLab, dockerReachable, testDocker, uniqueLab } from '../support/docker';
 import { failures, startLoad, type Sample } from '../support/load';
 import { requires } from '../support/prerequisites';
 import { ensureTestImages } from '../support/offline-images';
 import { freePort } from '../support/target';
+import { waitForView } from '../support/lab-view';
 
 /**
  * Chaos soak: random kill / stop / pause of Docker replicas (each restored after a while) under
@@ -41,11 +42,6 @@ async function loadFor(
   while (Date.now() < until && load.samples.length < count) await new Promise((r) => setTimeout(r, 200));
   const samples = await load.stop();
   return { requests: samples.length, failed: failures(samples) };
-}
-
-function waitForView(app: App, predicate: (v: LabView) => boolean, timeoutMs: number): Promise<LabView> {
-  const now = app.view();
-  return predicate(now) ? Promise.resolve(now) : app.events.waitFor('lab', predicate, timeoutMs);
 }
 
 describe.runIf(docker)('chaos soak (real dockerd)', () => {

@@ -4,7 +4,7 @@ import type { Server, Socket } from 'node:net';
 import type Docker from 'dockerode';
 import { createDocker, probeEngine } from '../../core/docker/engine';
 import { resolveEndpoint } from '../../core/docker/endpoint';
-import { LABEL_LAB, labFilter } from '../../core/docker/labels';
+import { LABEL_LAB, LABEL_ROLE, labFilter } from '../../core/docker/labels';
 
 /** Label on every throwaway container a test makes outside a lab (log printers, foreign containers). */
 export const TEST_LABEL = 'upstream-lab.test';
@@ -140,4 +140,16 @@ export function engineProxy(path: string, target = '/var/run/docker.sock') {
         server.close(() => resolve());
       }),
   };
+}
+
+/** A lab's replica containers as the engine lists them (services left out), by name. */
+export async function labReplicas(lab: string): Promise<Array<{ id: string; name: string; image: string }>> {
+  const list = await testDocker().listContainers({
+    all: true,
+    filters: { label: [labFilter(lab)] },
+  });
+  return list
+    .filter((c) => c.Labels[LABEL_ROLE] === undefined || c.Labels[LABEL_ROLE] === 'backend')
+    .map((c) => ({ id: c.Id, name: c.Names[0]!.replace(/^\//, ''), image: c.ImageID }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
