@@ -109,6 +109,33 @@ export interface BackendView extends BackendParams {
   toxic: string | null;
   /** When a fault with auto-restore will be undone (epoch ms); null = no timer. */
   restoreAt: number | null;
+  /** The version its current address runs (`v2`: the session's second image), if known. */
+  version: string | null;
+}
+
+/** One version (image) the replicas run, and what it did in the last 10 s. */
+export interface VersionView {
+  /** `v1`, `v2`, ...: in the order this session met them. */
+  version: string;
+  /** The image's short ID. */
+  image: string;
+  backends: string[];
+  requests: number;
+  /** Attempts that reached it, per second. */
+  perSecond: number;
+  /** Of those attempts, the share that failed or answered 5xx (0..1). */
+  errorRate: number;
+  p95Ms: number | null;
+}
+
+/** A new version beside the old, at a share of the requests, until promoted or rolled back. */
+export interface CanaryView {
+  state: 'building' | 'starting' | 'running' | 'promoting' | 'rolling-back';
+  /** The share of requests it is given (%). */
+  percent: number;
+  /** Its version's label, once its image is known. */
+  version: string | null;
+  replicas: string[];
 }
 
 export const BUILD_STATES = ['idle', 'running', 'done', 'failed', 'cancelled'] as const;
@@ -209,6 +236,9 @@ export interface LabView {
   project: ProjectView | null;
   /** `up --watch` / the dashboard's toggle: saved files reach the running replicas. */
   watching: boolean;
+  /** The versions the replicas run now, with their figures side by side. */
+  versions: VersionView[];
+  canary: CanaryView | null;
 }
 
 export const BACKEND_ACTIONS = [
@@ -285,6 +315,17 @@ export const toxic = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('bandwidth'), kbps: z.number().min(1).max(10_000_000) }).strict(),
 ]);
 
+/** How many replicas a rolling update replaces at once: started beside the old (surge) or after it (unavailable). */
+export const rolloutWaves = z
+  .object({
+    maxSurge: z.number().int().min(0).max(20).default(1),
+    maxUnavailable: z.number().int().min(0).max(20).default(0),
+  })
+  .strict()
+  .refine((w) => w.maxSurge + w.maxUnavailable >= 1, {
+    message: 'max surge and max unavailable cannot both be 0: nothing could be replaced',
+  });
+
 export const EXPORT_FORMATS = ['nginx', 'compose', 'report-json', 'report-csv', 'report-html'] as const;
 
 /** Every command: its input schema, and (as a type) its result. */
@@ -293,7 +334,18 @@ export const commandInputs = {
   'lab.start': labSettings.partial().strict(),
   'lab.stop': z.object({}).strict(),
   /** Build first, then a rolling update of the running lab's replicas to the new image. */
-  'lab.rollout': z.object({}).strict(),
+  'lab.rollout': rolloutWaves,
+  /** Build first, then `replicas` of the new version beside the others, given `percent` of the requests. */
+  'canary.start': z
+    .object({
+      percent: z.number().int().min(1).max(90).default(10),
+      replicas: z.number().int().min(1).max(5).default(1),
+    })
+    .strict(),
+  /** The rest roll over to the canary's version (a rolling update), then its own replicas go. */
+  'canary.promote': rolloutWaves,
+  /** The canary's replicas are drained and removed; the others never changed. */
+  'canary.rollback': z.object({}).strict(),
   /** Compose Watch for the running lab: sync saved files, rebuild and roll out on a Dockerfile change. */
   'lab.watch': z.object({ enabled: z.boolean() }).strict(),
   'lab.scale': z.object({ replicas: z.number().int().min(1).max(20) }).strict(),
@@ -350,6 +402,9 @@ export interface CommandResults {
   'lab.stop': Ack;
   'lab.scale': Ack;
   'lab.rollout': Ack;
+  'canary.start': Ack;
+  'canary.promote': Ack;
+  'canary.rollback': Ack;
   'lab.watch': Ack;
   'build.cancel': Ack;
   'backend.action': Ack;
@@ -410,6 +465,8 @@ export interface MetricsSample {
   statuses: Record<string, number>;
   /** Requests that failed (5xx from the balancer, or none served). */
   failed: number;
+  /** Requests served per version (`v1`, `v2`) in that second. */
+  perVersion?: Record<string, number>;
 }
 
 export const TIMELINE_KINDS = [
@@ -427,6 +484,7 @@ export const TIMELINE_KINDS = [
   'reconfigured',
   'replacing',
   'replaced',
+  'canary',
 ] as const;
 
 export interface TimelineEvent {

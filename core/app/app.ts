@@ -166,6 +166,8 @@ export class App {
       url: session?.url ?? null,
       upstream: session?.upstream ?? null,
       backends: session?.backends() ?? [],
+      versions: session?.versions.view() ?? [],
+      canary: session?.canary.view ?? null,
       build: session?.build ?? { state: 'idle', steps: [], message: null, durationMs: null },
       traffic: this.#traffic.view,
       chaos: this.#chaos.view,

@@ -51,7 +51,10 @@ export class BackendStats {
   }
 
   /** Adds a batch of records; returns the compact samples for the `requests` event. */
-  add(records: readonly RequestRecord[]): RequestSample[] {
+  add(
+    records: readonly RequestRecord[],
+    versionOf: (record: RequestRecord) => string | undefined = () => undefined,
+  ): RequestSample[] {
     const samples: RequestSample[] = [];
     for (const record of records) {
       this.roll(Math.floor(record.time / 1000));
@@ -69,6 +72,11 @@ export class BackendStats {
         entry.latencies[entry.latencyCount % LATENCY_WINDOW] = record.upstreamMs;
         entry.latencyCount++;
         this.current.perBackend[served] = (this.current.perBackend[served] ?? 0) + 1;
+        const version = versionOf(record);
+        if (version) {
+          const perVersion = (this.current.perVersion ??= {});
+          perVersion[version] = (perVersion[version] ?? 0) + 1;
+        }
       } else {
         this.current.failed++;
         this.totals.failed++;

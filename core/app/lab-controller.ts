@@ -33,6 +33,7 @@ import { loadProject } from './project-loader';
 import { RunRecorder } from './run-recorder';
 import { LabSession } from './session';
 import { backendName } from '../lab/backend-name';
+import type { RolloutWaves } from '../lab/balanced-lab';
 
 export interface LabControllerOptions {
   settings: LabSettings;
@@ -163,20 +164,57 @@ export class LabController {
 
   /**
    * Build first, replace after: the running lab's image is rebuilt while its replicas serve, then
-   * they are replaced one at a time. A failed build or a new replica that is not ready leaves the
-   * lab running what it ran, and says why.
+   * they are replaced in waves (one at a time, start-first, by default). A failed build or a new
+   * replica that is not ready leaves the lab running what it ran, and says why.
    */
-  async rollout(): Promise<void> {
+  async rollout(waves: RolloutWaves = {}): Promise<void> {
+    if (this.#session?.canary.view)
+      throw new Error('a canary is running: promote it (a rolling update of the rest) or roll it back');
+    this.#checkWaves(waves);
+    this.#inBackground('rollout', (session) => session.rollout(waves));
+  }
+
+  /** Build first, then `replicas` of the new version beside the others, at `percent` of the requests. */
+  async startCanary(percent: number, replicas: number): Promise<void> {
+    if (this.#session?.canary.view)
+      throw new Error('a canary is running already: promote it or roll it back');
+    this.#inBackground('canary', (session) => session.canary.start(percent, replicas));
+  }
+
+  async promoteCanary(waves: RolloutWaves = {}): Promise<void> {
+    this.#requireCanary();
+    this.#checkWaves(waves);
+    this.#inBackground('promote', (session) => session.canary.promote(waves));
+  }
+
+  async rollbackCanary(): Promise<void> {
+    this.#requireCanary();
+    this.#inBackground('rollback', (session) => session.canary.rollback());
+  }
+
+  #requireCanary(): void {
+    if (this.requireSession().canary.view?.state !== 'running') throw new Error('no canary is running');
+  }
+
+  /** Stop-first waves as large as the lab would leave nothing serving. */
+  #checkWaves({ maxUnavailable = 0 }: RolloutWaves): void {
+    const replicas = this.#settings.replicas;
+    if (maxUnavailable >= replicas)
+      throw new Error(
+        `max unavailable ${maxUnavailable} would take all ${replicas} replica(s) out at once: use at most ${replicas - 1}`,
+      );
+  }
+
+  /** As a start's build, an update goes on in the background (state `updating`): the command only begins it. */
+  #inBackground(what: string, work: (session: LabSession) => Promise<void>): void {
     const session = this.requireSession();
-    if (this.#state !== 'running') throw new Error(`the lab is ${this.#state}: a rollout needs it running`);
+    if (this.#state !== 'running') throw new Error(`the lab is ${this.#state}: a ${what} needs it running`);
     this.#setState('updating');
-    // As a start's build, it goes on in the background: the command only begins it.
-    void session
-      .rollout()
+    void work(session)
       .catch((error: Error) => {
         if (this.#session !== session) return;
-        this.o.sink.log('lab', `rollout: ${error.message}`, 'stderr');
-        this.o.sink.notice('warning', `rollout stopped: ${error.message}`);
+        this.o.sink.log('lab', `${what}: ${error.message}`, 'stderr');
+        this.o.sink.notice('warning', `${what} stopped: ${error.message}`);
       })
       .finally(() => {
         if (this.#session === session) this.#setState('running');

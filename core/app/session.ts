@@ -15,7 +15,10 @@ import type { RequestRecord } from '../balancer/record';
 import { formatAddr } from '../balancer/peer';
 import type { PeerSnapshot } from '../balancer/snapshot';
 import { BackendMachine, peerState, type BackendInput } from '../lab/backend-machine';
-import { BalancedLab } from '../lab/balanced-lab';
+import { BalancedLab, type RolloutWaves } from '../lab/balanced-lab';
+import { rolloutWaves } from '../lab/runtime';
+import { CanaryControl } from './canary-control';
+import { Versions } from './versions';
 import type { ProjectPlan } from '../project/plan';
 import type { Runtime } from '../lab/runtime';
 import type { LogEntry } from '../logs/entry';
@@ -59,6 +62,9 @@ export class LabSession {
   private buildAbort: AbortController | null = null;
   /** Replicas whose new version a rollout is starting (until it is ready, or the rollout stops). */
   private readonly replacing = new Set<string>();
+  /** Which image each replica runs, and each version's figures. */
+  readonly versions = new Versions();
+  readonly canary: CanaryControl;
 
   constructor(
     public settings: LabSettings,
@@ -70,6 +76,15 @@ export class LabSession {
     this.lab = new BalancedLab({ runtime, config });
     this.project = new ProjectTracker(plan, sink, () => this.url);
     this.timeline = new Timeline((event) => sink.timeline(event));
+    this.canary = new CanaryControl({
+      lab: this.lab,
+      versions: this.versions,
+      timeline: this.timeline,
+      settings: () => this.settings,
+      build: () => this.buildFirst(),
+      log: (text) => sink.log('lab', text),
+      changed: () => sink.changed(),
+    });
     this.metricsTimer = setInterval(() => {
       this.stats.tick().forEach((s) => sink.metrics(s));
       // Shares and latencies are windows over time: they move even when nothing else does.
@@ -112,9 +127,25 @@ export class LabSession {
 
   /**
    * Build first, replace after: the image is built while the replicas serve; a failed build
-   * leaves them as they are. Then the rolling update, one replica at a time, start-first.
+   * leaves them as they are. Then the rolling update, in waves of `waves` (one replica at a time,
+   * start-first, by default).
    */
-  async rollout(): Promise<void> {
+  async rollout(waves: RolloutWaves = {}): Promise<void> {
+    await this.buildFirst();
+    const { size, surge } = rolloutWaves(waves);
+    this.sink.log(
+      'lab',
+      size === 1 && surge === 1
+        ? 'rollout: each replica in turn: its new version started, awaited, then the old one drained'
+        : `rollout: ${size} replica(s) at a time: ${surge} started beside the old, ${size - surge} drained and replaced`,
+    );
+    await this.lab.rollout(waves);
+    this.sink.log('lab', 'rollout: done, every replica runs the new version');
+    this.sink.changed();
+  }
+
+  /** Builds the image while the replicas serve; a failed build leaves them as they are. */
+  private async buildFirst(): Promise<void> {
     this.buildAbort = new AbortController();
     this.build = { state: 'running', steps: [], message: null, durationMs: null };
     this.sink.changed();
@@ -130,13 +161,6 @@ export class LabSession {
     } finally {
       this.buildAbort = null;
     }
-    this.sink.log(
-      'lab',
-      'rollout: each replica in turn: its new version started, awaited, then the old one drained',
-    );
-    await this.lab.rollout();
-    this.sink.log('lab', 'rollout: done, every replica runs the new version');
-    this.sink.changed();
   }
 
   /** Saved files copied into the replicas one at a time (Compose Watch's `sync`); said in the log. */
@@ -278,6 +302,7 @@ export class LabSession {
         fails: peer?.fails ?? 0,
         toxic: peer?.toxic ? describeToxic(peer.toxic) : null,
         restoreAt: this.restores.get(name)?.at ?? null,
+        version: this.versions.ofBackend(name),
         ...this.stats.view(name, recent),
       };
     });
@@ -336,8 +361,9 @@ export class LabSession {
     on('replica:adopted', ({ name, container }) =>
       this.toMachine(name, { type: 'adopted', container }, `adopted ${container}`),
     );
-    on('replica:ready', ({ name, container, host, port }) => {
+    on('replica:ready', ({ name, container, host, port, imageId }) => {
       this.replacing.delete(name);
+      this.versions.serve(name, formatAddr({ host, port }), imageId);
       this.toMachine(name, { type: 'ready', container }, `ready at ${host}:${port}`);
     });
     on('replica:down', ({ name, container, reason, exitCode }) => {
@@ -350,6 +376,7 @@ export class LabSession {
     });
     on('replica:removed', ({ name }) => {
       this.machines.delete(name);
+      this.versions.forget(name);
       sink.log('lab', `${name}: removed`);
       this.timeline.other(name, 'left', 'removed');
       sink.changed();
@@ -368,7 +395,8 @@ export class LabSession {
   }
 
   private onRecords(batch: readonly RequestRecord[]): void {
-    this.sink.requests(this.stats.add(batch));
+    this.versions.add(batch);
+    this.sink.requests(this.stats.add(batch, (record) => this.versions.ofRecord(record)));
     this.timeline.records(batch);
     for (const record of batch)
       if (!record.accessLogOff) this.sink.log('access', accessLogLine(record), 'stdout', record.time);

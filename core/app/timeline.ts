@@ -55,6 +55,11 @@ export class Timeline {
     this.push(backend, kind, detail);
   }
 
+  /** A canary started or ended (`backend` is `lab`). */
+  canary(detail: string): void {
+    this.push('lab', 'canary', detail);
+  }
+
   /** The lab's balancer took a new config (`backend` is `lab`: it concerns them all). */
   reconfigured(detail: string): void {
     this.push('lab', 'reconfigured', detail);

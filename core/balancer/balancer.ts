@@ -295,6 +295,8 @@ export class Balancer {
   setPeerAdmin(upstreamName: string, key: string | number, admin: AdminState): void {
     const { upstream, peer } = this.peer(upstreamName, key);
     upstream.setAdmin(peer, admin);
+    // Its idle keep-alive connections will carry nothing more: a drain ends when nothing is open.
+    if (admin !== 'up') upstream.pool.drop(peer);
     this.emitPeers(upstream, admin);
   }
 

@@ -57,6 +57,9 @@ export class ConnectionPool {
       this.max === 0 ||
       this.limits.idleMs === 0 ||
       link.peer.removed ||
+      // Drained, or moved (a replaced replica): nothing more is sent over this one.
+      link.peer.admin !== 'up' ||
+      link.addr !== link.peer.addr ||
       link.socket.destroyed ||
       spent
     ) {

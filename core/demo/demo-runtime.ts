@@ -12,6 +12,7 @@ import type {
 import type { LogEntry } from '../logs/entry';
 import { RingBuffer } from '../logs/ring';
 import { DemoBackend } from './demo-backend';
+import { rolloutWaves } from '../lab/runtime';
 import { backendName } from '../lab/backend-name';
 
 /** The sample backend's Dockerfile, replayed as build steps so the build view has something to show. */
@@ -47,6 +48,10 @@ export class DemoRuntime implements Runtime {
   private desired: number;
   /** The image built last: every build makes a new version, as an edited project would. */
   private version = 0;
+  /** The version the lab's tag names: the one built last, or the one a canary was rolled back to. */
+  private current = 0;
+  /** A canary: its version, the one the lab's replicas run, and its replicas' numbers. */
+  private canary: { version: number; stable: number; indexes: number[] } | null = null;
 
   constructor(
     readonly name: string,
@@ -68,13 +73,14 @@ export class DemoRuntime implements Runtime {
     const durationMs = Date.now() - started;
     const tag = `upstream-lab/${this.name}:demo`;
     this.version++;
+    this.current = this.version;
     const imageId = this.imageId;
     this.events.emit('build:done', { imageId, tag, steps: total, cachedSteps: total, durationMs });
     return { imageId, tag, durationMs };
   }
 
   private get imageId(): string {
-    return `demo-v${this.version}`;
+    return `demo-v${this.current}`;
   }
 
   /** Built-in backends have no files: a sync only finds the replica (an unknown one is refused). */
@@ -82,29 +88,87 @@ export class DemoRuntime implements Runtime {
     this.find(target);
   }
 
-  /** Runtime.rollout with in-process backends: a new one beside each old one, then the old drained. */
+  /** Runtime.rollout with in-process backends: waves of new ones beside (or after) the old ones. */
   async rollout(options: RolloutOptions): Promise<LabStatus> {
-    for (const replica of [...this.replicas.values()].sort((a, b) => a.index - b.index)) {
-      if (replica.backend.version === this.version) continue;
-      const name = replica.backend.name;
-      const next: DemoReplica = {
-        backend: new DemoBackend(name, (line) => this.log(name, line), this.version),
-        index: replica.index,
-        state: 'exited',
-        connected: true,
-      };
-      this.events.emit('replica:replacing', { ...this.ref(name), image: this.imageId });
-      this.events.emit('replica:created', this.ref(name));
-      this.replicas.set(name, next);
-      await this.startReplica(next);
-      const oldPort = replica.backend.port;
-      if (oldPort !== undefined && replica.state === 'running')
-        await options.drain({ name, host: '127.0.0.1', port: oldPort });
-      await replica.backend.stop(2000);
-      this.events.emit('replica:replaced', { ...this.ref(name), image: this.imageId });
-    }
+    if (this.canary) throw new Error('a canary is running: promote it or roll it back before a rollout');
+    await this.rollTo(this.current, options);
     await this.converge();
     return this.status();
+  }
+
+  async startCanary(count: number): Promise<LabStatus> {
+    if (this.canary) throw new Error('a canary is running: promote it or roll it back before another canary');
+    const stable = this.versionRunning();
+    if (stable === this.current)
+      throw new Error(
+        'the build made the version the replicas already run: change the project, then start the canary (it builds first)',
+      );
+    this.canary = {
+      version: this.current,
+      stable,
+      indexes: Array.from({ length: count }, (_, i) => this.desired + i + 1),
+    };
+    for (const index of this.canary.indexes) await this.create(index, this.current);
+    return this.status();
+  }
+
+  async endCanary(outcome: 'promote' | 'rollback', options: RolloutOptions): Promise<LabStatus> {
+    const canary = this.canary;
+    if (!canary) throw new Error('no canary is running');
+    await this.rollTo(outcome === 'promote' ? canary.version : canary.stable, options);
+    for (const replica of [...this.replicas.values()].filter((r) => canary.indexes.includes(r.index))) {
+      const port = replica.backend.port;
+      if (port !== undefined) await options.takeOut({ name: replica.backend.name, host: '127.0.0.1', port });
+      await this.remove(replica);
+    }
+    this.canary = null;
+    this.current = outcome === 'promote' ? canary.version : canary.stable;
+    return this.status();
+  }
+
+  /** The version the lab's own replicas run (the first one's). */
+  private versionRunning(): number {
+    return [...this.replicas.values()].find((r) => r.index <= this.desired)?.backend.version ?? this.current;
+  }
+
+  private async rollTo(version: number, options: RolloutOptions): Promise<void> {
+    const old = [...this.replicas.values()]
+      .filter((r) => r.index <= this.desired && r.backend.version !== version)
+      .sort((a, b) => a.index - b.index);
+    const { size, surge } = rolloutWaves(options);
+    for (let i = 0; i < old.length; i += size) {
+      const wave = old.slice(i, i + size);
+      await Promise.all(wave.map((replica, j) => this.replace(replica, version, options, j < surge)));
+    }
+  }
+
+  private async replace(
+    replica: DemoReplica,
+    version: number,
+    options: RolloutOptions,
+    startFirst: boolean,
+  ): Promise<void> {
+    const name = replica.backend.name;
+    const image = `demo-v${version}`;
+    const oldPort = replica.backend.port;
+    const serving = oldPort !== undefined && replica.state === 'running';
+    this.events.emit('replica:replacing', { ...this.ref(name), image });
+    if (!startFirst && serving) await options.takeOut({ name, host: '127.0.0.1', port: oldPort });
+    if (!startFirst) await replica.backend.stop(2000);
+    const next: DemoReplica = {
+      backend: new DemoBackend(name, (line) => this.log(name, line), version),
+      index: replica.index,
+      state: 'exited',
+      connected: true,
+    };
+    this.events.emit('replica:created', this.ref(name));
+    this.replicas.set(name, next);
+    await this.startReplica(next);
+    if (startFirst) {
+      if (serving) await options.drain({ name, host: '127.0.0.1', port: oldPort });
+      await replica.backend.stop(2000);
+    }
+    this.events.emit('replica:replaced', { ...this.ref(name), image });
   }
 
   async up(): Promise<LabStatus> {
@@ -113,25 +177,29 @@ export class DemoRuntime implements Runtime {
   }
 
   async scale(replicas: number): Promise<LabStatus> {
+    if (this.canary) throw new Error('a canary is running: promote it or roll it back before scaling');
     this.desired = replicas;
     await this.converge();
     return this.status();
   }
 
   private async converge(): Promise<void> {
-    for (let i = 1; i <= this.desired; i++) {
-      const name = backendName(i);
-      if (this.replicas.has(name)) continue;
-      const backend = new DemoBackend(name, (line) => this.log(name, line), this.version);
-      const replica: DemoReplica = { backend, index: i, state: 'exited', connected: true };
-      this.replicas.set(name, replica);
-      this.events.emit('replica:created', this.ref(name));
-      await this.startReplica(replica);
-    }
+    const version = this.canary?.stable ?? this.current;
+    for (let i = 1; i <= this.desired; i++)
+      if (!this.replicas.has(backendName(i))) await this.create(i, version);
     const extra = [...this.replicas.values()]
-      .filter((r) => r.index > this.desired)
+      .filter((r) => r.index > this.desired && !this.canary?.indexes.includes(r.index))
       .sort((a, b) => b.index - a.index);
     for (const replica of extra) await this.remove(replica);
+  }
+
+  private async create(index: number, version: number): Promise<void> {
+    const name = backendName(index);
+    const backend = new DemoBackend(name, (line) => this.log(name, line), version);
+    const replica: DemoReplica = { backend, index, state: 'exited', connected: true };
+    this.replicas.set(name, replica);
+    this.events.emit('replica:created', this.ref(name));
+    await this.startReplica(replica);
   }
 
   private async remove(replica: DemoReplica): Promise<void> {
@@ -149,10 +217,16 @@ export class DemoRuntime implements Runtime {
   private async startReplica(replica: DemoReplica): Promise<void> {
     const port = await replica.backend.start();
     replica.state = 'running';
-    this.events.emit('replica:ready', { ...this.ref(replica.backend.name), host: '127.0.0.1', port });
+    this.events.emit('replica:ready', {
+      ...this.ref(replica.backend.name),
+      host: '127.0.0.1',
+      port,
+      imageId: `demo-v${replica.backend.version}`,
+    });
   }
 
   async down(): Promise<void> {
+    this.canary = null;
     for (const replica of [...this.replicas.values()]) await this.remove(replica);
   }
 
@@ -164,6 +238,9 @@ export class DemoRuntime implements Runtime {
       network: `${this.name}-net`,
       desired: this.desired,
       replicas: [...this.replicas.values()].map((r) => this.info(r)),
+      canary: this.canary
+        ? { imageId: `demo-v${this.canary.version}`, replicas: this.canary.indexes.map(backendName) }
+        : null,
     };
   }
 
@@ -279,7 +356,12 @@ export class DemoRuntime implements Runtime {
   private ready(replica: DemoReplica): void {
     const port = replica.backend.port;
     if (port !== undefined)
-      this.events.emit('replica:ready', { ...this.ref(replica.backend.name), host: '127.0.0.1', port });
+      this.events.emit('replica:ready', {
+        ...this.ref(replica.backend.name),
+        host: '127.0.0.1',
+        port,
+        imageId: `demo-v${replica.backend.version}`,
+      });
   }
 
   private find(target: string): DemoReplica {
@@ -305,6 +387,7 @@ export class DemoRuntime implements Runtime {
       host: '127.0.0.1',
       port: replica.connected && replica.state !== 'exited' ? replica.backend.port : undefined,
       ready: replica.state === 'running' && replica.connected,
+      imageId: `demo-v${replica.backend.version}`,
     };
   }
 

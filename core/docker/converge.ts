@@ -17,6 +17,8 @@ export interface ConvergeOptions {
   imageId: string;
   port: number;
   desired: number;
+  /** Numbers past `desired` to create too (a canary's replicas, of `imageId`). */
+  extra?: number[];
   /** Start and await one replica after the other (replicas that migrate by themselves would race). */
   oneByOne?: boolean;
 }
@@ -27,11 +29,13 @@ export interface ConvergeOptions {
  * cause of failure once, with the replicas it hit.
  */
 export async function converge(o: ConvergeOptions): Promise<void> {
-  const taken = new Set(o.replicas.all.filter((r) => !r.removing).map((r) => r.index));
+  // Numbers past the count (a canary's replicas) are not the count's.
+  const taken = new Set(
+    o.replicas.all.filter((r) => !r.removing && r.index <= o.desired).map((r) => r.index),
+  );
   const missing: number[] = [];
-  for (let index = 1; taken.size + missing.length < o.desired; index++) {
-    if (!taken.has(index)) missing.push(index);
-  }
+  for (let index = 1; index <= o.desired; index++) if (!taken.has(index)) missing.push(index);
+  missing.push(...(o.extra ?? []).filter((index) => !o.replicas.all.some((r) => r.index === index)));
   const created = new Set<number>();
   // All created, then all started, each step concurrently, as `docker compose up --scale` does:
   // one after another, each replica's create + start (~0.3 s on 2 cores) would add up.
@@ -39,7 +43,7 @@ export async function converge(o: ConvergeOptions): Promise<void> {
     missing.map(async (index) => {
       const base = { lab: o.lab, image: o.imageId, network: o.network, port: o.port };
       const container = await createReplica(o.docker, replicaSpec(o.plan, index, base));
-      const replica = o.replicas.add(index, container.id, containerName(o.lab, index));
+      const replica = o.replicas.add(index, container.id, containerName(o.lab, index), o.imageId);
       created.add(index);
       o.events.emit('replica:created', ref(replica));
       return container;

@@ -29,7 +29,8 @@ import { packContext } from './build-context';
 import { LabDependencies } from './lab-dependencies';
 import { exposedPort } from './replica-specs';
 import { converge, type ConvergeOptions } from './converge';
-import { replaceReplica } from './rollout';
+import { replaceInWaves, type ReplaceOptions } from './rollout';
+import { endCanary, startCanary, type Canary, type CanaryLab } from './canary';
 import type { LabEvents } from './lab-events';
 import { parseLabSettings, replicaCount } from './lab-options';
 import type { LabOptions, LabSettings } from './lab-options';
@@ -75,6 +76,7 @@ export class Lab implements Runtime {
   #appPort = DEFAULT_APP_PORT;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #ownership: LabOwnership;
+  #canary: Canary | null = null;
 
   constructor(options: LabOptions) {
     this.#settings = parseLabSettings(options);
@@ -225,6 +227,7 @@ export class Lab implements Runtime {
     const count = replicaCount.parse(replicas);
     return this.#serial(async () => {
       await this.#ownership.claim();
+      this.#refuseDuringCanary('scaling');
       this.#desired = count;
       const imageId = await this.#prepare();
       const existing = await listLabContainers(this.#docker, this.name);
@@ -242,18 +245,60 @@ export class Lab implements Runtime {
   rollout(options: RolloutOptions): Promise<LabStatus> {
     return this.#serial(async () => {
       await this.#ownership.claim();
+      this.#refuseDuringCanary('a rollout');
       const imageId = await this.#prepare();
       const existing = await listLabContainers(this.#docker, this.name);
       const old = existing.filter((c) => c.imageId !== imageId && c.index >= 1 && c.index <= this.#desired);
-      for (const c of old) {
-        await replaceReplica(
-          { ...this.#convergeOptions(imageId), ...options, stopTimeoutSec: this.#settings.stopTimeoutSec },
-          c,
-        );
-      }
+      await replaceInWaves(this.#replaceOptions(imageId, options), old);
       await this.#converge(imageId);
       return this.status();
     });
+  }
+
+  /** Runtime.startCanary: `count` replicas of the image built last, numbered after the lab's. */
+  startCanary(count: number): Promise<LabStatus> {
+    return this.#serial(async () => {
+      await this.#ownership.claim();
+      this.#refuseDuringCanary('another canary');
+      this.#canary = await startCanary(this.#canaryLab(), count);
+      this.#imageId = this.#canary.stableImageId;
+      return this.status();
+    });
+  }
+
+  /** Runtime.endCanary: promote (roll the rest over to it) or roll back; its replicas go. */
+  endCanary(outcome: 'promote' | 'rollback', options: RolloutOptions): Promise<LabStatus> {
+    return this.#serial(async () => {
+      await this.#ownership.claim();
+      const canary = this.#canary;
+      if (!canary) throw new Error('no canary is running');
+      await endCanary(this.#canaryLab(), canary, outcome, options);
+      this.#canary = null;
+      this.#imageId = outcome === 'promote' ? canary.imageId : canary.stableImageId;
+      return this.status();
+    });
+  }
+
+  #refuseDuringCanary(what: string): void {
+    if (this.#canary) throw new Error(`a canary is running: promote it or roll it back before ${what}`);
+  }
+
+  #canaryLab(): CanaryLab {
+    return {
+      docker: this.#docker,
+      image: this.image,
+      network: this.network,
+      desired: this.#desired,
+      list: () => listLabContainers(this.#docker, this.name),
+      prepare: () => this.#prepare(),
+      replaceOptions: (imageId, rollout) => this.#replaceOptions(imageId, rollout),
+      converge: (imageId, extra) => converge({ ...this.#convergeOptions(imageId), extra }),
+      remove: (c) => this.#remove(c, this.#settings.stopTimeoutSec),
+    };
+  }
+
+  #replaceOptions(imageId: string, rollout: RolloutOptions): ReplaceOptions {
+    return { ...this.#convergeOptions(imageId), ...rollout, stopTimeoutSec: this.#settings.stopTimeoutSec };
   }
 
   async copyInto(target: string, dir: string, files: string[]): Promise<void> {
@@ -329,6 +374,7 @@ export class Lab implements Runtime {
       this.#stopFollowing();
       for (const c of await listLabContainers(this.#docker, this.name)) await this.#remove(c, undefined);
       this.#replicas.clear();
+      this.#canary = null;
       await this.#dependencies.down();
       await this.#removeOthers();
       await removeLabNetworks(this.#docker, this.name);
@@ -359,6 +405,9 @@ export class Lab implements Runtime {
       network: this.network,
       desired: this.#desired,
       replicas,
+      canary: this.#canary
+        ? { imageId: this.#canary.imageId, replicas: this.#canary.indexes.map((i) => `backend${i}`) }
+        : null,
     };
   }
 

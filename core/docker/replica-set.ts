@@ -20,6 +20,8 @@ export interface Replica {
   connected: boolean;
   port: number | undefined;
   ready: boolean;
+  /** The image it was created from. */
+  imageId: string;
   /** Being removed on purpose: no `replica:down`, no log resumption. */
   removing: boolean;
   probe?: { port: number; controller: AbortController; outcome: Promise<ProbeOutcome> };
@@ -80,8 +82,8 @@ export class ReplicaSet {
   }
 
   /** Starts knowing a freshly created container. */
-  add(index: number, id: string, container: string): Replica {
-    return this.#put({ index, name: backendName(index), container, id, state: 'created' });
+  add(index: number, id: string, container: string, imageId: string): Replica {
+    return this.#put({ index, name: backendName(index), container, id, state: 'created', imageId });
   }
 
   /** The known replica for a labelled container, or a new entry for it. */
@@ -95,6 +97,7 @@ export class ReplicaSet {
       container: c.container,
       id: c.id,
       state: c.state,
+      imageId: c.imageId,
     });
   }
 
@@ -120,8 +123,8 @@ export class ReplicaSet {
   }
 
   info(replica: Replica): ReplicaInfo {
-    const { name, index, container, id, state, connected, port, ready } = replica;
-    return { name, index, container, id, state, connected, host: PUBLISH_HOST, port, ready };
+    const { name, index, container, id, state, connected, port, ready, imageId } = replica;
+    return { name, index, container, id, state, connected, host: PUBLISH_HOST, port, ready, imageId };
   }
 
   /** Re-reads state and the published port; probes readiness when the replica can serve. */
@@ -239,7 +242,7 @@ export class ReplicaSet {
     this.#cancelProbe(replica);
   }
 
-  #put(fields: Pick<Replica, 'index' | 'name' | 'container' | 'id' | 'state'>): Replica {
+  #put(fields: Pick<Replica, 'index' | 'name' | 'container' | 'id' | 'state' | 'imageId'>): Replica {
     const replica: Replica = { ...fields, connected: true, port: undefined, ready: false, removing: false };
     this.#byIndex.set(replica.index, replica);
     return replica;
@@ -342,7 +345,12 @@ export class ReplicaSet {
       (ready): ProbeOutcome => {
         if (!ready || signal.aborted) return failed(signal);
         replica.ready = true;
-        this.o.events.emit('replica:ready', { ...ref(replica), host: PUBLISH_HOST, port });
+        this.o.events.emit('replica:ready', {
+          ...ref(replica),
+          host: PUBLISH_HOST,
+          port,
+          imageId: replica.imageId,
+        });
         return { ready: true };
       },
       (error: Error): ProbeOutcome => {

@@ -3,7 +3,9 @@ import type { ProxyConfig, ServerConfig } from '../balancer/config';
 import { ReplicaPeers, replicaName } from './replica-peers';
 import { formatAddr } from '../balancer/peer';
 import { waitReady } from './readiness';
-import type { LabStatus, Runtime } from './runtime';
+import type { LabStatus, RolloutOptions, Runtime } from './runtime';
+
+export type RolloutWaves = Pick<RolloutOptions, 'maxSurge' | 'maxUnavailable'>;
 
 /** The longest a replaced replica's requests may take to finish (nginx's proxy_read_timeout). */
 const DRAIN_LIMIT_MS = 60_000;
@@ -61,8 +63,25 @@ export class BalancedLab {
    * The rolling update to the image built last; a replaced replica's old address is drained:
    * once the new one took its name, the old one is removed when no connection is left on it.
    */
-  rollout(): Promise<LabStatus> {
-    return this.runtime.rollout({ drain: (old) => this.drained(old) });
+  rollout(waves: RolloutWaves = {}): Promise<LabStatus> {
+    return this.runtime.rollout(this.rolloutOptions(waves));
+  }
+
+  /** Ends the runtime's canary; replicas it replaces or removes are drained as in a rollout. */
+  endCanary(outcome: 'promote' | 'rollback', waves: RolloutWaves = {}): Promise<LabStatus> {
+    return this.runtime.endCanary(outcome, this.rolloutOptions(waves));
+  }
+
+  private rolloutOptions(waves: RolloutWaves): RolloutOptions {
+    return {
+      ...waves,
+      drain: (old) => this.drained(old),
+      takeOut: async (old) => {
+        if (this.balancer.upstream(this.upstream).findPeer(old.name))
+          this.balancer.setPeerAdmin(this.upstream, old.name, 'drain');
+        await this.drained(old);
+      },
+    };
   }
 
   private async drained({ name, host, port }: { name: string; host: string; port: number }): Promise<void> {

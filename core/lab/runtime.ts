@@ -38,6 +38,17 @@ export interface Runtime {
    */
   rollout(options: RolloutOptions): Promise<LabStatus>;
   /**
+   * A canary: `count` replicas of the image built last, numbered after the others, which keep
+   * running the version they run (a scale or a restore meanwhile uses theirs, not the canary's).
+   */
+  startCanary(count: number): Promise<LabStatus>;
+  /**
+   * Ends the canary. `promote`: the other replicas roll over to its image, then its own replicas
+   * are drained and removed; `rollback`: its replicas are drained and removed (and any replica
+   * already on its image rolled back).
+   */
+  endCanary(outcome: 'promote' | 'rollback', options: RolloutOptions): Promise<LabStatus>;
+  /**
    * Compose Watch's `sync`: `files` (relative to `dir`, the project) copied into replica `target`
    * where the image has the project (its working directory: `COPY . .`), through the engine's
    * archive API. Files that no longer exist are left as they are in the replica.
@@ -48,6 +59,22 @@ export interface Runtime {
 export interface RolloutOptions {
   /** Resolves once no request is on the replaced replica's address (its requests finished). */
   drain(old: { name: string; host: string; port: number }): Promise<void>;
+  /** Takes `old` out of rotation, then resolves as `drain` does: before a stop-first replacement. */
+  takeOut(old: { name: string; host: string; port: number }): Promise<void>;
+  /** Replicas started beside the old ones at a time (start-first); default 1. */
+  maxSurge?: number;
+  /** Replicas out of rotation at a time (stop-first: drained, removed, then started anew); default 0. */
+  maxUnavailable?: number;
+}
+
+/** How many replicas a rollout replaces at once, and how: the first `surge` of each wave start-first. */
+export function rolloutWaves(options: Pick<RolloutOptions, 'maxSurge' | 'maxUnavailable'>): {
+  size: number;
+  surge: number;
+} {
+  const surge = options.maxSurge ?? 1;
+  const unavailable = options.maxUnavailable ?? 0;
+  return { size: Math.max(1, surge + unavailable), surge };
 }
 
 export type RuntimeKind = 'docker' | 'demo';
@@ -106,7 +133,7 @@ export interface RuntimeEvents {
   /** A leftover of an earlier run, running the right image, taken over instead of recreated. */
   'replica:adopted': ReplicaRef;
   /** Answered its readiness probe on the published port (re-read after every start). */
-  'replica:ready': ReplicaRef & { host: string; port: number };
+  'replica:ready': ReplicaRef & { host: string; port: number; imageId: string };
   /** It stopped answering: it exited, was paused, or left the lab network. */
   'replica:down': ReplicaRef & { reason: DownReason; exitCode?: number };
   /** Sent before a replica is removed (scale down, down), so the balancer can drain it. */
@@ -138,6 +165,8 @@ export interface ReplicaInfo {
   port: number | undefined;
   /** Answered the readiness probe since it last (re)started, unpaused or reconnected. */
   ready: boolean;
+  /** The image it runs (its version). */
+  imageId: string;
 }
 
 export interface LabStatus {
@@ -148,4 +177,6 @@ export interface LabStatus {
   /** The replica count asked for (by createLab or the last scale). */
   desired: number;
   replicas: ReplicaInfo[];
+  /** A canary beside the replicas: its image and replicas' names. */
+  canary: { imageId: string; replicas: string[] } | null;
 }

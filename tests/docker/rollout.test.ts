@@ -158,4 +158,94 @@ describe.runIf(docker)('rolling updates of a Docker lab (real dockerd)', () => {
     expect(await containers()).toEqual(before);
     expect(await app.call('lab.watch', { enabled: false })).toEqual({ ok: true });
   }, 120_000);
+
+  const setVersion = async (from: number, to: number) => {
+    const views = join(project, 'backend', 'views.py');
+    await writeFile(
+      views,
+      (await readFile(views, 'utf8')).replace(`'version': ${from},`, `'version': ${to},`),
+    );
+  };
+
+  /** `command` under the traffic, until the lab runs again with `done`; none failed meanwhile. */
+  async function update(command: () => Promise<unknown>, done: (v: LabView) => boolean): Promise<LabView> {
+    const failed = app.view().traffic.failed;
+    expect(await command()).toEqual({ ok: true });
+    const view = await waitForView(app, (v) => v.state === 'running' && done(v), 180_000);
+    expect(view.traffic.running).toBe(true);
+    expect(view.traffic.failed - failed).toBe(0);
+    return view;
+  }
+
+  it('a stop-first rollout (max unavailable 1, no surge): each drained, replaced, none failed', async () => {
+    const before = await containers();
+    await setVersion(3, 4);
+    await update(
+      () => app.call('lab.rollout', { maxSurge: 0, maxUnavailable: 1 }),
+      () => true,
+    );
+    const after = await containers();
+    expect(after.map((c) => c.name)).toEqual(before.map((c) => c.name));
+    for (const [i, c] of after.entries()) expect(c.id).not.toBe(before[i]!.id);
+    expect(await versionsServed()).toEqual([4]);
+  }, 240_000);
+
+  it('a canary at 25% answers about a quarter; promoted, every replica runs it', async () => {
+    await setVersion(4, 5);
+    const view = await update(
+      () => app.call('canary.start', { percent: 25 }),
+      (v) => v.canary?.state === 'running',
+    );
+    expect(view.canary).toMatchObject({ replicas: ['backend4'], percent: 25 });
+    expect((await containers()).map((c) => c.name.replace(/^.*-/, ''))).toEqual([
+      'backend1',
+      'backend2',
+      'backend3',
+      'backend4',
+    ]);
+    let canary = 0;
+    for (let i = 0; i < 40; i++) if ((await getOnce(false, port, '/')).body?.['version'] === 5) canary++;
+    // Weights 1:1:1 beside 1: round robin gives it every fourth request.
+    expect(canary).toBeGreaterThanOrEqual(8);
+    expect(canary).toBeLessThanOrEqual(12);
+    const figures = app.view().versions;
+    expect(figures.map((v) => v.backends)).toEqual([['backend1', 'backend2', 'backend3'], ['backend4']]);
+    const promoted = await update(
+      () => app.call('canary.promote', {}),
+      (v) => v.canary === null,
+    );
+    expect(promoted.backends.map((b) => [b.name, b.state, b.weight])).toEqual([
+      ['backend1', 'up', 1],
+      ['backend2', 'up', 1],
+      ['backend3', 'up', 1],
+    ]);
+    expect((await containers()).map((c) => c.name.replace(/^.*-/, ''))).toEqual([
+      'backend1',
+      'backend2',
+      'backend3',
+    ]);
+    expect(await versionsServed()).toEqual([5]);
+  }, 300_000);
+
+  it('a canary rolled back: its replica goes, the others never changed, a scale runs theirs', async () => {
+    const before = await containers();
+    await setVersion(5, 6);
+    await update(
+      () => app.call('canary.start', { percent: 10 }),
+      (v) => v.canary?.state === 'running',
+    );
+    await update(
+      () => app.call('canary.rollback', {}),
+      (v) => v.canary === null,
+    );
+    expect(await containers()).toEqual(before);
+    expect(await versionsServed()).toEqual([5]);
+    // The lab's image is theirs again: a scale-up starts version 5, not the rolled-back 6.
+    await app.call('lab.scale', { replicas: 4 });
+    await waitForView(app, (v) => v.backends.filter((b) => b.state === 'up').length === 4, 120_000);
+    const seen = new Set<unknown>();
+    for (let i = 0; i < 12; i++) seen.add((await getOnce(false, port, '/')).body?.['version']);
+    expect([...seen]).toEqual([5]);
+    await app.call('lab.scale', { replicas: 3 });
+  }, 300_000);
 });

@@ -11,6 +11,9 @@ type LabCommand =
   | 'lab.stop'
   | 'lab.scale'
   | 'lab.rollout'
+  | 'canary.start'
+  | 'canary.promote'
+  | 'canary.rollback'
   | 'build.cancel'
   | 'project.inspect'
   | 'engine.retry';
@@ -36,8 +39,26 @@ export function labCommands(lab: LabController, engine: EngineLink): CommandGrou
       },
     },
     'lab.rollout': {
+      async handle(waves) {
+        await lab.rollout(waves);
+        return ACK;
+      },
+    },
+    'canary.start': {
+      async handle({ percent, replicas }) {
+        await lab.startCanary(percent, replicas);
+        return ACK;
+      },
+    },
+    'canary.promote': {
+      async handle(waves) {
+        await lab.promoteCanary(waves);
+        return ACK;
+      },
+    },
+    'canary.rollback': {
       async handle() {
-        await lab.rollout();
+        await lab.rollbackCanary();
         return ACK;
       },
     },
