@@ -6,6 +6,7 @@ import { registerExport } from './export';
 import { registerLoad } from './load';
 import { registerLoadImage } from './load-image';
 import { registerProxy } from './proxy';
+import { registerRollout } from './rollout';
 import { registerStatus } from './status';
 import { registerUp } from './up';
 import { CliError } from './errors';
@@ -21,6 +22,7 @@ export function createProgram(): Command {
   registerUp(program);
   registerDown(program);
   registerStatus(program);
+  registerRollout(program);
   registerProxy(program);
   registerCheckConfig(program);
   registerBaseImage(program);

@@ -6,6 +6,9 @@ import { App } from '../app/app';
 import type { DashboardServer } from '../server/dashboard-server';
 import { parseListen } from '../lab/default-config';
 import { checkDashboardAddress } from './dashboard-address';
+import { ControlServer } from '../control/control-server';
+import { controlPath } from '../control/control-path';
+import { defaultStateDir } from '../state/state-dir';
 import { CliError } from './errors';
 import { labOption, listenArg, replicasArg } from './lab-options';
 import { savedLabWarnings } from './saved-lab';
@@ -152,10 +155,20 @@ async function up(options: UpOptions): Promise<void> {
     }),
   });
   let dashboard: DashboardServer | null = null;
+  // `upstream-lab rollout` / `canary` in another terminal reach this lab through it.
+  const control = await ControlServer.listen(app, controlPath(defaultStateDir(), options.lab)).catch(
+    (error: Error) => {
+      process.stderr.write(
+        `warning: \`upstream-lab rollout\` and \`canary\` cannot reach this lab: ${error.message}\n`,
+      );
+      return null;
+    },
+  );
   // Ctrl-C (or the terminal closing) at any point, even mid-build, removes what was started.
   const stopped = untilSignal();
   const shutdown = async (): Promise<void> => {
     await dashboard?.close();
+    await control?.close();
     await app.close();
   };
   // An error nothing caught still removes the lab's containers before the process ends.
