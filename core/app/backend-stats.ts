@@ -74,7 +74,7 @@ export class BackendStats {
         this.current.perBackend[served] = (this.current.perBackend[served] ?? 0) + 1;
         const version = versionOf(record);
         if (version) {
-          const perVersion = (this.current.perVersion ??= {});
+          const perVersion = this.current.perVersion!;
           perVersion[version] = (perVersion[version] ?? 0) + 1;
         }
       } else {
@@ -114,7 +114,7 @@ export class BackendStats {
   }
 
   private emptySample(second: number): MetricsSample {
-    return { t: second * 1000, perBackend: {}, statuses: {}, failed: 0 };
+    return { t: second * 1000, perBackend: {}, statuses: {}, failed: 0, perVersion: {} };
   }
 
   view(

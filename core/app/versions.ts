@@ -48,7 +48,7 @@ export class Versions {
 
   /** The version that answered a request, if a replica of a known version did. */
   ofRecord(record: RequestRecord): string | undefined {
-    return record.servedBy ? this.byAddr.get(record.upstream.split(', ').at(-1) ?? '')?.label : undefined;
+    return record.servedBy ? this.byAddr.get(record.attempts.at(-1)?.addr ?? '')?.label : undefined;
   }
 
   add(records: readonly RequestRecord[]): void {

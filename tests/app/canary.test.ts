@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { LabView, LogLine, TimelineEvent } from '../../core/api/contract';
+import type { LabView, LogLine, MetricsSample, TimelineEvent } from '../../core/api/contract';
 import { App } from '../../core/app/app';
 import { canaryWeights } from '../../core/app/canary-weights';
 import { freePort } from '../support/target';
@@ -17,12 +17,14 @@ describe('canary and rollout waves (demo runtime)', () => {
   let app: App;
   const logs: LogLine[] = [];
   const timeline: TimelineEvent[] = [];
+  const metrics: MetricsSample[] = [];
 
   beforeAll(async () => {
     const port = await freePort();
     app = new App({ settings: { runtime: 'demo', lab: 'canarytest', listen: `127.0.0.1:${port}` } });
     app.events.on('logs', (lines) => logs.push(...lines));
     app.events.on('timeline', (event) => timeline.push(event));
+    app.events.on('metrics', (sample) => metrics.push(sample));
     await app.call('lab.start', {});
     await waitForView(
       app,
@@ -77,6 +79,11 @@ describe('canary and rollout waves (demo runtime)', () => {
     expect(v2!.errorRate).toBe(0);
     expect(v2!.p95Ms).not.toBeNull();
     expect(v2!.backends).toEqual(['backend4']);
+    // The chart's seconds count by version too: every answer is one version's.
+    const last = metrics.slice(-5);
+    const sum = (r: Record<string, number> | undefined) => Object.values(r ?? {}).reduce((a, b) => a + b, 0);
+    expect(last.reduce((n, m) => n + (m.perVersion?.['v2'] ?? 0), 0)).toBeGreaterThan(0);
+    for (const m of last) expect(sum(m.perVersion)).toBe(sum(m.perBackend));
     // Its share, not the lab's: the saved weights are untouched.
     expect(app.view().settings.backends.backend1?.weight ?? 1).toBe(1);
   }, 40_000);

@@ -277,7 +277,10 @@ test('Rebuild and roll out: each backend replaced in turn under traffic, none fa
   const dashboard = await openDashboard(page, lab());
   traffic = steadyTraffic();
   await traffic.waitFor(20);
-  await dashboard.setup.getByRole('button', { name: 'Rebuild and roll out' }).click();
+  await page
+    .getByRole('region', { name: 'Updates' })
+    .getByRole('button', { name: 'Rebuild and roll out' })
+    .click();
   await expect(page.getByRole('banner')).toContainText('running', { timeout: 20_000 });
   const timeline = page.getByRole('region', { name: 'Timeline' });
   for (const backend of ['backend1', 'backend2', 'backend3'])
@@ -287,5 +290,42 @@ test('Rebuild and roll out: each backend replaced in turn under traffic, none fa
   await traffic.waitFor(traffic.stats.ok + 20);
   expect(traffic.stats.failed).toBe(0);
   await page.screenshot({ path: 'test-results/screenshots/rollout-1280.png' });
+  expect(problems).toEqual([]);
+});
+
+test('Canary at 25%: its version beside the others, coloured in the chart; Promote, none failed', async ({
+  page,
+  problems,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const dashboard = await openDashboard(page, lab());
+  traffic = steadyTraffic();
+  await traffic.waitFor(20);
+  const updates = page.getByRole('region', { name: 'Updates' });
+  await updates.getByLabel('Share (%)').fill('25');
+  await updates.getByRole('button', { name: 'Start canary' }).click();
+  await expect(updates).toContainText('gets 25% of the requests', { timeout: 20_000 });
+  await expect(dashboard.row('backend4')).toBeVisible();
+  const versions = updates.getByRole('table', { name: 'Versions side by side' });
+  await expect(versions.locator('tbody tr')).toHaveCount(2);
+  await expect(versions.locator('tbody tr').nth(1)).toContainText('backend4');
+  await page
+    .getByRole('group', { name: 'Colour the requests by' })
+    .getByRole('button', { name: 'Versions' })
+    .click();
+  const [older, canary] = (await versions
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-version')))) as [string, string];
+  await expect.poll(() => dashboard.share(canary), { timeout: 10_000 }).toBeGreaterThan(10);
+  expect(await dashboard.share(canary)).toBeLessThan(40);
+  expect(await dashboard.share(older)).toBeGreaterThan(60);
+  await keepScreenshot(page, 'canary-1280');
+  await updates.screenshot({ path: 'test-results/screenshots/updates-panel.png' });
+  await updates.getByRole('button', { name: 'Promote' }).click();
+  await expect(updates.getByRole('button', { name: 'Start canary' })).toBeVisible({ timeout: 30_000 });
+  await expect(dashboard.row('backend4')).toHaveCount(0);
+  await expect(versions.locator('tbody tr')).toHaveCount(1);
+  await traffic.waitFor(traffic.stats.ok + 20);
+  expect(traffic.stats.failed).toBe(0);
   expect(problems).toEqual([]);
 });

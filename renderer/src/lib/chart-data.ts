@@ -1,14 +1,34 @@
 import type { MetricsSample } from '../../../core/api/contract';
 
 /** Stacked series for uPlot: x in seconds, then backend 1 at the bottom, each on top of the last. */
-export function stackedSeries(samples: readonly MetricsSample[], backends: readonly string[]): number[][] {
+export function stackedSeries(
+  samples: readonly MetricsSample[],
+  names: readonly string[],
+  by: 'backend' | 'version' = 'backend',
+): number[][] {
   const xs = samples.map((s) => s.t / 1000);
   const out: number[][] = [xs];
   const running = new Array<number>(samples.length).fill(0);
-  for (const name of backends) {
-    out.push(samples.map((s, i) => (running[i]! += s.perBackend[name] ?? 0)));
+  for (const name of names) {
+    out.push(
+      samples.map((s, i) => (running[i]! += (by === 'backend' ? s.perBackend : s.perVersion)?.[name] ?? 0)),
+    );
   }
   return out;
+}
+
+/** Seconds the core has counted by version (the page's own estimates of open seconds are by backend only). */
+export function versionSamples(samples: readonly MetricsSample[]): {
+  samples: MetricsSample[];
+  versions: string[];
+} {
+  const counted = samples.filter((s) => s.perVersion !== undefined);
+  const versions = new Set<string>();
+  for (const s of counted) for (const v of Object.keys(s.perVersion!)) versions.add(v);
+  return {
+    samples: counted,
+    versions: [...versions].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))),
+  };
 }
 
 export interface BackendShare {

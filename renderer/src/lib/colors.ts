@@ -49,4 +49,22 @@ export const EVENT_COLOURS: Record<string, string> = {
   reconfigured: '#2563eb',
   replacing: '#0ea5e9',
   replaced: '#0284c7',
+  canary: '#b45309',
 };
+
+/** Versions in the order met (v1, v2, ...): the old one muted, the newer ones bright. */
+const VERSION_COLOURS = [
+  '#64748b',
+  '#ea7317',
+  '#7c3aed',
+  '#0d9488',
+  '#db2777',
+  '#2563eb',
+  '#65a30d',
+  '#ca8a04',
+];
+
+export function versionColor(version: string): string {
+  const n = Number(/^v(\d+)$/.exec(version)?.[1]);
+  return VERSION_COLOURS[(Number.isInteger(n) && n > 0 ? n - 1 : 0) % VERSION_COLOURS.length]!;
+}
