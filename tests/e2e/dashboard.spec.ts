@@ -274,7 +274,7 @@ test('Rebuild and roll out: each backend replaced in turn under traffic, none fa
   problems,
 }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
-  const dashboard = await openDashboard(page, lab());
+  await openDashboard(page, lab());
   traffic = steadyTraffic();
   await traffic.waitFor(20);
   await page
