@@ -30,7 +30,7 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-async function run(args: string[]): Promise<{ code: number; out: string }> {
+async function run(args: string[]): Promise<{ code: number | null; out: string }> {
   const cli = new CliProcess(args, env);
   const code = await cli.exitCode(60_000);
   return { code, out: cli.output };
