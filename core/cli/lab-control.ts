@@ -1,6 +1,6 @@
 import type { CommandName, LabView } from '../api/contract';
 import { ControlCallError, ControlClient } from '../control/control-client';
-import { controlPath } from '../control/control-path';
+import { controlPaths } from '../control/control-path';
 import { defaultStateDir } from '../state/state-dir';
 import { CliError } from './errors';
 
@@ -18,13 +18,7 @@ export async function runOnLab(
   what: string,
   stateDir = defaultStateDir(),
 ): Promise<LabView> {
-  const path = controlPath(stateDir, lab);
-  const client = await ControlClient.open(path).catch((error: NodeJS.ErrnoException) => {
-    throw new CliError(
-      `lab "${lab}" is not running here: nothing answers on ${path} (${error.code ?? error.message}). ` +
-        `Start it with \`upstream-lab up --lab ${lab}\` (it keeps running there), then run this again.`,
-    );
-  });
+  const client = await openFirst(controlPaths(stateDir, lab), lab);
   let stopped: string | null = null;
   client.on('logs', (lines) => {
     for (const line of lines)
@@ -51,4 +45,19 @@ export async function runOnLab(
   } finally {
     client.close();
   }
+}
+
+async function openFirst(paths: string[], lab: string): Promise<ControlClient> {
+  let last: NodeJS.ErrnoException | null = null;
+  for (const path of paths) {
+    try {
+      return await ControlClient.open(path);
+    } catch (error) {
+      last = error as NodeJS.ErrnoException;
+    }
+  }
+  throw new CliError(
+    `lab "${lab}" is not running here: nothing answers on ${paths[0]} (${last?.code ?? last?.message}). ` +
+      `Start it with \`upstream-lab up --lab ${lab}\` (it keeps running there), then run this again.`,
+  );
 }

@@ -7,7 +7,7 @@ import type { DashboardServer } from '../server/dashboard-server';
 import { parseListen } from '../lab/default-config';
 import { checkDashboardAddress } from './dashboard-address';
 import { ControlServer } from '../control/control-server';
-import { controlPath } from '../control/control-path';
+import { controlPaths } from '../control/control-path';
 import { defaultStateDir } from '../state/state-dir';
 import { CliError } from './errors';
 import { labOption, listenArg, replicasArg } from './lab-options';
@@ -156,7 +156,7 @@ async function up(options: UpOptions): Promise<void> {
   });
   let dashboard: DashboardServer | null = null;
   // `upstream-lab rollout` / `canary` in another terminal reach this lab through it.
-  const control = await ControlServer.listen(app, controlPath(defaultStateDir(), options.lab)).catch(
+  const control = await ControlServer.listenFirst(app, controlPaths(defaultStateDir(), options.lab)).catch(
     (error: Error) => {
       process.stderr.write(
         `warning: \`upstream-lab rollout\` and \`canary\` cannot reach this lab: ${error.message}\n`,

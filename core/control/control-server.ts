@@ -25,6 +25,21 @@ export class ControlServer {
     private readonly clients: Set<Socket>,
   ) {}
 
+  /** Listens on the first of `paths` that can be used; the error of the last one otherwise. */
+  static async listenFirst(app: App, paths: string[]): Promise<ControlServer> {
+    let last: unknown = new Error('no path to listen on');
+    for (const path of paths) {
+      try {
+        return await ControlServer.listen(app, path);
+      } catch (error) {
+        // A lab answering there already is an answer: another process controls it.
+        if ((error as Error).message.includes('another process controls')) throw error;
+        last = error;
+      }
+    }
+    throw last;
+  }
+
   static async listen(app: App, path: string): Promise<ControlServer> {
     const clients = new Set<Socket>();
     const server = createServer((socket) => serve(app, socket, clients));

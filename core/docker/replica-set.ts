@@ -139,6 +139,10 @@ export class ReplicaSet {
     replica.connected = snapshot.connected;
     replica.port = snapshot.port;
     if (!snapshot.running && snapshot.state === 'exited' && !replica.ready) {
+      // It may have exited before its log was ever followed: read what it printed first.
+      if (!this.o.logs.isFollowing(replica.id) && this.o.lastLines(replica.name, 1).length === 0)
+        await this.#followLogs(replica);
+      await this.o.logs.drained(replica.id);
       return {
         ready: false,
         error: `exited with code ${snapshot.exitCode} while starting${this.#lines(replica)}`,

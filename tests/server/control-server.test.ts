@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { App } from '../../core/app/app';
 import { ControlClient } from '../../core/control/control-client';
-import { controlPath } from '../../core/control/control-path';
+import { controlPaths } from '../../core/control/control-path';
 import { ControlServer } from '../../core/control/control-server';
 
 /** The control socket takes anything a local process sends without harm, and is the owner's only. */
@@ -15,7 +15,7 @@ let server: ControlServer;
 
 beforeAll(async () => {
   app = new App({ settings: { runtime: 'demo', lab: 'ctl' }, stateDir: null });
-  server = await ControlServer.listen(app, controlPath(home, 'ctl'));
+  server = await ControlServer.listen(app, controlPaths(home, 'ctl')[0]!);
 });
 
 afterAll(async () => {
@@ -69,4 +69,20 @@ test('a second lab owner on the same socket is refused, naming it', async () => 
   await expect(ControlServer.listen(app, server.path)).rejects.toThrow(
     /another process controls this lab already/,
   );
+  await expect(ControlServer.listenFirst(app, controlPaths(home, 'ctl'))).rejects.toThrow(
+    /another process controls/,
+  );
+});
+
+test('a state folder that cannot hold the socket: the temporary folder instead', async () => {
+  const file = join(home, 'a-file');
+  writeFileSync(file, 'not a folder');
+  const [inState, inTmp] = controlPaths(file, 'ctl2');
+  expect(inState).toBe(join(file, 'control', 'ctl2.sock'));
+  const fallback = await ControlServer.listenFirst(app, [inState!, inTmp!]);
+  expect(fallback.path).toBe(inTmp);
+  const client = await ControlClient.open(fallback.path);
+  expect((await client.call('lab.get', {})).settings.lab).toBe('ctl');
+  client.close();
+  await fallback.close();
 });
