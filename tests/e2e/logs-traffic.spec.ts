@@ -77,10 +77,10 @@ test('log lines are coloured by what they say: a 500 red, a 404 amber, a 200 pla
   await expect(access('"GET / HTTP/1.1" 200')).toHaveAttribute('data-level', 'info');
   const red = await access('"GET /status/500 HTTP/1.1" 500')
     .locator('.text')
-    .evaluate((el) => getComputedStyle(el).color);
+    .evaluate('(el) => getComputedStyle(el).color');
   const plain = await access('"GET / HTTP/1.1" 200')
     .locator('.text')
-    .evaluate((el) => getComputedStyle(el).color);
+    .evaluate('(el) => getComputedStyle(el).color');
   expect(red).not.toBe(plain);
   expect(problems).toEqual([]);
 });
