@@ -271,11 +271,22 @@ export type TrafficOptions = z.infer<typeof trafficOptions>;
 export interface TrafficView {
   running: boolean;
   options: TrafficOptions | null;
+  /** sent = ok + failed + inFlight + cutOff. */
   sent: number;
   ok: number;
   failed: number;
-  /** Requests per second over the last second. */
+  /** Sent, not answered yet. */
+  inFlight: number;
+  /** In flight when the run was stopped: the balancer logs them as 499 (the client went away). */
+  cutOff: number;
+  /** Open loop: due but never sent (too many in flight already). */
+  dropped: number;
+  /** Requests per second over the last second; 0 once stopped. */
   rps: number;
+  /** req/s of the last samples, oldest first (at most 60). */
+  history: number[];
+  /** The run's latencies so far, in equal-width ranges. */
+  histogram: Array<{ fromMs: number; toMs: number; count: number }>;
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;

@@ -72,7 +72,10 @@ export class App {
       changed: () => this.#batcher.changed(),
     };
     this.#engine = new EngineLink(options.engine ?? (() => new Engine()), this.#sink, () => this.#readopt());
-    this.#traffic = new TrafficControl(() => this.#batcher.changed());
+    this.#traffic = new TrafficControl(
+      () => this.#batcher.changed(),
+      (text) => this.log('lab', text),
+    );
     this.#chaos = new RandomFaults(
       {
         candidates: () => this.#lab.session?.upBackends() ?? [],

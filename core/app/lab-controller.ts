@@ -35,6 +35,14 @@ import { LabSession } from './session';
 import { backendName } from '../lab/backend-name';
 import type { RolloutWaves } from '../lab/balanced-lab';
 
+/** How a backend parameter is said in the lab log (nginx's words). */
+const PARAM_WORDS: Record<string, string> = {
+  weight: 'weight',
+  maxFails: 'max_fails',
+  failTimeoutSec: 'fail_timeout (s)',
+  backup: 'backup',
+};
+
 export interface LabControllerOptions {
   settings: LabSettings;
   /** What the caller fixed (CLI flags): wins over a restored lab's settings. */
@@ -308,6 +316,8 @@ export class LabController {
     }
     this.#settings = settings;
     this.#session?.setParams(backend, params);
+    const said = Object.entries(params).map(([key, value]) => `${PARAM_WORDS[key] ?? key} ${String(value)}`);
+    this.o.sink.log('lab', `${backend}: ${said.join(', ')}${this.#session ? '' : ' (for the next start)'}`);
     this.#persistence?.saveSoon();
     this.o.sink.changed();
   }

@@ -1,13 +1,20 @@
 import type { TrafficOptions, TrafficView } from '../api/contract';
 import type { TrafficGenerator, TrafficSummary } from '../traffic';
 
+const HISTORY = 60;
+
 const IDLE: TrafficView = {
   running: false,
   options: null,
   sent: 0,
   ok: 0,
   failed: 0,
+  inFlight: 0,
+  cutOff: 0,
+  dropped: 0,
   rps: 0,
+  history: [],
+  histogram: [],
   p50Ms: null,
   p95Ms: null,
   p99Ms: null,
@@ -19,7 +26,11 @@ export class TrafficControl {
   view: TrafficView = IDLE;
   last: TrafficSummary | null = null;
 
-  constructor(private readonly changed: () => void) {}
+  constructor(
+    private readonly changed: () => void,
+    /** Every start and end is a line in the lab log. */
+    private readonly log: (text: string) => void = () => undefined,
+  ) {}
 
   async start(baseUrl: string, options: TrafficOptions): Promise<void> {
     await this.stop();
@@ -27,6 +38,9 @@ export class TrafficControl {
     const generator = new TrafficGenerator(generatorOptionsFor(baseUrl, options));
     this.generator = generator;
     this.view = { ...IDLE, running: true, options };
+    const load = options.rate !== undefined ? `${options.rate} req/s` : `${options.concurrency} in flight`;
+    const until = options.durationSec ? `for ${options.durationSec} s` : 'until stopped';
+    this.log(`traffic: started, ${load}, ${options.method} ${options.path}, ${until}`);
     generator.on('sample', (s) => {
       if (this.generator !== generator) return;
       this.view = {
@@ -35,7 +49,12 @@ export class TrafficControl {
         sent: s.sent,
         ok: s.ok,
         failed: s.failed,
+        inFlight: s.inFlight,
+        cutOff: 0,
+        dropped: s.dropped,
         rps: s.rps,
+        history: [...this.view.history, s.rps].slice(-HISTORY),
+        histogram: s.histogram,
         p50Ms: s.p50,
         p95Ms: s.p95,
         p99Ms: s.p99,
@@ -46,13 +65,8 @@ export class TrafficControl {
       this.last = summary;
       if (this.generator !== generator) return;
       this.generator = null;
-      this.view = {
-        ...this.view,
-        running: false,
-        sent: summary.sent,
-        ok: summary.ok,
-        failed: summary.failed,
-      };
+      this.view = ended(this.view, summary);
+      this.log(`traffic: done: ${describe(this.view)}`);
       this.changed();
     });
     this.changed();
@@ -63,7 +77,28 @@ export class TrafficControl {
     if (!generator) return;
     this.generator = null;
     this.last = await generator.stop();
-    this.view = { ...this.view, running: false };
+    this.view = ended(this.view, this.last);
+    this.log(`traffic: stopped: ${describe(this.view)}`);
     this.changed();
   }
+}
+
+function describe(view: TrafficView): string {
+  return `${view.sent} sent, ${view.ok} ok, ${view.failed} failed, ${view.cutOff} cut off by the stop (499)`;
+}
+
+/** A run's last figures: its summary's counts, nothing in flight, no rate. */
+function ended(view: TrafficView, summary: TrafficSummary): TrafficView {
+  return {
+    ...view,
+    running: false,
+    sent: summary.sent,
+    ok: summary.ok,
+    failed: summary.failed,
+    inFlight: 0,
+    cutOff: summary.aborted,
+    dropped: summary.dropped,
+    rps: 0,
+    histogram: summary.histogram,
+  };
 }

@@ -95,6 +95,7 @@ export class TrafficStats {
       statuses: interval.statuses.toRecord(),
       errors: interval.errors.toRecord(),
       perBackend: interval.perBackend.toRecord(),
+      histogram: linearBuckets(this.#latency),
     };
     interval.completed = 0;
     interval.latency.reset();

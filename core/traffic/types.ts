@@ -66,6 +66,8 @@ export interface TrafficSample {
   statuses: Record<string, number>;
   errors: Record<string, number>;
   perBackend: Record<string, number>;
+  /** The run's latencies so far, in equal-width ranges. */
+  histogram: HistogramBucket[];
 }
 
 export interface HistogramBucket {

@@ -8,6 +8,7 @@ import { toSvelte } from '../../renderer/src/lib/stores/adapter';
 import { createLogStore } from '../../renderer/src/lib/stores/logs';
 import { formatEnv, parseEnv, parseLines } from '../../renderer/src/lib/settings-text';
 import { createMetricsStore } from '../../renderer/src/lib/stores/metrics';
+import { lineLevel } from '../../renderer/src/lib/logs/level';
 
 const line = (seq: number, source: string, text: string): LogLine => ({
   seq,
@@ -145,4 +146,55 @@ test('diffLines tells headers from changed lines by the hunk counts', () => {
   expect(lines.map((l) => l.kind)).toEqual(['meta', 'meta', 'hunk', 'del', 'add', 'same', 'del', 'meta']);
   expect(diffStat(lines)).toEqual({ added: 1, removed: 2 });
   expect(diffLines('')).toEqual([]);
+});
+
+test('a log line is coloured by what it says, not by its stream (Django logs requests on stderr)', () => {
+  const at = (source: string, text: string, stream: 'stdout' | 'stderr' = 'stderr') =>
+    lineLevel({ source, stream, text });
+  expect(at('backend1', '[03/Dec/2026 12:31:54] "GET / HTTP/1.1" 200 271')).toBe('info');
+  expect(at('backend1', '[03/Dec/2026 12:31:54] "GET /nope HTTP/1.1" 404 179')).toBe('warning');
+  expect(at('backend1', '[03/Dec/2026 12:31:54] "GET /boom HTTP/1.1" 500 145')).toBe('error');
+  expect(at('backend2', 'Watching for file changes with StatReloader')).toBe('info');
+  expect(at('backend2', 'Traceback (most recent call last):')).toBe('error');
+  expect(at('backend2', '  File "/app/backend/views.py", line 7, in index')).toBe('error');
+  expect(at('backend2', 'ZeroDivisionError: division by zero')).toBe('error');
+  expect(at('backend3', '[2026-12-03 12:00:00 +0000] [7] [WARNING] Worker timeout')).toBe('warning');
+  expect(at('backend3', 'django.db.utils.OperationalError: could not connect', 'stdout')).toBe('error');
+  expect(at('error', '2026/12/03 12:00:00 [error] 12#0: *3 connect() failed (111: Connection refused)')).toBe(
+    'error',
+  );
+  expect(at('error', '2026/12/03 12:00:00 [warn] 12#0: *3 an upstream response is buffered')).toBe('warning');
+  expect(
+    at('access', '127.0.0.1 - - [03/Dec/2026:12:31:54 +0000] "GET / HTTP/1.1" 502 157 "-" "curl"', 'stdout'),
+  ).toBe('error');
+  // The lab's own stderr is what went wrong.
+  expect(at('lab', 'build: failed at step 3/7')).toBe('error');
+  expect(at('lab', 'backend1: ready at 127.0.0.1:32768', 'stdout')).toBe('info');
+});
+
+test('a flush is merged by time: no inversions, each source in its own order', () => {
+  const store = createLogStore(100, 0);
+  const timed = (seq: number, source: string, time: number): LogLine => ({
+    seq,
+    time,
+    source,
+    stream: 'stdout',
+    text: `${source} ${time}`,
+  });
+  // One flush: a replica's batch (seq 0..2), then the balancer's older lines (seq 3..4).
+  store
+    .getState()
+    .backlog([
+      timed(0, 'backend1', 105),
+      timed(1, 'backend1', 110),
+      timed(2, 'backend1', 110),
+      timed(3, 'access', 100),
+      timed(4, 'access', 108),
+    ]);
+  const ring = store.getState().ring;
+  const times = Array.from({ length: ring.size }, (_, i) => ring.get(ring.first + i).time);
+  expect(times).toEqual([100, 105, 108, 110, 110]);
+  // A later flush with an already-seen seq adds nothing.
+  store.getState().backlog([timed(2, 'backend1', 110), timed(5, 'lab', 111)]);
+  expect(store.getState().received).toBe(6);
 });

@@ -55,9 +55,11 @@ export function createLogStore(capacity = LOG_CAPACITY, flushMs = LOG_FLUSH_MS) 
         received = 0;
       }
       let sources: Set<string> | null = null;
-      for (const line of lines) {
-        if (line.seq <= maxSeq) continue;
-        maxSeq = line.seq;
+      // Lines of one flush come per source (a replica's batch, then the balancer's): merged by
+      // time (stable: a source's own order kept), so the merged view has no inversions within it.
+      const fresh = lines.filter((line) => line.seq > maxSeq).sort((a, b) => a.time - b.time);
+      for (const line of fresh) maxSeq = Math.max(maxSeq, line.seq);
+      for (const line of fresh) {
         if (ring.size === ring.capacity) dropped++;
         ring.push(line);
         received++;
