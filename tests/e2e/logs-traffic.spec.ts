@@ -17,6 +17,10 @@ function get(url: string): Promise<number> {
   });
 }
 
+/** Page-side: this file is type-checked without the DOM library. */
+const colourOf = (el: unknown): string =>
+  (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color;
+
 /** The figures as shown, read at once. */
 async function figures(page: import('@playwright/test').Page): Promise<Record<string, number>> {
   const pairs = await page
@@ -55,7 +59,7 @@ test('the traffic panel adds up, graphs its run, and survives a reload', async (
   ).toBeEnabled();
   await expect.poll(async () => (await figures(page))['req/s']).toBe(0);
   const ended = await figures(page);
-  expect(ended['sent']).toBe(ended['ok']! + ended['failed']! + ended['cut off (499)']!);
+  expect(ended['sent']).toBe(ended['ok']! + ended['failed']! + ended['cut off']!);
   expect(ended['in flight']).toBe(0);
   expect(problems).toEqual([]);
 });
@@ -75,12 +79,8 @@ test('log lines are coloured by what they say: a 500 red, a 404 amber, a 200 pla
   await expect(access('"GET /status/500 HTTP/1.1" 500')).toHaveAttribute('data-level', 'error');
   await expect(access('"GET /status/404 HTTP/1.1" 404')).toHaveAttribute('data-level', 'warning');
   await expect(access('"GET / HTTP/1.1" 200')).toHaveAttribute('data-level', 'info');
-  const red = await access('"GET /status/500 HTTP/1.1" 500')
-    .locator('.text')
-    .evaluate('(el) => getComputedStyle(el).color');
-  const plain = await access('"GET / HTTP/1.1" 200')
-    .locator('.text')
-    .evaluate('(el) => getComputedStyle(el).color');
+  const red = await access('"GET /status/500 HTTP/1.1" 500').locator('.text').evaluate(colourOf);
+  const plain = await access('"GET / HTTP/1.1" 200').locator('.text').evaluate(colourOf);
   expect(red).not.toBe(plain);
   expect(problems).toEqual([]);
 });
