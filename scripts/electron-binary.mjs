@@ -4,8 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
+// Electron 45 has no install script: `npm install` never downloads the binary (whatever
+// ELECTRON_SKIP_BINARY_DOWNLOAD says); its own install.js (bin `install-electron`) does.
 export const installHint =
-  'install it with `node node_modules/electron/install.js` (or `npm install` without ELECTRON_SKIP_BINARY_DOWNLOAD=1); ' +
+  'download it with `npx install-electron --no` (or `node node_modules/electron/install.js`); ' +
   'if GitHub is unreachable, set ELECTRON_MIRROR to a reachable mirror first';
 
 /** @returns {{ path: string } | { reason: string }} */

@@ -14,7 +14,34 @@ export const labName = z
   .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, 'use lower-case letters, digits and single . _ - between them');
 
 export const RUNTIMES = ['docker', 'demo'] as const;
-export const METHODS = ['round_robin', 'least_conn', 'ip_hash', 'random'] as const;
+/** nginx's balancing methods; `hash` takes the settings' `hashKey` (and `hashConsistent`). */
+export const METHODS = ['round_robin', 'least_conn', 'ip_hash', 'hash', 'random'] as const;
+export type MethodKind = (typeof METHODS)[number];
+
+/** The method in nginx's own words, as its directive reads: `hash $request_uri consistent`, `least_conn`. */
+export function methodText(method: {
+  kind: MethodKind;
+  key?: string;
+  consistent?: boolean;
+  two?: boolean;
+  leastConn?: boolean;
+}): string {
+  switch (method.kind) {
+    case 'hash':
+      return `hash ${method.key ?? ''}${method.consistent ? ' consistent' : ''}`;
+    case 'random':
+      return `random${method.two ? ' two' : ''}${method.two && method.leastConn ? ' least_conn' : ''}`;
+    default:
+      return method.kind;
+  }
+}
+
+/** The settings' method in nginx's words. */
+export function settingsMethodText(
+  settings: Pick<LabSettings, 'method' | 'hashKey' | 'hashConsistent'>,
+): string {
+  return methodText({ kind: settings.method, key: settings.hashKey, consistent: settings.hashConsistent });
+}
 
 /** Per-backend parameters of the upstream (nginx `server` line). */
 export const backendParams = z.object({
@@ -66,6 +93,10 @@ export const labSettings = z.object({
   /** `postgres`: a lab PostgreSQL the settings are pointed at (a project on SQLite with several replicas). */
   database: z.enum(['', 'postgres']),
   method: z.enum(METHODS),
+  /** `hash KEY`: the key, nginx variables and text (`$request_uri`, `$arg_user$cookie_id`); used when method is hash. */
+  hashKey: z.string().max(1024),
+  /** `hash KEY consistent`: ketama consistent hashing (few keys move when a server joins or leaves). */
+  hashConsistent: z.boolean(),
   /** Parameters applied to every backend unless overridden in `backends`. */
   defaults: backendParams,
   backends: z.record(backendName, backendParams.partial()),
@@ -226,6 +257,8 @@ export interface LabView {
   /** `http://127.0.0.1:8080` once listening. */
   url: string | null;
   upstream: string | null;
+  /** The running upstream's balancing method in nginx's words (`hash $request_uri consistent`); null before a start. */
+  method: string | null;
   backends: BackendView[];
   build: BuildView;
   traffic: TrafficView;

@@ -168,6 +168,7 @@ export class App {
       engine: this.#engine.view,
       url: session?.url ?? null,
       upstream: session?.upstream ?? null,
+      method: session?.method ?? null,
       backends: session?.backends() ?? [],
       versions: session?.versions.view() ?? [],
       canary: session?.canary.view ?? null,

@@ -155,4 +155,9 @@ export class BackendStats {
   reset(): void {
     this.backends.clear();
   }
+
+  /** A replica created anew starts with fresh figures: its entry goes (the lab's totals stay). */
+  forget(name: string): void {
+    this.backends.delete(name);
+  }
 }

@@ -22,12 +22,28 @@ export const DEFAULT_SETTINGS: LabSettings = {
   readyPath: '',
   database: '',
   method: 'round_robin',
+  hashKey: '',
+  hashConsistent: false,
   defaults: { weight: 1, maxFails: 3, failTimeoutSec: 30, backup: false },
   backends: {},
 };
 
-function methodOf(kind: LabSettings['method']): BalanceMethod {
-  return kind === 'random' ? { kind, two: false, leastConn: false } : { kind };
+/** The settings' balancing method as the balancer takes it; `hash` needs its key. */
+export function methodOf(
+  settings: Pick<LabSettings, 'method' | 'hashKey' | 'hashConsistent'>,
+): BalanceMethod {
+  const kind = settings.method;
+  switch (kind) {
+    case 'hash': {
+      const key = settings.hashKey.trim();
+      if (!key) throw new Error('the hash method needs a key, e.g. $request_uri or $remote_addr');
+      return { kind, key, consistent: settings.hashConsistent };
+    }
+    case 'random':
+      return { kind, two: false, leastConn: false };
+    default:
+      return { kind };
+  }
 }
 
 export function paramsFor(settings: LabSettings, backend: string): BackendParams {
@@ -56,7 +72,7 @@ export function labConfig(
   const listen = parseListen(listenAt || DEFAULT_LISTEN);
   const config = imported ? structuredClone(imported) : defaultLabConfig(settings.replicas, listen);
   for (const server of config.servers) server.listen = [listen];
-  if (!imported) config.upstreams[0]!.method = methodOf(settings.method);
+  if (!imported) config.upstreams[0]!.method = methodOf(settings);
   for (const upstream of config.upstreams) {
     upstream.servers = upstream.servers.map((server) => {
       const name = replicaName(server.address);
@@ -81,11 +97,13 @@ export function settingsFromConfig(settings: LabSettings, config: ProxyConfig): 
       backup: server.backup,
     };
   }
-  const kind = upstream.method.kind;
+  const method = upstream.method;
   return {
     ...settings,
     replicas: replicas.length || settings.replicas,
-    method: kind === 'hash' ? settings.method : kind,
+    method: method.kind,
+    hashKey: method.kind === 'hash' ? method.key : settings.hashKey,
+    hashConsistent: method.kind === 'hash' ? method.consistent : settings.hashConsistent,
     backends,
   };
 }

@@ -1,8 +1,16 @@
-import type { BackendParams, LabSettings } from '../api/contract';
+import { settingsMethodText, type BackendParams, type LabSettings } from '../api/contract';
 import { paramsFor } from './lab-config';
 
 /** Settings the balancer alone owns: changed with a reload (and a scale), the replicas kept. */
-const LIVE = new Set<keyof LabSettings>(['replicas', 'listen', 'method', 'defaults', 'backends']);
+const LIVE = new Set<keyof LabSettings>([
+  'replicas',
+  'listen',
+  'method',
+  'hashKey',
+  'hashConsistent',
+  'defaults',
+  'backends',
+]);
 
 /** Settings that change what the replicas run (image, environment, command...): named when they differ. */
 export function restartNeededFor(before: LabSettings, after: LabSettings): string[] {
@@ -21,7 +29,9 @@ const PARAM_NAMES: Record<keyof BackendParams, string> = {
 /** What a live change does, one phrase per fact: `method round_robin → least_conn`, `backend2 weight 1 → 3`. */
 export function describeLiveChanges(before: LabSettings, after: LabSettings, backends: string[]): string[] {
   const changes: string[] = [];
-  if (before.method !== after.method) changes.push(`method ${before.method} → ${after.method}`);
+  const [methodWas, methodNow] = [settingsMethodText(before), settingsMethodText(after)];
+  if (before.method !== after.method || (after.method === 'hash' && methodWas !== methodNow))
+    changes.push(`method ${methodWas} → ${methodNow}`);
   if (before.replicas !== after.replicas) changes.push(`replicas ${before.replicas} → ${after.replicas}`);
   if (before.listen !== after.listen && after.listen) changes.push(`listen ${after.listen}`);
   for (const backend of backends) {

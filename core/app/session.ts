@@ -22,6 +22,7 @@ import { Versions } from './versions';
 import type { ProjectPlan } from '../project/plan';
 import type { Runtime } from '../lab/runtime';
 import type { LogEntry } from '../logs/entry';
+import { methodText } from '../api/contract';
 import { BackendStats } from './backend-stats';
 import { paramsFor } from './lab-config';
 import { ProjectTracker } from './project-tracker';
@@ -73,7 +74,8 @@ export class LabSession {
     private readonly sink: SessionSink,
     plan: ProjectPlan | null = null,
   ) {
-    this.lab = new BalancedLab({ runtime, config });
+    // A replica the config has no server line for (a scale up) takes the lab's settings, not backend1's.
+    this.lab = new BalancedLab({ runtime, config, newReplica: (name) => paramsFor(this.settings, name) });
     this.project = new ProjectTracker(plan, sink, () => this.url);
     this.timeline = new Timeline((event) => sink.timeline(event));
     this.canary = new CanaryControl({
@@ -96,6 +98,11 @@ export class LabSession {
 
   get upstream(): string {
     return this.lab.upstream;
+  }
+
+  /** The replicas' upstream's method as the balancer runs it, in nginx's words. */
+  get method(): string {
+    return methodText(this.lab.balancer.upstream(this.lab.upstream).method);
   }
 
   /** Claims the listen address; a taken port fails here, before any build. */
@@ -355,8 +362,13 @@ export class LabSession {
     });
     on('replica:created', ({ name, container }) => {
       // The new version of a replica being replaced: the old one still serves under its name.
-      if (this.replacing.has(name)) sink.log('lab', `${name}: created ${container} (new version)`);
-      else this.toMachine(name, { type: 'created', container }, `created ${container}`);
+      if (this.replacing.has(name)) {
+        sink.log('lab', `${name}: created ${container} (new version)`);
+        return;
+      }
+      // Created anew (a restore of a removed container, a scale up after a scale down): fresh figures.
+      this.stats.forget(name);
+      this.toMachine(name, { type: 'created', container }, `created ${container}`);
     });
     on('replica:adopted', ({ name, container }) =>
       this.toMachine(name, { type: 'adopted', container }, `adopted ${container}`),

@@ -1,6 +1,6 @@
 import type { LabSettings } from '../api/contract';
 import type { ProxyConfig, UpstreamConfig } from '../balancer/config';
-import { labConfig, paramsFor } from '../app/lab-config';
+import { labConfig, methodOf, paramsFor } from '../app/lab-config';
 import { replicaName } from '../lab/replica-peers';
 import { ConfigError, parseNginxConfig } from '../nginx';
 import type { LabRecord } from '../state/lab-record';
@@ -50,12 +50,7 @@ function importedConfig(record: LabRecord): ProxyConfig | null {
 function retune(config: ProxyConfig, settings: LabSettings): void {
   const pool = config.upstreams.find((upstream) => upstream.servers.some((s) => replicaName(s.address)));
   if (!pool) return;
-  if (pool.method.kind !== settings.method && pool.method.kind !== 'hash') {
-    pool.method =
-      settings.method === 'random'
-        ? { kind: 'random', two: false, leastConn: false }
-        : { kind: settings.method };
-  }
+  if (pool.method.kind !== settings.method && pool.method.kind !== 'hash') pool.method = methodOf(settings);
   matchReplicas(pool, settings);
 }
 

@@ -11,6 +11,7 @@ const METHOD_NAMES: Record<LabSettings['method'], string> = {
   round_robin: 'round robin',
   least_conn: 'least connections',
   ip_hash: 'IP hash',
+  hash: 'hash',
   random: 'random',
 };
 

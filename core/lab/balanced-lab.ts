@@ -24,6 +24,8 @@ export interface BalancedLabOptions {
   runtime: Runtime;
   /** The lab's nginx config: servers named backendN are the replicas. */
   config: ProxyConfig;
+  /** The server parameters of a replica the config has no line for (a scale up): the lab's defaults. */
+  newReplica?: (name: string) => Partial<ServerConfig>;
 }
 
 /** A lab's replicas behind our balancer: the runtime's events drive the balancer's peers. */
@@ -35,12 +37,12 @@ export class BalancedLab {
   private readonly peers: ReplicaPeers;
   private unbind: (() => void) | null = null;
 
-  constructor({ runtime, config }: BalancedLabOptions) {
+  constructor({ runtime, config, newReplica }: BalancedLabOptions) {
     this.runtime = runtime;
     const { upstream, template } = replicaUpstream(config);
     this.upstream = upstream;
     this.balancer = new Balancer(config, { resolve: ReplicaPeers.resolver() });
-    this.peers = new ReplicaPeers(this.balancer, upstream, template);
+    this.peers = new ReplicaPeers(this.balancer, upstream, template, newReplica);
   }
 
   /** nginx -s reload with the replicas kept in rotation: nothing is recreated. */

@@ -20,8 +20,10 @@ export class ReplicaPeers {
   constructor(
     private readonly balancer: Balancer,
     private upstream: string,
-    /** Parameters for replicas beyond the config's server lines (scaling up). */
+    /** The server line replicas beyond the config's lines copy (scaling up)... */
     private template: ServerConfig,
+    /** ...with the lab's parameters for their name (its defaults, not the template's tuned weight). */
+    private readonly paramsOf: (name: string) => Partial<ServerConfig> = () => ({}),
   ) {}
 
   /**
@@ -78,7 +80,7 @@ export class ReplicaPeers {
     if (!this.has(name)) {
       this.balancer.addPeer(
         this.upstream,
-        { ...this.template, address: `${name}:8000` },
+        { ...this.template, ...this.paramsOf(name), address: `${name}:8000` },
         { host, port },
         name,
       );

@@ -21,11 +21,20 @@ export function interpretMainContext(
       throw new ConfigError(item.at, 'upstream-lab comments are only understood inside an upstream block');
     }
     if (item.name === 'events') {
-      expectBlock(item);
+      const block = expectBlock(item);
       expectArgs(item, 0);
       if (events) throw duplicate(item);
       events = item;
-      interpretation.ignore(item);
+      // nginx needs the block, empty or not; only what is in it has nothing to do here.
+      for (const inner of block) {
+        if (inner.kind === 'lab-comment') {
+          throw new ConfigError(
+            inner.at,
+            'upstream-lab comments are only understood inside an upstream block',
+          );
+        }
+        interpretation.ignore(inner);
+      }
     } else if (item.name === 'http') {
       const block = expectBlock(item);
       expectArgs(item, 0);

@@ -52,6 +52,8 @@ const ADDED_SETTINGS = {
   command: '',
   readyPath: '',
   database: '',
+  hashKey: '',
+  hashConsistent: false,
 };
 
 /** Settings as older versions saved them: missing fields filled in, one `registryMirror` made a list. */

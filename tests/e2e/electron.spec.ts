@@ -12,7 +12,7 @@ const needsDisplay =
 
 const skipReason =
   'reason' in electron
-    ? `Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD): ${electron.reason}`
+    ? `Electron binary not installed (npx install-electron --no downloads it): ${electron.reason}`
     : needsDisplay
       ? 'Electron needs a display: run under xvfb-run (apt-get install xvfb)'
       : undefined;

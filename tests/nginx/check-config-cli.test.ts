@@ -43,7 +43,7 @@ describe('upstream-lab check-config FILE (a real process)', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
-    expect(lines[0]).toBe(`${SEED_PATH}: ok (1 upstream, 1 server block, 1 warning)`);
+    expect(lines[0]).toBe(`${SEED_PATH}: ok (1 upstream, 1 server block, 0 warnings)`);
     expect(lines).toContain('upstream backend_pool (round_robin, no keepalive)');
     for (const n of [1, 2, 3]) {
       expect(lines).toContain(
@@ -53,7 +53,7 @@ describe('upstream-lab check-config FILE (a real process)', () => {
     expect(lines).toContain('server listen 0.0.0.0:80; server_name ""');
     expect(lines).toContain('    location / -> upstream backend_pool');
     expect(lines).toContain('        proxy_set_header X-Forwarded-For "$proxy_add_x_forwarded_for"');
-    expect(lines).toContain(`    ${SEED_PATH}:1:1: ignored directive "events" (no effect on balancing)`);
+    expect(lines.join('\n')).not.toContain('ignored directive "events"');
   });
 
   test('shows methods, keepalive, flags and health checks', async () => {
@@ -90,7 +90,7 @@ describe('upstream-lab check-config FILE (a real process)', () => {
     expect(run.code).toBe(0);
     const printed = JSON.parse(run.stdout) as { config: unknown; warnings: unknown[] };
     expect(printed.config).toStrictEqual(parseNginxConfig(seedText(), SEED_PATH).config);
-    expect(printed.warnings).toHaveLength(1);
+    expect(printed.warnings).toHaveLength(0);
   });
 
   test('a bad config prints FILE:LINE:COL: reason on stderr, no stack trace, and exits 1', async () => {

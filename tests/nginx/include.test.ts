@@ -38,7 +38,6 @@ describe('include, when loading from disk', () => {
       col: 5,
     });
     expect(warnings.map(formatDiagnostic)).toStrictEqual([
-      `${main}:1:1: ignored directive "events" (no effect on balancing)`,
       `${main}:3:5: ignored directive "include" ("mime.types": no such file)`,
       `${main}:5:5: ignored directive "include" ("nope.conf": no such file)`,
       `${join(dir, 'conf.d/a-upstream.conf')}:4:1: ignored directive "gzip"`,

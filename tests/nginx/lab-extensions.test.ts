@@ -75,7 +75,6 @@ describe('active health check', () => {
       rise: 1,
     });
     expect(warnings.map(formatDiagnostic)).toStrictEqual([
-      `${FILE}:1:1: ignored directive "events" (no effect on balancing)`,
       `${FILE}:5:9: "health_check" is nginx Plus syntax that nginx OSS rejects; applied, and exported as an "# upstream-lab: health_check" comment`,
       `${FILE}:5:63: ignored health_check parameter "match=ok"`,
     ]);

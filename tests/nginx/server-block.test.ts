@@ -29,7 +29,6 @@ describe('listen', () => {
     const { config, warnings } = parse(server('listen 8080 reuseport backlog=511;', 'listen 8443 ssl;'));
     expect(config.servers[0]?.listen.map((listen) => listen.port)).toStrictEqual([8080, 8443]);
     expect(warnings.map(formatDiagnostic)).toStrictEqual([
-      `${FILE}:1:1: ignored directive "events" (no effect on balancing)`,
       `${FILE}:4:21: ignored "listen" parameter "reuseport"`,
       `${FILE}:4:31: ignored "listen" parameter "backlog=511"`,
       `${FILE}:5:21: TLS is not supported: "listen ... ssl" is served as plain HTTP by upstream-lab`,

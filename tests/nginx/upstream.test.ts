@@ -118,9 +118,7 @@ describe('keepalive', () => {
   test('the upstream keepalive_timeout, _requests and _time are applied and written back', () => {
     const text = withMethod('keepalive 2; keepalive_timeout 30s; keepalive_requests 100; keepalive_time 2m;');
     const { config, warnings } = parse(text);
-    expect(warnings.map((warning) => warning.message)).toStrictEqual([
-      'ignored directive "events" (no effect on balancing)',
-    ]);
+    expect(warnings.map((warning) => warning.message)).toStrictEqual([]);
     const limits = { keepaliveTimeoutMs: 30_000, keepaliveRequests: 100, keepaliveTimeMs: 120_000 };
     expect(upstream(config, 'b')).toMatchObject({ keepalive: 2, ...limits });
     expect(upstream(parse(writeNginxConfig(config)).config, 'b')).toMatchObject(limits);

@@ -45,7 +45,7 @@ describe('every directive that is not acted on is reported with its position', (
       `${FILE}:2:1: ignored directive "worker_processes" (no effect on balancing)`,
       `${FILE}:3:1: ignored directive "pid" (no effect on balancing)`,
       `${FILE}:4:1: ignored directive "error_log" (no effect on balancing)`,
-      `${FILE}:6:1: ignored directive "events" (no effect on balancing)`,
+      `${FILE}:7:5: ignored directive "worker_connections" (no effect on balancing)`,
       `${FILE}:11:5: ignored directive "include" ("mime.types": included files are only read when loading from disk)`,
       `${FILE}:12:5: ignored directive "default_type" (no effect on balancing)`,
       `${FILE}:13:5: ignored directive "sendfile" (no effect on balancing)`,
