@@ -1,7 +1,8 @@
 import type { MetricsSample, RequestSample } from '../api/contract';
 import type { RequestRecord } from '../balancer/record';
 
-const SHARE_WINDOW_SEC = 10;
+/** The window of a backend's share (the dashboard's "Share" column says it). */
+export const SHARE_WINDOW_SEC = 10;
 const LATENCY_WINDOW = 2000;
 /**
  * Backends tracked one by one at most: a proxy_pass with variables can reach any address
@@ -18,6 +19,7 @@ interface PerBackend {
   /** Upstream times of the last LATENCY_WINDOW requests served (ring). */
   latencies: Float64Array;
   latencyCount: number;
+  /** The last failed attempt on it, until it serves a request again or is restored. */
   lastError: string | null;
   failedAttempts: number;
 }
@@ -67,6 +69,8 @@ export class BackendStats {
       }
       if (served) {
         const entry = this.entry(served);
+        // Answered below 500: it has recovered, its last error is history.
+        if (record.status < 500) entry.lastError = null;
         entry.requests++;
         entry.perSecond[this.second % SHARE_WINDOW_SEC]!++;
         entry.latencies[entry.latencyCount % LATENCY_WINDOW] = record.upstreamMs;
@@ -139,6 +143,12 @@ export class BackendStats {
       p95Ms: n ? times[Math.min(n - 1, Math.floor(n * 0.95))]! : null,
       lastError: entry.lastError,
     };
+  }
+
+  /** A backend restored: its last error no longer describes it. */
+  clearError(name: string): void {
+    const entry = this.backends.get(name);
+    if (entry) entry.lastError = null;
   }
 
   failedAttempts(name: string): number {

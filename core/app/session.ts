@@ -239,6 +239,7 @@ export class LabSession {
       case 'restore': {
         if (this.peer(backend)?.admin !== 'up') balancer.setPeerAdmin(this.upstream, backend, 'up');
         const { steps } = await runtime.restore(backend);
+        this.stats.clearError(backend);
         this.timeline.restored(backend, steps.length ? steps.join(', ') : 'already running');
         break;
       }

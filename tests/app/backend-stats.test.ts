@@ -52,3 +52,39 @@ describe('bounded per-backend state', () => {
     expect(stats.view(OTHER_BACKENDS, 1).requests).toBe(100);
   });
 });
+
+describe('the last error', () => {
+  /** backend2 refused (502), backend1 served: a failover. */
+  function failover(time: number): RequestRecord {
+    const served = record(time, 'backend1');
+    return {
+      ...served,
+      attempts: [{ peer: 'backend2', addr: '127.0.0.1:2', status: 502, ms: 1 }, ...served.attempts],
+    };
+  }
+
+  test('stays while the backend fails, clears once it serves a request again', () => {
+    const stats = new BackendStats();
+    const t0 = Date.now();
+    stats.add([failover(t0)]);
+    expect(stats.view('backend2', 1).lastError).toMatch(/^502 at \d\d:\d\d:\d\d$/);
+    stats.add([failover(t0 + 10), record(t0 + 20, 'backend1')]);
+    expect(stats.view('backend2', 1).lastError).toMatch(/^502 at /);
+    // An answer of its own that is itself a server error is no recovery.
+    stats.add([record(t0 + 30, 'backend2', 500)]);
+    expect(stats.view('backend2', 1).lastError).toMatch(/^502 at /);
+    stats.add([record(t0 + 40, 'backend2')]);
+    expect(stats.view('backend2', 1).lastError).toBeNull();
+    expect(stats.failedAttempts('backend2')).toBe(2);
+  });
+
+  test('clears when the backend is restored', () => {
+    const stats = new BackendStats();
+    stats.add([failover(Date.now())]);
+    expect(stats.view('backend2', 1).lastError).not.toBeNull();
+    stats.clearError('backend2');
+    expect(stats.view('backend2', 1).lastError).toBeNull();
+    stats.clearError('backend9');
+    expect(stats.view('backend9', 1).lastError).toBeNull();
+  });
+});

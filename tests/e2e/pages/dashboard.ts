@@ -45,6 +45,30 @@ export class DashboardPage {
     return this.page.getByRole('button', { name: `${action} ${backend}`, exact: true });
   }
 
+  /** A backend's `⋯` button, which discloses its other actions. */
+  moreActions(backend: string): Locator {
+    return this.page.getByRole('button', { name: `More actions for ${backend}`, exact: true });
+  }
+
+  /** The other actions of a backend (Restart, Disconnect, Maintenance, the toxics), while open. */
+  actionMenu(backend: string): Locator {
+    return this.page.getByRole('group', { name: `Other actions on ${backend}`, exact: true });
+  }
+
+  /** The box the backends table scrolls in, sideways when it does not fit. */
+  get backendsScrollBox(): Locator {
+    return this.backends.getByTestId('backends-scroll');
+  }
+
+  /** A backend's last error, as its row shows it. */
+  lastError(backend: string): Locator {
+    return this.row(backend).getByTestId('last-error');
+  }
+
+  get skipLink(): Locator {
+    return this.page.getByRole('link', { name: 'Skip to backends' });
+  }
+
   /** A backend's share of the last seconds, as the chart's legend writes it (0..100). */
   async share(backend: string): Promise<number> {
     const text = await this.chart.getByTestId(`share-${backend}`).textContent();
