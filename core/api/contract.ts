@@ -414,6 +414,8 @@ export const commandInputs = {
   'leftovers.adopt': z.object({ lab: labName }).strict(),
   'leftovers.remove': z.object({ lab: labName }).strict(),
   'logs.backlog': z.object({ limit: z.number().int().min(1).max(100_000).default(5000) }).strict(),
+  /** The app's timeline (across lab restarts) and its last minutes of per-second figures. */
+  'history.get': z.object({}).strict(),
   'engine.retry': z.object({}).strict(),
   /** Reads the project of these settings (over the current ones) without starting anything. */
   'project.inspect': labSettings.partial().strict(),
@@ -446,6 +448,7 @@ export interface CommandResults {
   'lab.stop': Ack;
   'lab.scale': Ack;
   'lab.rollout': Ack;
+  'history.get': { timeline: TimelineEvent[]; metrics: MetricsSample[] };
   'canary.start': Ack;
   'canary.promote': Ack;
   'canary.rollback': Ack;
@@ -529,6 +532,7 @@ export const TIMELINE_KINDS = [
   'replacing',
   'replaced',
   'canary',
+  'toxic',
 ] as const;
 
 export interface TimelineEvent {

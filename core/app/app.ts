@@ -1,4 +1,13 @@
-import type { ApiEvents, CommandName, CommandResult, LabSettings, LabView, LogLine } from '../api/contract';
+import type {
+  ApiEvents,
+  CommandName,
+  CommandResult,
+  LabSettings,
+  LabView,
+  LogLine,
+  MetricsSample,
+  TimelineEvent,
+} from '../api/contract';
 import { labSettings } from '../api/contract';
 import { RandomFaults } from '../chaos/random-faults';
 import { Engine } from '../docker';
@@ -26,6 +35,10 @@ import { LabPersistence } from './persistence';
 import type { PrometheusMetrics } from './prometheus';
 import { TrafficControl } from './traffic-control';
 import { LabWatch } from './lab-watch';
+
+/** As many as the dashboard's timeline keeps; the chart's five minutes. */
+const HISTORY_EVENTS = 1000;
+const HISTORY_SECONDS = 300;
 
 const LOG_CAPACITY = 20_000;
 
@@ -55,6 +68,11 @@ export class App {
   readonly #traffic: TrafficControl;
   readonly #watch: LabWatch;
   readonly #chaos: RandomFaults;
+  /** The app's history for pages opened later: timeline events and the last 5 min of per-second figures. */
+  readonly #history = {
+    timeline: new RingBuffer<TimelineEvent>(HISTORY_EVENTS),
+    metrics: new RingBuffer<MetricsSample>(HISTORY_SECONDS),
+  };
   readonly #bus: CommandBus;
   #prometheus: PrometheusMetrics | null = null;
   #closed: Promise<void> | undefined;
@@ -93,8 +111,14 @@ export class App {
       ...(options.probe ? { probe: options.probe } : {}),
       sink: this.#sink,
       requests: (samples) => this.#batcher.requests(samples),
-      metrics: (sample) => this.events.emit('metrics', sample),
-      timeline: (event) => this.events.emit('timeline', event),
+      metrics: (sample) => {
+        this.#history.metrics.push(sample);
+        this.events.emit('metrics', sample);
+      },
+      timeline: (event) => {
+        this.#history.timeline.push(event);
+        this.events.emit('timeline', event);
+      },
       trafficSummary: () => this.#traffic.last,
       beforeStop: async () => {
         this.#watch.stop();
@@ -115,6 +139,14 @@ export class App {
     const table: CommandTable = {
       'lab.get': { query: true, handle: async () => this.view() },
       'logs.backlog': { query: true, handle: async ({ limit }) => this.#logs.toArray().slice(-limit) },
+      // What a page opened (or reloaded) later draws first: this app's timeline, across lab restarts.
+      'history.get': {
+        query: true,
+        handle: async () => ({
+          timeline: this.#history.timeline.toArray(),
+          metrics: this.#history.metrics.toArray(),
+        }),
+      },
       ...labCommands(this.#lab, this.#engine),
       'lab.watch': {
         async handle({ enabled }) {

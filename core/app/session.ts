@@ -260,7 +260,9 @@ export class LabSession {
 
   setToxic(backend: string, toxic: Toxic | null): void {
     this.lab.balancer.setPeerToxic(this.upstream, backend, toxic);
-    this.sink.log('lab', `${backend}: ${toxic ? `toxic ${describeToxic(toxic)}` : 'toxic removed'}`);
+    const what = toxic ? `toxic ${describeToxic(toxic)}` : 'toxic removed';
+    this.sink.log('lab', `${backend}: ${what}`);
+    this.timeline.toxic(backend, what);
   }
 
   /** Backends in rotation right now (for random faults). */

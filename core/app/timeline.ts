@@ -55,6 +55,11 @@ export class Timeline {
     this.push(backend, kind, detail);
   }
 
+  /** A balancer-side fault on a backend's connections, or its removal. */
+  toxic(backend: string, detail: string): void {
+    this.push(backend, 'toxic', detail);
+  }
+
   /** A canary started or ended (`backend` is `lab`). */
   canary(detail: string): void {
     this.push('lab', 'canary', detail);

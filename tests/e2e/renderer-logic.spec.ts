@@ -8,6 +8,7 @@ import { toSvelte } from '../../renderer/src/lib/stores/adapter';
 import { createLogStore } from '../../renderer/src/lib/stores/logs';
 import { formatEnv, parseEnv, parseLines } from '../../renderer/src/lib/settings-text';
 import { createMetricsStore } from '../../renderer/src/lib/stores/metrics';
+import { createTimelineStore } from '../../renderer/src/lib/stores/timeline';
 import { lineLevel } from '../../renderer/src/lib/logs/level';
 
 const line = (seq: number, source: string, text: string): LogLine => ({
@@ -197,4 +198,21 @@ test('a flush is merged by time: no inversions, each source in its own order', (
   // A later flush with an already-seen seq adds nothing.
   store.getState().backlog([timed(2, 'backend1', 110), timed(5, 'lab', 111)]);
   expect(store.getState().received).toBe(6);
+});
+
+test('history backfills the timeline and the chart: merged, deduplicated, in time order', () => {
+  const timeline = createTimelineStore();
+  const live = { t: 3000, backend: 'backend2', kind: 'restored' as const, detail: 'start' };
+  timeline.getState().add(live);
+  timeline.getState().backfill([
+    { t: 1000, backend: 'backend2', kind: 'killed', detail: 'kill requested' },
+    { t: 3000, backend: 'backend2', kind: 'restored', detail: 'start' },
+  ]);
+  expect(timeline.getState().events.map((e) => e.t)).toEqual([1000, 3000]);
+
+  const metrics = createMetricsStore(60);
+  const second = (t: number, n: number) => ({ t, perBackend: { backend1: n }, statuses: {}, failed: 0 });
+  metrics.getState().backfill([second(1_000_000, 1), second(1_001_000, 2), second(1_002_000, 3)]);
+  expect(metrics.getState().samples.map((s) => s.perBackend['backend1'])).toEqual([1, 2, 3]);
+  expect(metrics.getState().backends).toEqual(['backend1']);
 });

@@ -50,6 +50,7 @@ export const EVENT_COLOURS: Record<string, string> = {
   replacing: '#0ea5e9',
   replaced: '#0284c7',
   canary: '#b45309',
+  toxic: '#c026d3',
 };
 
 /** Versions in the order met (v1, v2, ...): the old one muted, the newer ones bright. */

@@ -56,7 +56,20 @@ export function feed(client: ApiClient, stores: Stores): () => void {
     }),
   );
 
+  const loadHistory = async (): Promise<void> => {
+    try {
+      const { timeline, metrics } = await client.call('history.get', {});
+      stores.timeline.getState().backfill(timeline);
+      stores.metrics.getState().backfill(metrics);
+    } catch (error) {
+      stores.notices
+        .getState()
+        .push('warning', `The lab's history could not be loaded: ${(error as Error).message}`);
+    }
+  };
+
   const loadBacklog = async (): Promise<void> => {
+    void loadHistory();
     held = [];
     try {
       stores.logs.getState().backlog(await client.call('logs.backlog', { limit: BACKLOG_LIMIT }));

@@ -20,6 +20,8 @@ export interface MetricsState {
   addRequests(samples: readonly RequestSample[]): void;
   /** Closes the seconds that are far enough in the past; `now` in epoch ms. */
   tick(now?: number): void;
+  /** The core's recent seconds (a page opened later): the chart starts with them. */
+  backfill(history: readonly MetricsSample[]): void;
 }
 
 export function backendOrder(a: string, b: string): number {
@@ -68,6 +70,24 @@ export function createMetricsStore(windowSec = METRICS_WINDOW) {
     return {
       samples: [],
       backends: [],
+
+      backfill(history) {
+        const horizon = closedUntil();
+        const empty = horizon === -Infinity;
+        // The core's own seconds win over the page's estimates of the same second.
+        const closed = new Map(get().samples.map((s) => [s.t, s]));
+        for (const sample of history) {
+          if (empty || sample.t <= horizon) closed.set(sample.t, sample);
+          else open.set(sample.t, { sample, exact: true });
+        }
+        const newest = Math.max(...closed.keys());
+        const samples = [...closed.values()]
+          .filter((s) => s.t > newest - windowSec * 1000)
+          .sort((a, b) => a.t - b.t);
+        const names = new Set(get().backends);
+        for (const sample of samples) for (const name of Object.keys(sample.perBackend)) names.add(name);
+        set({ samples, backends: [...names].sort(backendOrder) });
+      },
 
       addMetrics(sample) {
         if (sample.t <= closedUntil()) replaceClosed(sample);
