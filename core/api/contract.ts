@@ -176,6 +176,8 @@ export interface BuildStepView {
   total: number;
   instruction: string;
   state: 'running' | 'done' | 'failed';
+  /** A step the lab added, not the project's Dockerfile (the labels it finds its images by). */
+  ours: boolean;
 }
 
 export interface BuildView {

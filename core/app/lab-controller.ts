@@ -102,7 +102,9 @@ export class LabController {
     return this.#session ? this.#settings.lab : null;
   }
 
+  /** `building` ends with the build: then the lab is `starting` (its replicas awaited until ready). */
   get state(): LabView['state'] {
+    if (this.#state === 'building' && this.#session?.build.state === 'done') return 'starting';
     return this.#state;
   }
 

@@ -328,14 +328,19 @@ export class LabSession {
     };
     on('build:step', ({ index, total, instruction }) => {
       for (const step of this.build.steps) if (step.state === 'running') step.state = 'done';
-      this.build.steps.push({ index, total, instruction, state: 'running' });
-      sink.log('lab', `build: step ${index}/${total} ${instruction}`);
+      // The engine appends the build's labels as a last LABEL step: ours, not the student's.
+      const ours = /^LABEL\b.*\bupstream-lab\./.test(instruction);
+      this.build.steps.push({ index, total, instruction, state: 'running', ours });
+      sink.log(
+        'lab',
+        `build: step ${index}/${total} ${instruction}${ours ? ' (added by Upstream Lab)' : ''}`,
+      );
       sink.changed();
     });
-    on('build:done', ({ tag, steps, cachedSteps, durationMs }) => {
+    on('build:done', ({ tag, steps, cachedSteps, durationMs, note }) => {
       for (const step of this.build.steps) step.state = 'done';
       const summary =
-        steps === 0 ? `${tag} is up to date` : `${tag}: ${cachedSteps} of ${steps} steps cached`;
+        note ?? (steps === 0 ? `${tag} is up to date` : `${tag}: ${cachedSteps} of ${steps} steps cached`);
       this.build = { ...this.build, state: 'done', durationMs, message: summary };
       sink.log('lab', `build: ${summary} (${(durationMs / 1000).toFixed(1)} s)`);
       sink.changed();

@@ -15,17 +15,6 @@ import { DemoBackend } from './demo-backend';
 import { rolloutWaves } from '../lab/runtime';
 import { backendName } from '../lab/backend-name';
 
-/** The sample backend's Dockerfile, replayed as build steps so the build view has something to show. */
-const DEMO_STEPS = [
-  'ARG BASE_IMAGE=python:3.13',
-  'FROM ${BASE_IMAGE}',
-  'WORKDIR /app',
-  'COPY . .',
-  'RUN pip install -r requirements.txt',
-  'EXPOSE 8000',
-  'CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]',
-];
-
 type Fault = 'kill' | 'stop' | 'pause' | 'unpause' | 'restart' | 'disconnect' | 'connect';
 
 interface DemoReplica {
@@ -62,21 +51,16 @@ export class DemoRuntime implements Runtime {
     this.logs = new RingBuffer<LogEntry>(logCapacity);
   }
 
+  /** Nothing is built: the backends are in this process. Each "build" is a new version of them. */
   async build(): Promise<BuiltImage> {
-    const started = Date.now();
-    const total = DEMO_STEPS.length;
-    for (const [i, instruction] of DEMO_STEPS.entries()) {
-      this.events.emit('build:step', { index: i + 1, total, instruction });
-      this.log('build', `Step ${i + 1}/${total} : ${instruction}`);
-      await new Promise((r) => setTimeout(r, 30));
-    }
-    const durationMs = Date.now() - started;
-    const tag = `upstream-lab/${this.name}:demo`;
     this.version++;
     this.current = this.version;
     const imageId = this.imageId;
-    this.events.emit('build:done', { imageId, tag, steps: total, cachedSteps: total, durationMs });
-    return { imageId, tag, durationMs };
+    const tag = `upstream-lab/${this.name}:demo`;
+    const note = `demo backends: built in, nothing to build (version ${this.version})`;
+    this.log('build', `${note}; Docker builds the project's Dockerfile when the runtime is Docker`);
+    this.events.emit('build:done', { imageId, tag, steps: 0, cachedSteps: 0, durationMs: 0, note });
+    return { imageId, tag, durationMs: 0 };
   }
 
   private get imageId(): string {

@@ -109,7 +109,15 @@ export type DownReason = 'exited' | 'paused' | 'disconnected' | 'removed';
 export interface RuntimeEvents {
   'build:step': { index: number; total: number; instruction: string };
   'build:log': { line: string; step?: number };
-  'build:done': { imageId: string; tag: string; steps: number; cachedSteps: number; durationMs: number };
+  'build:done': {
+    imageId: string;
+    tag: string;
+    steps: number;
+    cachedSteps: number;
+    durationMs: number;
+    /** What was built, when it was not a Docker build (the demo backends). */
+    note?: string;
+  };
   'build:failed': {
     message: string;
     step?: { index: number; total: number; instruction: string };
