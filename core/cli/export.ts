@@ -16,6 +16,7 @@ interface ExportFlags {
   format: 'nginx' | 'compose' | 'report';
   out: string;
   stateDir: string;
+  force?: boolean;
 }
 
 interface OutputFile {
@@ -37,12 +38,15 @@ export function registerExport(program: Command): void {
         '--out <path>',
         'file to write; a report is JSON, CSV or HTML by its extension (default HTML)',
       )
-      .option('--state-dir <dir>', 'where labs are saved', defaultStateDir()),
+      .option('--state-dir <dir>', 'where labs are saved', defaultStateDir())
+      .option('--force', 'compose: replace compose.yaml and the nginx.conf beside it if they exist'),
   ).action(async (flags: ExportFlags) => {
     const record = await loadLab(flags.lab, flags.stateDir);
     const files = outputs(await import('../export'), record, flags.format, resolve(flags.out));
     // Every path checked before the first write, so compose does not leave half a project.
     for (const file of files) await refuseFolder(file.path, flags.format);
+    // A compose project lands in a folder that may be the student's own (their nginx.conf too).
+    if (flags.format === 'compose' && !flags.force) await refuseOverwrite(files);
     for (const file of files) {
       try {
         await writeFileAtomic(file.path, file.text);
@@ -120,6 +124,17 @@ async function refuseFolder(path: string, format: ExportFlags['format']): Promis
     throw new CliError(
       `--out ${path} is a folder: name a file inside it, e.g. ${join(path, DEFAULT_NAMES[format])}`,
     );
+}
+
+async function refuseOverwrite(files: OutputFile[]): Promise<void> {
+  const existing: string[] = [];
+  for (const file of files) if (await stat(file.path).catch(() => null)) existing.push(file.path);
+  if (existing.length === 0) return;
+  throw new CliError(
+    `${existing.join(' and ')} ${existing.length > 1 ? 'exist' : 'exists'} already: nothing was written. ` +
+      'Export to another folder (--out DIR/compose.yaml), or add --force to replace ' +
+      (existing.length > 1 ? 'them' : 'it'),
+  );
 }
 
 export function reportFormatOf(path: string): ReportFormat {

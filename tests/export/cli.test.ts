@@ -73,6 +73,24 @@ describe('upstream-lab export (a real process)', () => {
     expect(await readFile(join(dir, 'nginx.conf'), 'utf8')).toBe(exportNginx(labRecord()));
   });
 
+  test('--format compose never replaces a file without --force: nothing written, what to do said once', async () => {
+    const dir = join(out, 'compose-kept');
+    await mkdir(dir, { recursive: true });
+    // The student's own nginx.conf beside where compose.yaml would go.
+    await writeFile(join(dir, 'nginx.conf'), 'events {}\n# mine\n');
+    const args = ['--lab', 'course-lab', '--format', 'compose', '--out', join(dir, 'compose.yaml')];
+    const refused = await exportCli(...args);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      `${join(dir, 'nginx.conf')} exists already: nothing was written. Export to another folder (--out DIR/compose.yaml), or add --force to replace it`,
+    ]);
+    expect((await readdir(dir)).sort()).toEqual(['nginx.conf']);
+    expect(await readFile(join(dir, 'nginx.conf'), 'utf8')).toBe('events {}\n# mine\n');
+    const forced = await exportCli(...args, '--force');
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await readFile(join(dir, 'nginx.conf'), 'utf8')).toBe(exportNginx(labRecord()));
+  });
+
   test('--format report follows the extension: .json, .csv, .html, and HTML otherwise', async () => {
     const record = labRecord();
     for (const [name, format] of [
