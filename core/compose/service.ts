@@ -21,7 +21,7 @@ const WHY_IGNORED = new Map(
     secrets: 'upstream-lab mounts no secrets',
     configs: 'upstream-lab mounts no configs',
     extends: 'upstream-lab does not merge services; write the service out in full',
-    develop: 'upstream-lab has no watch mode',
+    develop: 'up --watch follows the project by its .dockerignore; develop.watch rules are not read yet',
   }),
 );
 const BUILD_KEYS = new Set(['context', 'dockerfile', 'args', 'target']);

@@ -15,6 +15,17 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * A free port outside Linux's ephemeral range (32768-60999): under load, Docker's port proxies and
+ * other tests' listen(0) take ephemeral ports, and one of them could be "listening" on ours.
+ */
+async function quietPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    if (!(await listening(port))) return port;
+  }
+}
+
 const apps: App[] = [];
 function demoApp(): App {
   const app = new App({ settings: { runtime: 'demo', lab: 'bustest' }, stateDir: null });
@@ -27,7 +38,7 @@ afterEach(async () => {
 
 describe('commands run one at a time, each validated before it changes anything', () => {
   test('two lab.start at once: the second replaces the first; nothing is left listening', async () => {
-    const [first, second] = [await freePort(), await freePort()];
+    const [first, second] = [await quietPort(), await quietPort()];
     const app = demoApp();
     const a = app.call('lab.start', { listen: `127.0.0.1:${first}`, replicas: 2 });
     const b = app.call('lab.start', { listen: `127.0.0.1:${second}`, replicas: 4 });
