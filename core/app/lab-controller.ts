@@ -34,6 +34,8 @@ import { RunRecorder } from './run-recorder';
 import { LabSession } from './session';
 import { backendName } from '../lab/backend-name';
 import type { RolloutWaves } from '../lab/balanced-lab';
+import type { WatchRule } from '../compose/types';
+import type { WatchCopy } from '../project/project-watch';
 
 /** How a backend parameter is said in the lab log (nginx's words). */
 const PARAM_WORDS: Record<string, string> = {
@@ -237,7 +239,12 @@ export class LabController {
   }
 
   /** Saved files copied into the running replicas, one at a time (the watch's `sync`). */
-  async sync(files: string[]): Promise<void> {
+  /** The running project's compose `develop.watch` rules (its app service's), if any. */
+  get watchRules(): WatchRule[] {
+    return this.#plan?.replicas[0]?.watch ?? [];
+  }
+
+  async sync(files: string[], copies: WatchCopy[], restart: boolean): Promise<void> {
     const session = this.requireSession();
     const dir = this.projectDir;
     if (!dir) throw new Error('syncing files needs a project run by Docker');
@@ -248,7 +255,7 @@ export class LabController {
       );
       return;
     }
-    await session.sync(dir, files);
+    await session.sync(dir, files, copies, restart);
   }
 
   /** The running lab takes `settings` without a container being recreated; the traffic goes on. */

@@ -1,4 +1,4 @@
-import { ProjectWatch, watchAction } from '../project/project-watch';
+import { ProjectWatch, projectRules, watchAction, type ProjectRule } from '../project/project-watch';
 import type { AppSink } from './app-sink';
 import type { LabController } from './lab-controller';
 
@@ -9,6 +9,7 @@ import type { LabController } from './lab-controller';
  */
 export class LabWatch {
   #watch: ProjectWatch | null = null;
+  #rules: ProjectRule[] = [];
 
   constructor(
     private readonly lab: LabController,
@@ -27,16 +28,31 @@ export class LabWatch {
     const dir = this.lab.projectDir;
     if (!dir)
       throw new Error('watch follows a project folder built by Docker: the demo backends have no files');
-    const watch = new ProjectWatch(dir, (files) => {
-      void this.exclusive(() => this.apply(files)).catch((error: Error) =>
-        this.sink.log('lab', `watch: ${error.message}`, 'stderr'),
+    const { rules, outside } = projectRules(dir, this.lab.watchRules);
+    for (const path of outside)
+      this.sink.log(
+        'lab',
+        `watch: develop.watch path ${path} is outside the project folder: not followed`,
+        'stderr',
       );
-    });
+    this.#rules = rules;
+    const watch = new ProjectWatch(
+      dir,
+      (files) => {
+        void this.exclusive(() => this.apply(files)).catch((error: Error) =>
+          this.sink.log('lab', `watch: ${error.message}`, 'stderr'),
+        );
+      },
+      300,
+      rules,
+    );
     await watch.start();
     this.#watch = watch;
     this.sink.log(
       'lab',
-      `watch: following ${dir}: saved files are copied into the replicas; a Dockerfile or requirements change rebuilds and rolls out`,
+      rules.length
+        ? `watch: following ${dir} by its compose develop.watch rules (${rules.map((r) => `${r.action} ${r.path || '.'}${r.target ? ` → ${r.target}` : ''}`).join('; ')})`
+        : `watch: following ${dir}: saved files are copied into the replicas; a Dockerfile or requirements change rebuilds and rolls out`,
     );
     this.sink.changed();
   }
@@ -51,9 +67,9 @@ export class LabWatch {
 
   private async apply(files: string[]): Promise<void> {
     if (!this.lab.session || !this.#watch) return;
-    const action = watchAction(files);
+    const action = watchAction(files, this.#rules);
     if (action.kind === 'sync') {
-      await this.lab.sync(files);
+      if (action.files.length) await this.lab.sync(action.files, action.copies, action.restart);
       return;
     }
     this.sink.log('lab', `watch: ${files.join(', ')} changed: rebuilding, then a rolling update`);

@@ -19,6 +19,7 @@ import { BalancedLab, type RolloutWaves } from '../lab/balanced-lab';
 import { rolloutWaves } from '../lab/runtime';
 import { CanaryControl } from './canary-control';
 import { Versions } from './versions';
+import type { WatchCopy } from '../project/project-watch';
 import type { ProjectPlan } from '../project/plan';
 import type { Runtime } from '../lab/runtime';
 import type { LogEntry } from '../logs/entry';
@@ -171,12 +172,15 @@ export class LabSession {
   }
 
   /** Saved files copied into the replicas one at a time (Compose Watch's `sync`); said in the log. */
-  async sync(dir: string, files: string[]): Promise<void> {
+  async sync(dir: string, files: string[], copies: WatchCopy[], restart: boolean): Promise<void> {
     const started = Date.now();
     const list =
       files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} more` : files.join(', ');
-    this.sink.log('lab', `watch: ${list} changed: copying into each replica in turn`);
-    const synced = await this.lab.sync(dir, files);
+    const how = copies.length
+      ? `copying into each replica in turn${restart ? ', then restarting it' : ''}`
+      : 'restarting each replica in turn';
+    this.sink.log('lab', `watch: ${list} changed: ${how}`);
+    const synced = await this.lab.sync(dir, copies, restart);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     this.sink.log(
       'lab',

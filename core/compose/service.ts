@@ -4,6 +4,7 @@ import type { ComposeContext } from './context';
 import { dependenciesOf } from './depends-on';
 import { envFileValues, keyValues } from './environment';
 import { healthcheckOf } from './healthcheck';
+import { watchRulesOf } from './develop-watch';
 import { hostPath } from './paths';
 import { exposedPorts, servicePorts } from './ports';
 import { isMapping, parseCount, type Mapping } from './scalars';
@@ -14,6 +15,7 @@ import type { ComposeService } from './types';
 const ACTED_ON = new Set([
   'image', 'build', 'command', 'entrypoint', 'environment', 'env_file', 'depends_on', 'healthcheck', 'volumes',
   'ports', 'expose', 'container_name', 'working_dir', 'user', 'restart', 'deploy', 'scale', 'profiles',
+  'develop',
 ]); // prettier-ignore
 const WHY_IGNORED = new Map(
   Object.entries({
@@ -21,7 +23,6 @@ const WHY_IGNORED = new Map(
     secrets: 'upstream-lab mounts no secrets',
     configs: 'upstream-lab mounts no configs',
     extends: 'upstream-lab does not merge services; write the service out in full',
-    develop: 'up --watch follows the project by its .dockerignore; develop.watch rules are not read yet',
   }),
 );
 const BUILD_KEYS = new Set(['context', 'dockerfile', 'args', 'target']);
@@ -71,6 +72,7 @@ export function normalizeService(name: string, service: Mapping, context: Compos
     user: text('user'),
     restart,
     replicas,
+    watch: service.develop === undefined ? undefined : watchRulesOf(service.develop, at('develop'), context),
   };
   return {
     name,

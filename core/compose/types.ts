@@ -82,4 +82,15 @@ export interface ComposeService {
   restart?: string;
   /** `deploy.replicas`, else `scale`. */
   replicas?: number;
+  /** `develop.watch`: what `up --watch` does with a changed file under each rule's path. */
+  watch?: WatchRule[];
+}
+
+/** One `develop.watch` rule: `path` absolute on this machine, `target` absolute in the container. */
+export interface WatchRule {
+  action: 'sync' | 'rebuild' | 'restart' | 'sync+restart';
+  path: string;
+  target?: string;
+  /** .dockerignore-style patterns, relative to `path`. */
+  ignore: string[];
 }

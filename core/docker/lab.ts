@@ -301,13 +301,13 @@ export class Lab implements Runtime {
     return { ...this.#convergeOptions(imageId), ...rollout, stopTimeoutSec: this.#settings.stopTimeoutSec };
   }
 
-  async copyInto(target: string, dir: string, files: string[]): Promise<void> {
+  async copyInto(target: string, dir: string, files: string[], into?: string | null): Promise<void> {
     const c = await resolveLabContainer(this.#docker, this.name, target);
     const present = files.filter((file) => existsSync(join(dir, file)));
     if (present.length === 0) return;
     const container = this.#docker.getContainer(c.id);
-    const workdir = (await container.inspect()).Config.WorkingDir || '/';
-    await container.putArchive(packContext(dir, present), { path: workdir });
+    const to = into ?? ((await container.inspect()).Config.WorkingDir || '/');
+    await container.putArchive(packContext(dir, present), { path: to });
   }
 
   /** SIGKILL at once. */

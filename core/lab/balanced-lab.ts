@@ -2,7 +2,9 @@ import { Balancer, type ListenAddress } from '../balancer';
 import type { ProxyConfig, ServerConfig } from '../balancer/config';
 import { ReplicaPeers, replicaName } from './replica-peers';
 import { formatAddr } from '../balancer/peer';
+import { join } from 'node:path';
 import { waitReady } from './readiness';
+import type { WatchCopy } from '../project/project-watch';
 import type { LabStatus, RolloutOptions, Runtime } from './runtime';
 
 export type RolloutWaves = Pick<RolloutOptions, 'maxSurge' | 'maxUnavailable'>;
@@ -101,7 +103,7 @@ export class BalancedLab {
    * requests; those on it finish), the files are copied in, its server is given time to reload
    * (Django's runserver restarts itself on a changed file) and to answer again, then it is back.
    */
-  async sync(dir: string, files: string[]): Promise<string[]> {
+  async sync(dir: string, copies: WatchCopy[], restart = false): Promise<string[]> {
     const upstream = this.balancer.upstream(this.upstream);
     const synced: string[] = [];
     for (const peer of upstream.peers.filter((p) => !p.offline)) {
@@ -109,11 +111,21 @@ export class BalancedLab {
       this.balancer.setPeerAdmin(this.upstream, name, 'drain');
       try {
         await until(() => peer.conns === 0, DRAIN_LIMIT_MS);
-        const reloaded = this.reloadSeen(name);
-        await this.runtime.copyInto(name, dir, files);
-        await reloaded;
-        // Throws, with the last answer, when it does not answer again in time.
-        await waitReady({ host: peer.host, port: peer.port, timeoutMs: RELOAD_LIMIT_MS });
+        if (restart) {
+          // sync+restart: the files in, then the container restarted; ready on its (new) port.
+          for (const copy of copies)
+            await this.runtime.copyInto(name, join(dir, copy.from), copy.files, copy.to);
+          const ready = this.readyAgain(name);
+          await this.runtime.restart(name);
+          await ready;
+        } else {
+          const reloaded = this.reloadSeen(name);
+          for (const copy of copies)
+            await this.runtime.copyInto(name, join(dir, copy.from), copy.files, copy.to);
+          await reloaded;
+          // Throws, with the last answer, when it does not answer again in time.
+          await waitReady({ host: peer.host, port: peer.port, timeoutMs: RELOAD_LIMIT_MS });
+        }
         synced.push(name);
       } finally {
         if (this.balancer.upstream(this.upstream).findPeer(name))
@@ -121,6 +133,22 @@ export class BalancedLab {
       }
     }
     return synced;
+  }
+
+  /** Resolves when the runtime reports `name` ready again (after a restart). */
+  private readyAgain(name: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`${name} did not answer again within ${RELOAD_LIMIT_MS / 1000} s of its restart`));
+      }, RELOAD_LIMIT_MS);
+      const off = this.runtime.events.on('replica:ready', (ready) => {
+        if (ready.name !== name) return;
+        clearTimeout(timer);
+        off();
+        resolve();
+      });
+    });
   }
 
   /** Resolves when the replica prints that it reloaded (runserver), or after a short wait. */

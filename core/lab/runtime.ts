@@ -51,9 +51,9 @@ export interface Runtime {
   /**
    * Compose Watch's `sync`: `files` (relative to `dir`, the project) copied into replica `target`
    * where the image has the project (its working directory: `COPY . .`), through the engine's
-   * archive API. Files that no longer exist are left as they are in the replica.
+   * archive API, or into `into` (a develop.watch target). Files that no longer exist are left as they are.
    */
-  copyInto(target: string, dir: string, files: string[]): Promise<void>;
+  copyInto(target: string, dir: string, files: string[], into?: string | null): Promise<void>;
 }
 
 export interface RolloutOptions {

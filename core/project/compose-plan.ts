@@ -177,6 +177,7 @@ function replicaPlan({ name, service, server }: ExpandedReplica): ReplicaPlan {
       : {}),
     ...(service.workingDir ? { workingDir: service.workingDir } : {}),
     ...(service.user ? { user: service.user } : {}),
+    ...(service.watch?.length ? { watch: service.watch } : {}),
     ...(service.volumes.length
       ? {
           volumes: service.volumes.map(({ type, source, target, readOnly }) => ({

@@ -1,3 +1,4 @@
+import type { WatchRule } from '../compose/types';
 import type { ProxyConfig } from '../balancer/config';
 import type { DjangoProject } from './django';
 
@@ -57,6 +58,8 @@ export interface ReplicaPlan {
   user?: string;
   /** Compose volumes: a bind of the source folder (live code), named volumes. */
   volumes?: MountPlan[];
+  /** Its service's `develop.watch` rules (what `up --watch` follows instead of the whole project). */
+  watch?: WatchRule[];
 }
 
 export interface MountPlan {
