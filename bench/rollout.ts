@@ -745,6 +745,7 @@ same two images for every system — built by our lab offline from the project, 
 (\`backend/views.py\`: the \`version\` its answer names), tagged \`${IMAGE}:v1\`/\`:v2\`. A steady ${RATE} GET/s
 (the repo's open-loop generator, \`core/traffic\` as \`upstream-lab load --rate ${RATE}\` runs it, in its own process,
 ${TIMEOUT_MS / 1000} s request timeout) to 127.0.0.1, from ${BEFORE_MS / 1000} s before the update until ${AFTER_MS / 1000} s after it.
+**Modes**: every nginx here runs with \`access_log off\`; ours runs in-process with its access log on, kept in the lab log (memory), not printed.
 A request failed when it got an error or a 5xx. **Duration**: from the update's start to its end, as each system
 defines it. **Ours:** the lab's \`lab.rollout\` command (what "Rebuild and roll out" and \`up --watch\` send, as
 tests/docker/rollout.test.ts does) until the lab runs again: the build while the replicas serve, then each replica

@@ -1,9 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import type { CommandName, CommandResults, EventName, ApiEvents } from '../api/contract';
-import type { ServerMessage } from '../api/wire';
+import { CallTracker } from '../api/call-tracker';
 import { LineReader } from './line-reader';
-
-type Listener = { [E in EventName]?: Array<(payload: ApiEvents[E]) => void> };
 
 /** A call refused by the lab (its message is the lab's). */
 export class ControlCallError extends Error {
@@ -12,15 +10,13 @@ export class ControlCallError extends Error {
 
 /** The other end of a running lab's control socket: calls with replies, and the lab's events. */
 export class ControlClient {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private readonly listeners: Listener = {};
+  private readonly calls = new CallTracker((shape) => new ControlCallError(shape.message));
   private closedError: Error | null = null;
 
   private constructor(private readonly socket: Socket) {
     const reader = new LineReader((why) => this.fail(new Error(`the lab sent ${why}`)));
     socket.on('data', (chunk: Buffer) => {
-      for (const line of reader.push(chunk)) this.onLine(line);
+      for (const line of reader.push(chunk)) this.calls.receive(line);
     });
     socket.on('error', (error) => this.fail(error));
     socket.on('close', () => this.fail(new Error('the lab closed its control socket (it stopped?)')));
@@ -40,43 +36,21 @@ export class ControlClient {
 
   call<C extends CommandName>(command: C, input: unknown): Promise<CommandResults[C]> {
     if (this.closedError) return Promise.reject(this.closedError);
-    const id = this.nextId++;
-    this.socket.write(`${JSON.stringify({ id, command, input })}\n`);
-    return new Promise((resolve, reject) =>
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject }),
-    );
+    const { message, reply } = this.calls.call(command, input);
+    this.socket.write(`${JSON.stringify(message)}\n`);
+    return reply as Promise<CommandResults[C]>;
   }
 
   on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): void {
-    ((this.listeners[event] ??= []) as Array<(payload: ApiEvents[E]) => void>).push(listener);
+    this.calls.on(event, listener);
   }
 
   close(): void {
     this.socket.destroy();
   }
 
-  private onLine(line: string): void {
-    let message: ServerMessage;
-    try {
-      message = JSON.parse(line) as ServerMessage;
-    } catch {
-      return;
-    }
-    if ('event' in message) {
-      for (const listener of (this.listeners[message.event] ?? []) as Array<(p: unknown) => void>)
-        listener(message.payload);
-      return;
-    }
-    const waiting = this.pending.get(message.id);
-    if (!waiting) return;
-    this.pending.delete(message.id);
-    if ('error' in message) waiting.reject(new ControlCallError(message.error.message));
-    else waiting.resolve(message.result);
-  }
-
   private fail(error: Error): void {
     this.closedError ??= error;
-    for (const waiting of this.pending.values()) waiting.reject(error);
-    this.pending.clear();
+    this.calls.failAll(error);
   }
 }

@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { eventually } from '../support/docker';
+import { CliProcess } from '../support/cli-process';
 import { freePort } from '../support/target';
 
 /**
@@ -18,59 +17,19 @@ const START = fileURLToPath(new URL('../../scripts/start.mjs', import.meta.url))
 const home = mkdtempSync(join(tmpdir(), 'ul-start-'));
 const NO_ELECTRON = join(home, 'no-electron-here');
 
-class StartProcess {
-  readonly child: ChildProcess;
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number | null>;
-
+/** start.mjs with no Electron binary to find and the test's own state folder. */
+class StartProcess extends CliProcess {
   constructor(args: string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [START, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        FORCE_COLOR: '0',
-        NO_COLOR: '1',
+    super(
+      args,
+      {
         UPSTREAM_LAB_HOME: home,
         UPSTREAM_LAB_PROBE: 'unreachable',
         ELECTRON_OVERRIDE_DIST_PATH: NO_ELECTRON,
         ...env,
       },
-    });
-    this.child.stdout!.setEncoding('utf8').on('data', (text: string) => (this.stdout += text));
-    this.child.stderr!.setEncoding('utf8').on('data', (text: string) => (this.stderr += text));
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
-  }
-
-  get output(): string {
-    return `--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`;
-  }
-
-  async waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-    let exited = false;
-    void this.exited.then(() => (exited = true));
-    try {
-      return await eventually(() => {
-        const match = pattern.exec(this.stdout);
-        if (match) return match;
-        if (exited) throw new Error(`exited before printing ${pattern}`);
-        return undefined;
-      }, timeoutMs);
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${this.output}`, { cause: error });
-    }
-  }
-
-  /** SIGINT, as Ctrl-C: start.mjs passes it on and the lab stops. */
-  async stop(): Promise<number | null> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGINT');
-    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 20_000));
-    const code = await Promise.race([this.exited, timer]);
-    if (code === 'timeout') {
-      this.child.kill('SIGKILL');
-      throw new Error(`still running 20 s after SIGINT\n${this.output}`);
-    }
-    return code;
+      START,
+    );
   }
 }
 

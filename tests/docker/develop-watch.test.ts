@@ -10,7 +10,7 @@ import { getOnce } from '../support/load';
 import { requires } from '../support/prerequisites';
 import { ensureTestImages } from '../support/offline-images';
 import { freePort } from '../support/target';
-import { waitForView } from '../support/lab-view';
+import { startUnderTraffic } from '../support/lab-view';
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
 if (docker) beforeAll(() => ensureTestImages(), 20 * 60_000);
@@ -54,15 +54,7 @@ describe.runIf(docker)('develop.watch rules on real containers', () => {
       stateDir: null,
     });
     app.events.on('logs', (lines) => logs.push(...lines.map((l) => `${l.source}: ${l.text}`)));
-    await app.call('lab.start', {});
-    const view = await waitForView(
-      app,
-      (v) => v.state === 'running' && v.backends.filter((b) => b.state === 'up').length === 3,
-      180_000,
-    );
-    port = Number(new URL(view.url!).port);
-    await app.call('traffic.start', { rate: 200 });
-    await waitForView(app, (v) => v.traffic.ok > 200, 10_000);
+    port = await startUnderTraffic(app);
   }, 240_000);
 
   afterAll(async () => {

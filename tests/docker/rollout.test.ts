@@ -11,7 +11,7 @@ import { getOnce } from '../support/load';
 import { requires } from '../support/prerequisites';
 import { ensureTestImages } from '../support/offline-images';
 import { freePort } from '../support/target';
-import { waitForView } from '../support/lab-view';
+import { startUnderTraffic, waitForView } from '../support/lab-view';
 
 const docker = requires('dockerd', await dockerReachable(), 'start it: dockerd &');
 if (docker) beforeAll(() => ensureTestImages(), 20 * 60_000);
@@ -45,15 +45,7 @@ describe.runIf(docker)('rolling updates of a Docker lab (real dockerd)', () => {
       stateDir: null,
     });
     app.events.on('logs', (lines) => logs.push(...lines.map((l) => `${l.source}: ${l.text}`)));
-    await app.call('lab.start', {});
-    const view = await waitForView(
-      app,
-      (v) => v.state === 'running' && v.backends.filter((b) => b.state === 'up').length === 3,
-      180_000,
-    );
-    port = Number(new URL(view.url!).port);
-    expect(await app.call('traffic.start', { rate: 200 })).toEqual({ ok: true });
-    await waitForView(app, (v) => v.traffic.ok > 200, 10_000);
+    port = await startUnderTraffic(app);
   }, 240_000);
 
   afterAll(async () => {

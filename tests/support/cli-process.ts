@@ -4,15 +4,15 @@ import { eventually } from './docker';
 
 const BIN = fileURLToPath(new URL('../../bin/upstream-lab.mjs', import.meta.url));
 
-/** `node bin/upstream-lab.mjs ...` as a real child process, its output collected. */
+/** `node bin/upstream-lab.mjs ...` (or another `script`) as a real child process, its output collected. */
 export class CliProcess {
   readonly child: ChildProcess;
   stdout = '';
   stderr = '';
   readonly exited: Promise<number | null>;
 
-  constructor(args: string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [BIN, ...args], {
+  constructor(args: string[], env: Record<string, string> = {}, script = BIN) {
+    this.child = spawn(process.execPath, [script, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...env },
     });
@@ -39,6 +39,18 @@ export class CliProcess {
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${this.output}`, { cause: error });
     }
+  }
+
+  /** SIGINT, as Ctrl-C; SIGKILL and a failure with the output if it does not exit in time. */
+  async stop(timeoutMs = 20_000): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGINT');
+    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs));
+    const code = await Promise.race([this.exited, timer]);
+    if (code === 'timeout') {
+      this.child.kill('SIGKILL');
+      throw new Error(`still running ${timeoutMs / 1000} s after SIGINT\n${this.output}`);
+    }
+    return code;
   }
 
   /** The exit code, or a failure with the output if it does not exit in time. */

@@ -8,7 +8,7 @@ import {
   type CommandResult,
   type EventName,
 } from '../../../../core/api/contract';
-import type { ReplyMessage, ServerMessage } from '../../../../core/api/wire';
+import { CallTracker } from '../../../../core/api/call-tracker';
 
 /** Where the transport stands: `open` once the socket is up; `closed` while waiting to reconnect. */
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -28,13 +28,6 @@ export interface ConnectedClient extends ApiClient {
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   /** Tries to connect now instead of waiting for the backoff. */
   reconnect(): void;
-}
-
-type Listener = (payload: never) => void;
-
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
 }
 
 export interface WebSocketClientOptions {
@@ -60,9 +53,10 @@ export function toApiError(error: unknown): ApiError {
  */
 export class WebSocketClient implements ConnectedClient {
   private socket: WebSocket | null = null;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
-  private readonly listeners = new Map<EventName, Set<Listener>>();
+  private readonly calls = new CallTracker(
+    (shape) => new ApiError(shape),
+    (event, error) => console.error(`listener for "${event}" failed`, error),
+  );
   private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
   private status: ConnectionStatus = { state: 'connecting', reason: null, retryAt: null, connections: 0 };
   private failures = 0;
@@ -95,18 +89,13 @@ export class WebSocketClient implements ConnectedClient {
         new ApiError({ name: 'DisconnectedError', message: 'not connected to the lab: reconnecting…' }),
       );
     }
-    const id = this.nextId++;
-    return new Promise<CommandResult<C>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      socket.send(JSON.stringify({ id, command, input }));
-    });
+    const { message, reply } = this.calls.call(command, input);
+    socket.send(JSON.stringify(message));
+    return reply as Promise<CommandResult<C>>;
   }
 
   on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void {
-    let set = this.listeners.get(event);
-    if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(listener as Listener);
-    return () => void set.delete(listener as Listener);
+    return this.calls.on(event, listener);
   }
 
   onStatus(listener: (status: ConnectionStatus) => void): () => void {
@@ -168,8 +157,7 @@ export class WebSocketClient implements ConnectedClient {
       name: 'DisconnectedError',
       message: `the connection closed before the lab answered: ${reason}`,
     });
-    for (const pending of this.pending.values()) pending.reject(error);
-    this.pending.clear();
+    this.calls.failAll(error);
     if (this.closedByUser) {
       this.setStatus({ state: 'closed', reason, retryAt: null });
       return;
@@ -184,28 +172,7 @@ export class WebSocketClient implements ConnectedClient {
   }
 
   private onMessage(text: string): void {
-    let message: ServerMessage;
-    try {
-      message = JSON.parse(text) as ServerMessage;
-    } catch {
-      return;
-    }
-    if ('event' in message) {
-      for (const listener of this.listeners.get(message.event) ?? []) {
-        try {
-          listener(message.payload as never);
-        } catch (error) {
-          console.error(`listener for "${message.event}" failed`, error);
-        }
-      }
-      return;
-    }
-    const reply = message as ReplyMessage;
-    const pending = this.pending.get(reply.id);
-    if (!pending) return;
-    this.pending.delete(reply.id);
-    if ('error' in reply) pending.reject(new ApiError(reply.error));
-    else pending.resolve(reply.result);
+    this.calls.receive(text);
   }
 }
 
