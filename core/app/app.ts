@@ -119,7 +119,7 @@ export class App {
         this.#history.timeline.push(event);
         this.events.emit('timeline', event);
       },
-      trafficSummary: () => this.#traffic.last,
+      trafficRuns: () => this.#traffic.runs,
       beforeStop: async () => {
         this.#watch.stop();
         this.#chaos.stop();

@@ -4,6 +4,8 @@ import type { RequestRecord } from '../balancer/record';
 /** The window of a backend's share (the dashboard's "Share" column says it). */
 export const SHARE_WINDOW_SEC = 10;
 const LATENCY_WINDOW = 2000;
+/** nginx's status for a request whose client closed the connection first. */
+const CLIENT_CLOSED = 499;
 /**
  * Backends tracked one by one at most: a proxy_pass with variables can reach any address
  * (`http://127.0.0.1:$arg_port`), and each entry holds its latency ring.
@@ -32,8 +34,15 @@ export class BackendStats {
   private readonly backends = new Map<string, PerBackend>();
   private second = Math.floor(Date.now() / 1000);
   private current: MetricsSample = this.emptySample(this.second);
-  /** Since the lab started: client statuses, and requests no backend served. */
-  readonly totals = { statuses: {} as Record<string, number>, failed: 0 };
+  /**
+   * Since the lab started (a re-created replica's fresh figures do not reset them): client
+   * statuses, requests no backend served, the requests each backend served and its failed attempts.
+   */
+  readonly totals = {
+    statuses: {} as Record<string, number>,
+    failed: 0,
+    perBackend: {} as Record<string, { requests: number; failedAttempts: number }>,
+  };
 
   private entry(wanted: string): PerBackend {
     const name = this.backends.has(wanted) || this.backends.size < MAX_BACKENDS ? wanted : OTHER_BACKENDS;
@@ -63,8 +72,11 @@ export class BackendStats {
       const served = record.servedBy;
       for (const attempt of record.attempts) {
         if (attempt.peer === served || attempt.addr === record.upstream) continue;
+        // The client went away while it waited: not the backend's failure.
+        if (attempt.status === CLIENT_CLOSED) continue;
         const failed = this.entry(attempt.peer);
         failed.failedAttempts++;
+        this.runTotal(attempt.peer).failedAttempts++;
         failed.lastError = `${attempt.status} at ${new Date(record.time).toISOString().slice(11, 19)}`;
       }
       if (served) {
@@ -72,6 +84,7 @@ export class BackendStats {
         // Answered below 500: it has recovered, its last error is history.
         if (record.status < 500) entry.lastError = null;
         entry.requests++;
+        this.runTotal(served).requests++;
         entry.perSecond[this.second % SHARE_WINDOW_SEC]!++;
         entry.latencies[entry.latencyCount % LATENCY_WINDOW] = record.upstreamMs;
         entry.latencyCount++;
@@ -81,7 +94,7 @@ export class BackendStats {
           const perVersion = this.current.perVersion!;
           perVersion[version] = (perVersion[version] ?? 0) + 1;
         }
-      } else {
+      } else if (record.status !== CLIENT_CLOSED) {
         this.current.failed++;
         this.totals.failed++;
       }
@@ -97,6 +110,25 @@ export class BackendStats {
       });
     }
     return samples;
+  }
+
+  private runTotal(name: string): { requests: number; failedAttempts: number } {
+    const key = name in this.totals.perBackend || this.backends.has(name) ? name : OTHER_BACKENDS;
+    return (this.totals.perBackend[key] ??= { requests: 0, failedAttempts: 0 });
+  }
+
+  /**
+   * The seconds not handed out yet — closed ones the next tick sends, and the one still open — as
+   * copies: a report taken now counts what they hold too.
+   */
+  pending(): MetricsSample[] {
+    return [...this.closed, this.current].map((c) => ({
+      t: c.t,
+      perBackend: { ...c.perBackend },
+      statuses: { ...c.statuses },
+      failed: c.failed,
+      perVersion: { ...c.perVersion },
+    }));
   }
 
   /** Closes the seconds that have passed; returns their samples (oldest first) for the `metrics` event. */

@@ -25,7 +25,7 @@ import type { ProjectPlan } from '../project/plan';
 import type { BackendTotals, RunRecord } from '../state/lab-record';
 import type { AppSink } from './app-sink';
 import type { EngineLink } from './engine-link';
-import { labConfig, settingsFromConfig } from './lab-config';
+import { labConfig, paramsFor, settingsFromConfig } from './lab-config';
 import { describeLiveChanges, restartNeededFor } from './live-settings';
 import { availableListen } from './listen-choice';
 import type { LabPersistence, SavedLab } from './persistence';
@@ -60,7 +60,8 @@ export interface LabControllerOptions {
   metrics: (sample: MetricsSample) => void;
   timeline: (event: TimelineEvent) => void;
   /** The traffic generator's last summary, for the run record. */
-  trafficSummary: () => RunRecord['traffic'];
+  /** The traffic generator's finished runs, oldest first (core/traffic TrafficSummary). */
+  trafficRuns: () => ReadonlyArray<{ startedAt: number }>;
   /** What must end before the lab stops (the traffic generator, random faults). */
   beforeStop: () => Promise<void>;
 }
@@ -159,7 +160,7 @@ export class LabController {
       this.#fail(error);
       return;
     }
-    this.#recorder = new RunRecorder(session.url, null);
+    this.#recorder = new RunRecorder(session.url);
     this.#runTimer = setInterval(() => void this.#persistence?.saveNow(), 10_000);
     this.#runTimer.unref();
     void this.#persistence?.saveNow();
@@ -399,18 +400,18 @@ export class LabController {
     const recorder = this.#recorder;
     if (!recorder) return null;
     const session = this.#session;
-    const totals: BackendTotals[] = (session?.backends() ?? []).map((b) => ({
-      name: b.name,
-      requests: b.requests,
-      failedAttempts: session?.stats.failedAttempts(b.name) ?? 0,
-      avgMs: b.avgMs,
-      p95Ms: b.p95Ms,
-      weight: b.weight,
-      maxFails: b.maxFails,
-      failTimeoutSec: b.failTimeoutSec,
-      backup: b.backup,
-    }));
-    return recorder.snapshot(totals.length ? totals : recorder.run.backends, this.o.trafficSummary(), ended);
+    const totals = session ? runTotals(session, this.#settings) : [];
+    const runs = this.o.trafficRuns().filter((run) => run.startedAt >= recorder.run.startedAt);
+    return recorder.snapshot({
+      backends: totals.length ? totals : recorder.run.backends,
+      trafficRuns: runs,
+      image: session?.builtImage ?? null,
+      pending: session?.stats.pending() ?? [],
+      counts: session
+        ? { statuses: session.stats.totals.statuses, failed: session.stats.totals.failed }
+        : null,
+      ended,
+    });
   }
 
   /** The balancer config a lab starts from: the imported nginx.conf, else the project's own, else none. */
@@ -500,4 +501,29 @@ export class LabController {
     this.#state = state;
     this.o.sink.changed();
   }
+}
+
+/**
+ * Each backend's figures for the run's report: every backend the run counted (also those scaled
+ * away), with the run's counts — a re-created replica's fresh figures in the table do not reset them.
+ */
+function runTotals(session: LabSession, settings: LabSettings): BackendTotals[] {
+  const views = new Map(session.backends().map((b) => [b.name, b]));
+  const counted = session.stats.totals.perBackend;
+  const names = [...new Set([...views.keys(), ...Object.keys(counted)])];
+  return names.map((name) => {
+    const view = views.get(name);
+    const params = view ?? paramsFor(settings, name);
+    return {
+      name,
+      requests: counted[name]?.requests ?? 0,
+      failedAttempts: counted[name]?.failedAttempts ?? 0,
+      avgMs: view?.avgMs ?? null,
+      p95Ms: view?.p95Ms ?? null,
+      weight: params.weight,
+      maxFails: params.maxFails,
+      failTimeoutSec: params.failTimeoutSec,
+      backup: params.backup,
+    };
+  });
 }

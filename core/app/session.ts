@@ -54,6 +54,8 @@ export class LabSession {
   readonly timeline: Timeline;
   readonly project: ProjectTracker;
   build: BuildView = { state: 'idle', steps: [], message: null, durationMs: null };
+  /** The image the replicas run, as the last build made it (null before it, and for the demo backends' none). */
+  builtImage: { name: string; baseImages: string[] } | null = null;
   url: string | null = null;
   /** One state machine per backend the runtime reports. */
   private readonly machines = new Map<string, BackendMachine>();
@@ -341,7 +343,8 @@ export class LabSession {
       );
       sink.changed();
     });
-    on('build:done', ({ tag, steps, cachedSteps, durationMs, note }) => {
+    on('build:done', ({ imageId, tag, steps, cachedSteps, durationMs, baseImages, note }) => {
+      if (note === undefined) this.builtImage = { name: `${tag} (${shortImage(imageId)})`, baseImages };
       for (const step of this.build.steps) step.state = 'done';
       const summary =
         note ?? (steps === 0 ? `${tag} is up to date` : `${tag}: ${cachedSteps} of ${steps} steps cached`);

@@ -2,6 +2,8 @@ import type { TrafficOptions, TrafficView } from '../api/contract';
 import type { TrafficGenerator, TrafficSummary } from '../traffic';
 
 const HISTORY = 60;
+/** Runs kept for the report: a class's worth, bounded for a forgotten lab. */
+const MAX_RUNS = 500;
 
 const IDLE: TrafficView = {
   running: false,
@@ -24,7 +26,12 @@ const IDLE: TrafficView = {
 export class TrafficControl {
   private generator: TrafficGenerator | null = null;
   view: TrafficView = IDLE;
-  last: TrafficSummary | null = null;
+  /** Every finished run, oldest first (at most MAX_RUNS). */
+  readonly runs: TrafficSummary[] = [];
+
+  get last(): TrafficSummary | null {
+    return this.runs.at(-1) ?? null;
+  }
 
   constructor(
     private readonly changed: () => void,
@@ -62,8 +69,8 @@ export class TrafficControl {
       this.changed();
     });
     void generator.start().then((summary) => {
-      this.last = summary;
       if (this.generator !== generator) return;
+      this.finished(summary);
       this.generator = null;
       this.view = ended(this.view, summary);
       this.log(`traffic: done: ${describe(this.view)}`);
@@ -76,10 +83,16 @@ export class TrafficControl {
     const generator = this.generator;
     if (!generator) return;
     this.generator = null;
-    this.last = await generator.stop();
-    this.view = ended(this.view, this.last);
+    const summary = await generator.stop();
+    this.finished(summary);
+    this.view = ended(this.view, summary);
     this.log(`traffic: stopped: ${describe(this.view)}`);
     this.changed();
+  }
+
+  private finished(summary: TrafficSummary): void {
+    this.runs.push(summary);
+    if (this.runs.length > MAX_RUNS) this.runs.splice(0, this.runs.length - MAX_RUNS);
   }
 }
 

@@ -59,7 +59,15 @@ export class DemoRuntime implements Runtime {
     const tag = `upstream-lab/${this.name}:demo`;
     const note = `demo backends: built in, nothing to build (version ${this.version})`;
     this.log('build', `${note}; Docker builds the project's Dockerfile when the runtime is Docker`);
-    this.events.emit('build:done', { imageId, tag, steps: 0, cachedSteps: 0, durationMs: 0, note });
+    this.events.emit('build:done', {
+      imageId,
+      tag,
+      steps: 0,
+      cachedSteps: 0,
+      durationMs: 0,
+      baseImages: [],
+      note,
+    });
     return { imageId, tag, durationMs: 0 };
   }
 

@@ -59,7 +59,7 @@ async function build(o: LabBuildOptions): Promise<BuildResult> {
     const current = await upToDate(o.docker, o.tag, fingerprint);
     if (current) {
       await checkCommand(o, prepared);
-      return unchanged(o, current, started);
+      return unchanged(o, current, started, prepared.baseImages);
     }
   }
   const result = await buildImage(o.docker, {
@@ -93,6 +93,7 @@ async function build(o: LabBuildOptions): Promise<BuildResult> {
     steps: result.steps.length,
     cachedSteps: result.steps.filter((step) => step.cached).length,
     durationMs: result.durationMs,
+    baseImages: prepared.baseImages,
   });
   return result;
 }
@@ -133,12 +134,12 @@ async function upToDate(docker: Docker, tag: string, fingerprint: string): Promi
   }
 }
 
-function unchanged(o: LabBuildOptions, imageId: string, started: number): BuildResult {
+function unchanged(o: LabBuildOptions, imageId: string, started: number, baseImages: string[]): BuildResult {
   const line = `${o.tag} is up to date with the project (nothing it is built from changed)`;
   o.log(line);
   o.events.emit('build:log', { line });
   const durationMs = Date.now() - started;
-  o.events.emit('build:done', { imageId, tag: o.tag, steps: 0, cachedSteps: 0, durationMs });
+  o.events.emit('build:done', { imageId, tag: o.tag, steps: 0, cachedSteps: 0, durationMs, baseImages });
   return { imageId, tag: o.tag, steps: [], log: [line], files: [], durationMs };
 }
 

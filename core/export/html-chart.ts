@@ -1,5 +1,5 @@
 import { elapsed, escapeHtml, FAILED_COLOR, Html } from './html-format';
-import { FAULT_KINDS, type SecondRow, type TimelineRow } from './report-model';
+import { isFault, type SecondRow, type TimelineRow } from './report-model';
 
 export interface ChartInput {
   seconds: SecondRow[];
@@ -114,9 +114,9 @@ function xAxis(t0: number, t1: number, startedAt: number, x: Scale): string {
   return `<g class="x-axis">${ticks.join('')}${title}</g>`;
 }
 
-export function markClass(kind: string): 'fault' | 'recovery' | 'other' {
-  if (FAULT_KINDS.has(kind)) return 'fault';
-  return kind === 'restored' ? 'recovery' : 'other';
+export function markClass(event: TimelineRow): 'fault' | 'recovery' | 'other' {
+  if (isFault(event)) return 'fault';
+  return event.kind === 'restored' ? 'recovery' : 'other';
 }
 
 /** One line per event; numbers in the first free label row so close events stay readable. */
@@ -136,7 +136,7 @@ function marks(timeline: TimelineRow[], x: Scale): string {
       number = `<text class="mark-label" x="${fix(px)}" y="${ly}" text-anchor="middle">${i + 1}</text>`;
     }
     return (
-      `<g class="mark mark-${markClass(event.kind)}"><title>${tip}</title>` +
+      `<g class="mark mark-${markClass(event)}"><title>${tip}</title>` +
       `<line x1="${fix(px)}" y1="${row >= 0 ? 18 + row * 14 : TOP}" x2="${fix(px)}" y2="${BOTTOM}"/>${number}</g>`
     );
   });

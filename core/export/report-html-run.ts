@@ -3,7 +3,6 @@ import {
   backendColor,
   count,
   definitions,
-  duration,
   elapsed,
   FAILED_COLOR,
   html,
@@ -12,16 +11,16 @@ import {
   type Html,
 } from './html-format';
 import type { BackendRow, RunReport } from './report-model';
-import { readTrafficSummary, type TrafficSummaryView } from './traffic-summary';
+import { trafficSection } from './report-html-traffic';
 
-/** The run's sections of the HTML report: backends, chart, timeline, traffic. */
+/** The run's sections of the HTML report: backends, responses, chart, timeline, traffic. */
 export function runSections(run: RunReport): Html {
   const colors = run.backends.map((b, i) => ({ name: b.name, color: backendColor(i) }));
-  return html`${backendTable(run.backends)} ${chartSection(run, colors)} ${timelineSection(run)}
-  ${trafficSection(readTrafficSummary(run.traffic))}`;
+  return html`${backendTable(run.backends, run.totals.served)} ${responsesSection(run)}
+  ${chartSection(run, colors)} ${timelineSection(run)} ${trafficSection(run.trafficRuns, run.startedAt)}`;
 }
 
-function backendTable(backends: BackendRow[]): Html {
+function backendTable(backends: BackendRow[], served: number): Html {
   const weights = backends.filter((b) => !b.backup).reduce((sum, b) => sum + b.weight, 0);
   const rows = backends.map((b, i) => {
     const byWeight = b.backup || weights === 0 ? '–' : percent(b.weight / weights);
@@ -46,32 +45,107 @@ function backendTable(backends: BackendRow[]): Html {
       <td class="num">${b.failTimeoutSec}s</td>
     </tr>`;
   });
+  const failedAttempts = backends.reduce((n, b) => n + b.failedAttempts, 0);
   return html`<section class="card">
     <h2>Backends</h2>
-    <table>
-      <thead>
-        <tr>
-          <th>Backend</th>
-          <th class="num">Requests</th>
-          <th class="num">Share</th>
-          <th class="num">By weight</th>
-          <th class="num">Avg ms</th>
-          <th class="num">p95 ms</th>
-          <th class="num">Failed attempts</th>
-          <th class="num">weight</th>
-          <th class="num">max_fails</th>
-          <th class="num">fail_timeout</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
+    <div class="table-box">
+      <table>
+        <thead>
+          <tr>
+            <th>Backend</th>
+            <th class="num">Requests</th>
+            <th class="num">Share</th>
+            <th class="num">By weight</th>
+            <th class="num">Avg ms</th>
+            <th class="num">p95 ms</th>
+            <th class="num">Failed attempts</th>
+            <th class="num">weight</th>
+            <th class="num">max_fails</th>
+            <th class="num">fail_timeout</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rows}
+        </tbody>
+        <tfoot>
+          <tr>
+            <td>All backends</td>
+            <td class="num">${count(served)}</td>
+            <td class="num">${served > 0 ? percent(1) : '–'}</td>
+            <td></td>
+            <td></td>
+            <td></td>
+            <td class="num">${count(failedAttempts)}</td>
+            <td colspan="3"></td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
     <p class="muted">
       Share: of the requests the backends served. By weight: what the weights alone would give (backups
       excluded).
     </p>
   </section>`;
+}
+
+/** Every response the balancer sent, by status: the same requests as the backends' rows, plus failures. */
+function responsesSection(run: RunReport): Html {
+  const { totals } = run;
+  const rows = run.statusCodes.map((code) => {
+    const n = run.statusTotals[code] ?? 0;
+    return html`<tr>
+      <td>${code}</td>
+      <td class="num">${count(n)}</td>
+      <td class="num">${totals.requests > 0 ? percent(n / totals.requests) : '–'}</td>
+    </tr>`;
+  });
+  const split: [string, string][] = [
+    ['Served by a backend', count(totals.served)],
+    ['Failed (the balancer answered itself: no backend could)', count(totals.failed)],
+    ['Cut off (the client went away first, 499)', count(totals.cutOff)],
+  ];
+  return html`<section class="card">
+    <h2>Responses</h2>
+    <div class="split">
+      <div class="table-box">
+        <table>
+          <thead>
+            <tr>
+              <th>Status</th>
+              <th class="num">Requests</th>
+              <th class="num">Share</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${rows}
+          </tbody>
+          <tfoot>
+            <tr>
+              <td>All</td>
+              <td class="num">${count(totals.requests)}</td>
+              <td class="num">${totals.requests > 0 ? percent(1) : '–'}</td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+      <dl class="settings">${definitions(split)}</dl>
+    </div>
+    ${droppedNote(run)}
+  </section>`;
+}
+
+function droppedNote(run: RunReport): Html | null {
+  const { seconds, events } = run.dropped;
+  if (seconds === 0 && events === 0) return null;
+  const parts = [
+    seconds > 0
+      ? `the per-second chart and CSV hold the last ${count(run.seconds.length)} s (${count(seconds)} s before them were dropped)`
+      : null,
+    events > 0
+      ? `the timeline holds the last ${count(run.timeline.length)} events (${count(events)} before them were dropped)`
+      : null,
+  ].filter((part) => part !== null);
+  return html`<p class="muted">A long run: ${parts.join('; ')}. The totals cover the whole run.</p>`;
 }
 
 function chartSection(run: RunReport, backends: { name: string; color: string }[]): Html {
@@ -95,7 +169,7 @@ function chartSection(run: RunReport, backends: { name: string; color: string }[
       <span><span class="swatch" style="background:${FAILED_COLOR}"></span>failed</span>
       <span
         ><span class="line" style="border-color:var(--fault)"></span>fault (killed, stopped, paused,
-        disconnected)</span
+        disconnected, a toxic)</span
       >
       <span><span class="line" style="border-color:var(--recovery)"></span>restored</span>
       <span><span class="line" style="border-color:var(--other)"></span>other event</span>
@@ -116,79 +190,27 @@ function timelineSection(run: RunReport): Html {
         <td class="num">${i + 1}</td>
         <td class="num">${elapsed(e.elapsedSec)}</td>
         <td>${e.backend}</td>
-        <td><span class="tag ${markClass(e.kind)}">${e.kind}</span></td>
+        <td><span class="tag ${markClass(e)}">${e.kind}</span></td>
         <td class="detail">${e.detail}</td>
       </tr>`,
   );
   return html`<section class="card">
     <h2>Timeline</h2>
-    <table>
-      <thead>
-        <tr>
-          <th class="num">#</th>
-          <th class="num">At (min:s)</th>
-          <th>Backend</th>
-          <th>Event</th>
-          <th>Detail</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
+    <div class="table-box">
+      <table>
+        <thead>
+          <tr>
+            <th class="num">#</th>
+            <th class="num">At (min:s)</th>
+            <th>Backend</th>
+            <th>Event</th>
+            <th>Detail</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rows}
+        </tbody>
+      </table>
+    </div>
   </section>`;
-}
-
-function trafficSection(traffic: TrafficSummaryView | null): Html | null {
-  if (!traffic) return null;
-  const mode =
-    traffic.mode === 'open'
-      ? `open loop, ${count(traffic.rate ?? 0)} req/s target`
-      : `closed loop, ${count(traffic.concurrency ?? 0)} in flight`;
-  const figures: [string, string | null][] = [
-    ['Requests', `${traffic.method} ${traffic.url}`],
-    ['Mode', mode],
-    ['Elapsed', duration(traffic.elapsedSec)],
-    ['Completed', `${count(traffic.completed)} of ${count(traffic.sent)} sent`],
-    [
-      'Success rate',
-      `${traffic.successRate === null ? '–' : percent(traffic.successRate)} (${count(traffic.ok)} ok, ${count(traffic.failed)} failed)`,
-    ],
-    ['Throughput', `${count(traffic.rps)} req/s`],
-    ['Status codes', listCounts(traffic.statuses)],
-    ['Errors', Object.keys(traffic.errors).length > 0 ? listCounts(traffic.errors) : null],
-  ];
-  const l = traffic.latencyMs;
-  return html`<section class="card">
-    <h2>Traffic generator</h2>
-    <dl class="settings">${definitions(figures)}</dl>
-    ${
-      l
-        ? html`<table style="margin-top:14px">
-            <thead>
-              <tr>
-                <th>Latency (ms)</th>
-                <th class="num">p50</th>
-                <th class="num">p90</th>
-                <th class="num">p95</th>
-                <th class="num">p99</th>
-                <th class="num">max</th>
-                <th class="num">mean</th>
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                <td>${traffic.mode === 'open' ? 'from intended send time' : 'per request'}</td>
-                ${[l.p50, l.p90, l.p95, l.p99, l.max, l.mean].map((v) => html`<td class="num">${ms(v)}</td>`)}
-              </tr>
-            </tbody>
-          </table>`
-        : null
-    }
-  </section>`;
-}
-
-function listCounts(counts: Record<string, number>): string {
-  const entries = Object.entries(counts).sort(([, a], [, b]) => b - a);
-  return entries.length === 0 ? '–' : entries.map(([key, n]) => `${key}: ${count(n)}`).join(', ');
 }

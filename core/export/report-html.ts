@@ -68,13 +68,17 @@ function hero(model: ReportModel): Html {
 }
 
 function tiles(run: RunReport): Html {
-  const seconds = Math.max(1, run.seconds.length);
+  const { totals } = run;
   const items: [string, string, boolean][] = [
-    [count(run.totals.served), 'requests served', false],
-    [count(run.totals.failed), 'requests failed', run.totals.failed > 0],
-    [count((run.totals.served + run.totals.failed) / seconds), 'average req/s', false],
-    [count(run.totals.peakRps), 'peak req/s', false],
-    [count(run.totals.faults), run.totals.faults === 1 ? 'fault injected' : 'faults injected', false],
+    [count(totals.served), 'requests served', false],
+    [count(totals.failed), 'requests failed', totals.failed > 0],
+    ...(totals.cutOff > 0
+      ? [[count(totals.cutOff), 'cut off by the client (499)', false] as [string, string, boolean]]
+      : []),
+    [count(totals.requests / Math.max(1, run.durationSec)), 'average req/s', false],
+    [count(totals.peakRps), 'peak req/s', false],
+    [count(totals.faults), totals.faults === 1 ? 'fault injected' : 'faults injected', false],
+    [count(totals.trafficRuns), totals.trafficRuns === 1 ? 'traffic run' : 'traffic runs', false],
   ];
   return html`<div class="tiles">
     ${items.map(
@@ -90,7 +94,6 @@ function tiles(run: RunReport): Html {
 function settingsSection(model: ReportModel): Html {
   const { settings: s, run } = model;
   const d = s.defaults;
-  const base = s.offline ? `offline${s.baseImage ? `: ${s.baseImage}` : ''}` : s.baseImage || 'python:3.13';
   const rows: [string, string | null | undefined][] = [
     ['Runtime', s.runtime === 'docker' ? 'Docker replicas' : 'demo backends (no Docker)'],
     ['Balancing method', METHOD_NAMES[s.method]],
@@ -105,8 +108,11 @@ function settingsSection(model: ReportModel): Html {
       `weight=${d.weight} max_fails=${d.maxFails} fail_timeout=${d.failTimeoutSec}s${d.backup ? ' backup' : ''}`,
     ],
     ['Project', s.project || 'the bundled sample Django backend'],
-    ['Image', run?.image],
-    ['Base image', base],
+    [
+      'Image',
+      s.runtime === 'demo' ? 'none: the demo backends are built in' : (run?.image ?? 'not built in this run'),
+    ],
+    ['Base image', baseImageText(model)],
     ['Registry mirrors', s.registryMirrors.join(', ')],
     ['PyPI index', s.pipIndex],
     ['Balancer URL', run?.url],
@@ -119,6 +125,15 @@ function settingsSection(model: ReportModel): Html {
     <h2>Lab settings</h2>
     <dl class="settings">${definitions(rows)}</dl>
   </section>`;
+}
+
+/** What the build's FROM lines ran on, as built; else what was asked for, said as such. */
+function baseImageText(model: ReportModel): string {
+  const { settings: s, run } = model;
+  if (s.runtime === 'demo') return 'none: the demo backends are built in';
+  if (run && run.baseImages.length > 0) return run.baseImages.join(', ');
+  const asked = s.baseImage ? `${s.baseImage} was asked for` : 'the Dockerfile’s FROM';
+  return `not recorded (${asked}; this run built no image)`;
 }
 
 function configSection(nginxConf: NginxConfSection): Html {

@@ -7,13 +7,17 @@ export const REPORT_JSON_VERSION = 1;
 /**
  * The JSON report: `{ format: "upstream-lab/run-report", version: 1, lab, savedAt, settings,
  * importedFile, run }`, with `run` null when the lab never ran, else `{ startedAt, endedAt,
- * durationSec, url, image, totals: { served, failed, peakRps, faults }, backends: [{ name,
- * requests, share, failedAttempts, avgMs, p95Ms, weight, maxFails, failTimeoutSec, backup }],
- * statusCodes, seconds: [{ t, elapsedSec, perBackend, failed, statuses }], timeline: [{ t,
- * elapsedSec, backend, kind, detail }], traffic }`. Times are epoch milliseconds, `elapsedSec`
- * counts from the run's start, `share` is 0..1, latencies are milliseconds (null: none measured).
- * Keys always come in this order; `perBackend` and `statuses` list every backend and code.
- * `traffic` is the traffic generator's summary (core/traffic TrafficSummary) or null.
+ * durationSec, url, image, baseImages, totals: { requests, served, failed, cutOff, peakRps,
+ * faults, trafficRuns }, backends: [{ name, requests, share, failedAttempts, avgMs, p95Ms, weight,
+ * maxFails, failTimeoutSec, backup }], statusCodes, statusTotals, dropped: { seconds, events },
+ * seconds: [{ t, elapsedSec, perBackend, failed, statuses }], timeline: [{ t, elapsedSec, backend,
+ * kind, detail }], traffic, trafficRuns }`. Times are epoch milliseconds, `elapsedSec` counts from
+ * the run's start, `share` is 0..1, latencies are milliseconds (null: none measured). Keys always
+ * come in this order; `perBackend` and `statuses` list every backend and code. The totals cover
+ * the whole run: requests = served + failed + cutOff = the sum of statusTotals, served = the
+ * backends' requests summed; `dropped` counts the seconds and events of a long run the series and
+ * timeline no longer hold. `trafficRuns` lists every traffic generator run (core/traffic
+ * TrafficSummary's reported fields), `traffic` the last one as stored, or null.
  */
 export function reportJson(model: ReportModel): string {
   const report = {
@@ -40,12 +44,16 @@ function runJson(run: RunReport) {
     durationSec: run.durationSec,
     url: run.url,
     image: run.image,
+    baseImages: run.baseImages,
     totals: run.totals,
     backends: run.backends.map(backendJson),
     statusCodes: run.statusCodes,
+    statusTotals: run.statusTotals,
+    dropped: run.dropped,
     seconds: run.seconds.map(secondJson),
     timeline: run.timeline.map(eventJson),
     traffic: run.traffic,
+    trafficRuns: run.trafficRuns,
   };
 }
 

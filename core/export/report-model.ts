@@ -1,6 +1,7 @@
 import type { BackendParams, LabSettings, MetricsSample, TimelineEvent } from '../api/contract';
 import { paramsFor } from '../app/lab-config';
 import type { BackendTotals, LabRecord, RunRecord } from '../state/lab-record';
+import { readTrafficSummary, type TrafficSummaryView } from './traffic-summary';
 
 /**
  * What every report format shows, computed once. Times (`t`, `…At`) are epoch milliseconds;
@@ -20,8 +21,27 @@ export interface RunReport {
   endedAt: number | null;
   durationSec: number;
   url: string | null;
+  /** `upstream-lab/lab:latest (0123456789ab)`; null: nothing was built (the demo backends). */
   image: string | null;
-  totals: { served: number; failed: number; peakRps: number; faults: number };
+  /** The images the Dockerfile's FROM lines ran on, as built: a mirror's or offline substitute's name. */
+  baseImages: string[];
+  /**
+   * requests = served + failed + cutOff, served = the backends' rows summed; cutOff: requests the
+   * client gave up on before any backend answered (499).
+   */
+  totals: {
+    requests: number;
+    served: number;
+    failed: number;
+    cutOff: number;
+    peakRps: number;
+    faults: number;
+    trafficRuns: number;
+  };
+  /** Client statuses over the whole run, every code in `statusCodes`. */
+  statusTotals: Record<string, number>;
+  /** Seconds and events of a long run the bounded series and timeline no longer hold. */
+  dropped: { seconds: number; events: number };
   /** One per backend that served or was tried, in natural order (backend2 before backend10). */
   backends: BackendRow[];
   /** Every status code seen, in numeric order. */
@@ -29,8 +49,10 @@ export interface RunReport {
   /** One per second, oldest first; each lists every backend and status code (0 when none). */
   seconds: SecondRow[];
   timeline: TimelineRow[];
-  /** The traffic generator's summary as stored (core/traffic TrafficSummary), or null. */
+  /** The traffic generator's last summary as stored (core/traffic TrafficSummary), or null. */
   traffic: unknown;
+  /** Every traffic generator run of the lab run, oldest first. */
+  trafficRuns: TrafficSummaryView[];
 }
 
 export interface BackendRow extends BackendParams {
@@ -57,6 +79,10 @@ export interface TimelineRow extends TimelineEvent {
 
 export const FAULT_KINDS: ReadonlySet<string> = new Set(['killed', 'stopped', 'paused', 'disconnected']);
 
+/** A fault injected: a backend broken, or a toxic put on its connections (not its removal). */
+export const isFault = (event: TimelineEvent): boolean =>
+  FAULT_KINDS.has(event.kind) || (event.kind === 'toxic' && event.detail !== 'toxic removed');
+
 export const naturalOrder = (a: string, b: string): number =>
   a.localeCompare(b, 'en', { numeric: true }) || (a < b ? -1 : a > b ? 1 : 0);
 
@@ -74,7 +100,11 @@ function runReport(settings: LabSettings, run: RunRecord | null): RunReport | nu
   if (!run) return null;
   const metrics = [...run.metrics].sort((a, b) => a.t - b.t);
   const names = backendNames(run, metrics);
-  const statusCodes = [...new Set(metrics.flatMap((m) => Object.keys(m.statuses)))].sort(naturalOrder);
+  const statusTotals =
+    Object.keys(run.statuses).length > 0 ? run.statuses : summed(metrics.map((m) => m.statuses));
+  const statusCodes = [
+    ...new Set([...Object.keys(statusTotals), ...metrics.flatMap((m) => Object.keys(m.statuses))]),
+  ].sort(naturalOrder);
   const elapsed = (t: number): number => (t - run.startedAt) / 1000;
   const seconds = metrics.map((m) => ({
     t: m.t,
@@ -87,23 +117,37 @@ function runReport(settings: LabSettings, run: RunRecord | null): RunReport | nu
     .sort((a, b) => a.t - b.t)
     .map((event) => ({ ...event, elapsedSec: elapsed(event.t) }));
   const lastSecondEnd = metrics.length > 0 ? metrics[metrics.length - 1]!.t + 1000 : run.startedAt;
+  const backends = backendRows(settings, run.backends, names, seconds);
+  const served = sum(backends.map((b) => b.requests));
+  const failed = run.failed ?? sum(seconds.map((s) => s.failed));
+  const requests = Math.max(served + failed, sum(Object.values(statusTotals)));
+  const trafficRuns = (run.trafficRuns.length > 0 ? run.trafficRuns : [run.traffic])
+    .map(readTrafficSummary)
+    .filter((summary) => summary !== null);
   return {
     startedAt: run.startedAt,
     endedAt: run.endedAt,
     durationSec: Math.max(0, elapsed(run.endedAt ?? lastSecondEnd)),
     url: run.url,
     image: run.image,
+    baseImages: run.baseImages,
     totals: {
-      served: sum(seconds.map((s) => sum(Object.values(s.perBackend)))),
-      failed: sum(seconds.map((s) => s.failed)),
-      peakRps: Math.max(0, ...seconds.map((s) => sum(Object.values(s.perBackend)) + s.failed)),
-      faults: timeline.filter((event) => FAULT_KINDS.has(event.kind)).length,
+      requests,
+      served,
+      failed,
+      cutOff: requests - served - failed,
+      peakRps: Math.max(0, ...metrics.map((m) => sum(Object.values(m.statuses)))),
+      faults: timeline.filter(isFault).length,
+      trafficRuns: trafficRuns.length,
     },
-    backends: backendRows(settings, run.backends, names, seconds),
+    statusTotals: Object.fromEntries(statusCodes.map((code) => [code, statusTotals[code] ?? 0])),
+    dropped: { seconds: run.metricsDropped, events: run.timelineDropped },
+    backends,
     statusCodes,
     seconds,
     timeline,
     traffic: run.traffic ?? null,
+    trafficRuns,
   };
 }
 
@@ -128,6 +172,12 @@ function backendRows(
   });
   const served = sum(rows.map((row) => row.requests));
   return rows.map((row) => ({ ...row, share: served > 0 ? row.requests / served : 0 }));
+}
+
+function summed(counts: Record<string, number>[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const c of counts) for (const [key, n] of Object.entries(c)) total[key] = (total[key] ?? 0) + n;
+  return total;
 }
 
 const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0);

@@ -21,7 +21,7 @@ h1 { margin: 4px 0 6px; font-size: 28px; line-height: 1.2; }
 h2 { margin: 0 0 14px; font-size: 18px; }
 section.card { background: var(--paper); border: 1px solid var(--line); border-radius: 12px;
   padding: 20px 22px; margin-top: 18px; break-inside: avoid; }
-.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin-top: 18px; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(118px, 1fr)); gap: 12px; margin-top: 18px; }
 .tile { background: var(--paper); border: 1px solid var(--line); border-radius: 12px; padding: 14px 16px; }
 .tile .value { font-size: 24px; font-weight: 650; font-variant-numeric: tabular-nums; }
 .tile .label { color: var(--muted); font-size: 13px; }
@@ -36,6 +36,11 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 tbody tr:nth-child(even) { background: #fafbfd; }
 td.detail { overflow-wrap: anywhere; }
 td.name { white-space: nowrap; }
+tfoot td { font-weight: 600; border-top: 2px solid var(--line); border-bottom: none; }
+.table-box { overflow-x: auto; }
+.split { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.4fr); gap: 18px 28px; align-items: start; }
+@media (max-width: 720px) { .split { grid-template-columns: minmax(0, 1fr); } }
+h3 { margin: 18px 0 8px; font-size: 15px; }
 .swatch { display: inline-block; width: 11px; height: 11px; border-radius: 3px; margin-right: 8px; vertical-align: -1px; }
 .bar { position: relative; min-width: 72px; height: 8px; border-radius: 4px; background: #edf0f5; margin-top: 6px; }
 .bar span { position: absolute; left: 0; top: 0; bottom: 0; border-radius: 4px; }

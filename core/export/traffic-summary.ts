@@ -18,11 +18,15 @@ const trafficSummary = z.object({
   mode: z.enum(['open', 'closed']),
   rate: z.number().nullable(),
   concurrency: z.number().nullable(),
+  /** Epoch ms; older saved files lack it. */
+  startedAt: z.number().optional(),
   elapsedSec: z.number(),
   sent: z.number(),
   completed: z.number(),
   ok: z.number(),
   failed: z.number(),
+  /** In flight when the run was stopped (the balancer logs them as 499). */
+  aborted: z.number().default(0),
   rps: z.number(),
   successRate: z.number().nullable(),
   latencyMs: latency.nullable(),

@@ -115,6 +115,8 @@ export interface RuntimeEvents {
     steps: number;
     cachedSteps: number;
     durationMs: number;
+    /** The images its FROM lines ran on, as built (a mirror's or an offline substitute's name). */
+    baseImages: string[];
     /** What was built, when it was not a Docker build (the demo backends). */
     note?: string;
   };

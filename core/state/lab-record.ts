@@ -33,11 +33,21 @@ const runRecord = z.object({
   /** Balancer URL, e.g. http://127.0.0.1:8080. */
   url: z.string().nullable(),
   image: z.string().nullable(),
+  /** The images the Dockerfile's FROM lines ran on, as built (a mirror's or offline substitute's name). */
+  baseImages: z.array(z.string()).default([]),
   metrics: z.array(metricsSample),
+  /** Seconds and events dropped from the front of the bounded series and timeline. */
+  metricsDropped: z.number().default(0),
+  timelineDropped: z.number().default(0),
+  /** Since the run started: client statuses and requests no backend served (the series may be cut). */
+  statuses: z.record(z.string(), z.number()).default({}),
+  failed: z.number().nullable().default(null),
   timeline: z.array(timelineEvent),
   backends: z.array(backendTotals),
   /** The traffic generator's last summary, if it ran (its shape: core/traffic TrafficSummary). */
   traffic: z.unknown(),
+  /** Every traffic run of the lab run, oldest first (older files: only `traffic`). */
+  trafficRuns: z.array(z.unknown()).default([]),
 });
 export type RunRecord = z.infer<typeof runRecord>;
 

@@ -74,6 +74,13 @@ describe.runIf(docker)('live changes to a running Docker lab (real dockerd)', ()
         ['backend3', 'up', 1, false],
       ]);
       expect(await containers()).toEqual(before);
+      // Issue 13, item 7: the report names the image built and the base image it actually ran on.
+      const { run } = JSON.parse((await app.call('config.export', { format: 'report-json' })).text);
+      expect(run.image).toMatch(
+        new RegExp(`^${defaultImageTag(lab).replace(/[.:/]/g, '\\$&')} \\([0-9a-f]{12}\\)$`),
+      );
+      expect(run.baseImages.length).toBeGreaterThan(0);
+      for (const base of run.baseImages) expect(base).toMatch(/^upstream-lab\/python(-derived)?:3\.13/);
     } finally {
       await app.close();
     }

@@ -50,6 +50,15 @@ export const TIMELINE: TimelineEvent[] = [
 export const served = (name: string): number =>
   METRICS.reduce((sum, m) => sum + (m.perBackend[name] ?? 0), 0);
 
+function statusTotals(): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const m of METRICS)
+    for (const [code, n] of Object.entries(m.statuses)) totals[code] = (totals[code] ?? 0) + n;
+  return totals;
+}
+
+const failedTotal = (): number => METRICS.reduce((sum, m) => sum + m.failed, 0);
+
 function totals(name: string, params: Omit<BackendTotals, 'name' | 'requests'>): BackendTotals {
   return { name, requests: served(name), ...params };
 }
@@ -93,9 +102,14 @@ export const RUN: RunRecord = {
   startedAt: STARTED_AT,
   endedAt: at(60),
   url: 'http://127.0.0.1:8080',
-  image: 'upstream-lab/course-lab:latest',
+  image: 'upstream-lab/course-lab:latest (0123456789ab)',
+  baseImages: ['docker.arvancloud.ir/python:3.13-slim'],
   metrics: METRICS,
+  metricsDropped: 0,
   timeline: TIMELINE,
+  timelineDropped: 0,
+  statuses: statusTotals(),
+  failed: failedTotal(),
   backends: [
     totals('backend1', {
       failedAttempts: 0,
@@ -126,6 +140,7 @@ export const RUN: RunRecord = {
     }),
   ],
   traffic: TRAFFIC_SUMMARY,
+  trafficRuns: [TRAFFIC_SUMMARY],
 };
 
 export function labRecord(overrides: Partial<LabRecord> = {}): LabRecord {

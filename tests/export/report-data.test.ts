@@ -65,12 +65,16 @@ describe('JSON report', () => {
       'durationSec',
       'url',
       'image',
+      'baseImages',
       'totals',
       'backends',
       'statusCodes',
+      'statusTotals',
+      'dropped',
       'seconds',
       'timeline',
       'traffic',
+      'trafficRuns',
     ]);
     expect(Object.keys(json.run.backends[0])).toEqual([
       'name',
@@ -94,12 +98,19 @@ describe('JSON report', () => {
     expect(json.settings).toEqual(labRecord().settings);
     expect(json.run.startedAt).toBe(STARTED_AT);
     expect(json.run.durationSec).toBe(60);
+    const servedTotal = served('backend1') + served('backend2') + served('backend3');
     expect(json.run.totals).toEqual({
-      served: served('backend1') + served('backend2') + served('backend3'),
+      requests: servedTotal + 6,
+      served: servedTotal,
       failed: 6,
+      cutOff: 0,
       peakRps: 62,
       faults: 1,
+      trafficRuns: 1,
     });
+    expect(json.run.baseImages).toEqual(['docker.arvancloud.ir/python:3.13-slim']);
+    expect(json.run.statusTotals).toEqual({ '200': servedTotal, '502': 6 });
+    expect(json.run.dropped).toEqual({ seconds: 0, events: 0 });
     expect(json.run.backends.map((b: { name: string; requests: number }) => [b.name, b.requests])).toEqual(
       RUN.backends.map((b) => [b.name, b.requests]),
     );
