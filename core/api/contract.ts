@@ -374,6 +374,18 @@ export const rolloutWaves = z
 
 export const EXPORT_FORMATS = ['nginx', 'compose', 'report-json', 'report-csv', 'report-html'] as const;
 
+/** A terminal's size in character cells, as xterm measures it. */
+export const terminalSize = z.object({
+  cols: z.number().int().min(2).max(1000),
+  rows: z.number().int().min(1).max(500),
+});
+export type TerminalSize = z.infer<typeof terminalSize>;
+
+/** Keystrokes and pastes are sent in pieces of at most this many bytes (base64 makes them a third longer). */
+export const TERMINAL_WRITE_BYTES = 32 * 1024;
+/** A terminal of this connection, by the id `terminal.open` answered. */
+const terminalId = z.number().int().nonnegative();
+
 /** Every command: its input schema, and (as a type) its result. */
 export const commandInputs = {
   'lab.get': z.object({}).strict(),
@@ -421,6 +433,15 @@ export const commandInputs = {
   'engine.retry': z.object({}).strict(),
   /** Reads the project of these settings (over the current ones) without starting anything. */
   'project.inspect': labSettings.partial().strict(),
+  /** A shell in a replica's container (`docker exec -it`); its output comes as `terminal` events to this connection only. */
+  'terminal.open': terminalSize.extend({ backend: backendName }).strict(),
+  /** Bytes for the shell's input, base64 (keystrokes are UTF-8; xterm's mouse reports may not be). */
+  'terminal.write': z
+    .object({ id: terminalId, data: z.base64().max(Math.ceil(TERMINAL_WRITE_BYTES / 3) * 4) })
+    .strict(),
+  'terminal.resize': terminalSize.extend({ id: terminalId }).strict(),
+  /** Ends the shell and whatever it started. */
+  'terminal.close': z.object({ id: terminalId }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandInputs;
@@ -430,6 +451,15 @@ export type CommandInput<C extends CommandName> = z.input<(typeof commandInputs)
 export interface ProjectInspection {
   project: ProjectView | null;
   error: string | null;
+}
+
+/** A terminal `terminal.open` opened: `backend2 — /bin/sh in 3f2a1b0c9d8e`. */
+export interface TerminalOpened {
+  id: number;
+  backend: string;
+  shell: string;
+  /** The container's short ID (12 hex digits). */
+  container: string;
 }
 
 export interface ConfigImportResult {
@@ -471,6 +501,10 @@ export interface CommandResults {
   'logs.backlog': LogLine[];
   'engine.retry': Ack;
   'project.inspect': ProjectInspection;
+  'terminal.open': TerminalOpened;
+  'terminal.write': Ack;
+  'terminal.resize': Ack;
+  'terminal.close': Ack;
 }
 
 /** A file to save; `companions` go beside it (compose.yaml mounts ./nginx.conf). */
@@ -544,8 +578,13 @@ export interface TimelineEvent {
   detail: string;
 }
 
-/** Every event the core emits to a renderer, by name. */
-export interface ApiEvents {
+/** What a terminal sends back: the shell's output (base64, as it came), then once how it ended. */
+export type TerminalEvent =
+  | { id: number; kind: 'output'; data: string }
+  | { id: number; kind: 'exit'; code: number | null; message: string };
+
+/** Every event the core emits to every renderer, by name. */
+export interface BroadcastEvents {
   lab: LabView;
   requests: RequestSample[];
   metrics: MetricsSample;
@@ -553,6 +592,15 @@ export interface ApiEvents {
   timeline: TimelineEvent;
   notice: { level: 'info' | 'warning' | 'error'; message: string };
 }
+export type BroadcastEventName = keyof BroadcastEvents;
+
+/** Events for the one connection that asked for them: a terminal's output is nobody else's. */
+export interface ClientEvents {
+  terminal: TerminalEvent;
+}
+
+/** Every event a renderer can receive. */
+export interface ApiEvents extends BroadcastEvents, ClientEvents {}
 
 export type EventName = keyof ApiEvents;
 

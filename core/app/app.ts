@@ -1,5 +1,6 @@
+import type { Caller } from '../api/caller';
 import type {
-  ApiEvents,
+  BroadcastEvents,
   CommandName,
   CommandResult,
   LabSettings,
@@ -25,6 +26,7 @@ import { configCommands } from './commands/config-commands';
 import { labCommands } from './commands/lab-commands';
 import { leftoverCommands } from './commands/leftover-commands';
 import type { CommandTable } from './commands/table';
+import { terminalCommands } from './commands/terminal-commands';
 import { trafficCommands } from './commands/traffic-commands';
 import { EngineLink } from './engine-link';
 import { EventBatcher } from './event-batcher';
@@ -35,6 +37,7 @@ import { LabPersistence } from './persistence';
 import type { PrometheusMetrics } from './prometheus';
 import { TrafficControl } from './traffic-control';
 import { LabWatch } from './lab-watch';
+import { TerminalSessions } from './terminal-sessions';
 
 /** As many as the dashboard's timeline keeps; the chart's five minutes. */
 const HISTORY_EVENTS = 1000;
@@ -58,7 +61,7 @@ export interface AppOptions {
  * events; Electron's IPC and the headless WebSocket server are two transports over this object.
  */
 export class App {
-  readonly events = new Emitter<ApiEvents>();
+  readonly events = new Emitter<BroadcastEvents>();
   readonly #logs = new RingBuffer<LogLine>(LOG_CAPACITY);
   readonly #batcher: EventBatcher;
   readonly #sink: AppSink;
@@ -68,6 +71,7 @@ export class App {
   readonly #traffic: TrafficControl;
   readonly #watch: LabWatch;
   readonly #chaos: RandomFaults;
+  readonly #terminals = new TerminalSessions((text) => this.log('lab', text));
   /** The app's history for pages opened later: timeline events and the last 5 min of per-second figures. */
   readonly #history = {
     timeline: new RingBuffer<TimelineEvent>(HISTORY_EVENTS),
@@ -158,13 +162,17 @@ export class App {
       ...configCommands(this.#lab),
       ...trafficCommands(this.#lab, this.#traffic),
       ...leftoverCommands(this.#lab, this.#leftovers),
+      ...terminalCommands(this.#lab, this.#terminals),
     };
     this.#bus = new CommandBus(table);
   }
 
-  /** Validates `input` against the command's schema, then runs it (in turn, if it changes state). */
-  call<C extends CommandName>(command: C, input: unknown): Promise<CommandResult<C>> {
-    return this.#bus.run(command, input);
+  /**
+   * Validates `input` against the command's schema, then runs it (in turn, if it changes state).
+   * `caller`: the connection it came over, which owns what it opens (a terminal).
+   */
+  call<C extends CommandName>(command: C, input: unknown, caller?: Caller): Promise<CommandResult<C>> {
+    return this.#bus.run(command, input, caller);
   }
 
   /** Loads the saved lab `lab` (default: the current one), if any: its settings and imported config. */
@@ -216,6 +224,7 @@ export class App {
   /** After whatever command is running: stops the lab; no command runs after it. Once. */
   close(): Promise<void> {
     this.#closed ??= this.#bus.close(async () => {
+      await this.#terminals.closeAll();
       await this.#lab.stop();
       this.#engine.close();
       this.#batcher.close();

@@ -1,3 +1,4 @@
+import type { Caller } from '../api/caller';
 import type { CommandName, CommandResults } from '../api/contract';
 import { InvalidRequestError, parseCommand } from '../api/validate';
 import type { CommandInputOf, CommandSpec, CommandTable } from './commands/table';
@@ -12,13 +13,13 @@ export class CommandBus {
 
   constructor(private readonly table: CommandTable) {}
 
-  run<C extends CommandName>(name: C, input: unknown): Promise<CommandResults[C]> {
+  run<C extends CommandName>(name: C, input: unknown, caller?: Caller): Promise<CommandResults[C]> {
     try {
       const parsed = parseCommand(name, input);
       const spec = this.table[name] as CommandSpec<C>;
       const valid = parsed.input as CommandInputOf<C>;
-      if (spec.query) return spec.handle(valid);
-      return this.exclusive(() => spec.handle(valid));
+      if (spec.query) return spec.handle(valid, caller);
+      return this.exclusive(() => spec.handle(valid, caller));
     } catch (error) {
       return Promise.reject(error as Error);
     }

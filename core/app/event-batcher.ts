@@ -1,4 +1,4 @@
-import type { ApiEvents, LabView, LogLine, RequestSample } from '../api/contract';
+import type { BroadcastEvents, LabView, LogLine, RequestSample } from '../api/contract';
 import type { Emitter } from '../events/emitter';
 
 const VIEW_MS = 100;
@@ -20,7 +20,7 @@ export class EventBatcher {
   private samples: RequestSample[] = [];
 
   constructor(
-    private readonly events: Emitter<ApiEvents>,
+    private readonly events: Emitter<BroadcastEvents>,
     private readonly view: () => LabView,
   ) {}
 

@@ -1,13 +1,14 @@
 import { chmod, mkdir, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
-import type { EventName } from '../api/contract';
+import type { BroadcastEventName } from '../api/contract';
 import { answerCall } from '../api/answer';
+import { Caller } from '../api/caller';
 import type { ServerMessage } from '../api/wire';
 import type { App } from '../app/app';
 import { LineReader } from './line-reader';
 
-const EVENTS: EventName[] = ['lab', 'logs', 'timeline', 'notice'];
+const EVENTS: BroadcastEventName[] = ['lab', 'logs', 'timeline', 'notice'];
 /** A client that reads nothing is dropped once this much waits for it. */
 const MAX_UNREAD = 8 * 1024 * 1024;
 
@@ -73,10 +74,21 @@ export class ControlServer {
   }
 }
 
+let connections = 0;
+
 function serve(app: App, socket: Socket, clients: Set<Socket>): void {
   clients.add(socket);
+  // What this connection opens (a terminal) reports to it alone, and closes when it goes.
+  const caller = new Caller(`control connection ${++connections}`, () => socket.writableLength);
+  const offTerminal = caller.events.on('terminal', (payload) =>
+    send(socket, `${JSON.stringify({ event: 'terminal', payload } as ServerMessage)}\n`),
+  );
   socket.on('error', () => socket.destroy());
-  socket.on('close', () => clients.delete(socket));
+  socket.on('close', () => {
+    clients.delete(socket);
+    offTerminal();
+    caller.leave();
+  });
   const reader = new LineReader((error) => {
     send(socket, `${JSON.stringify({ id: -1, error: { name: 'InvalidRequestError', message: error } })}\n`);
     socket.end();
@@ -89,7 +101,7 @@ function serve(app: App, socket: Socket, clients: Set<Socket>): void {
       } catch {
         message = null;
       }
-      void answerCall(app, message).then((reply) => send(socket, `${JSON.stringify(reply)}\n`));
+      void answerCall(app, message, caller).then((reply) => send(socket, `${JSON.stringify(reply)}\n`));
     }
   });
 }

@@ -4,6 +4,7 @@ import type {
   LabStatus,
   ReplicaInfo,
   ReplicaRef,
+  ReplicaTerminal,
   RestoreStep,
   RolloutOptions,
   Runtime,
@@ -78,6 +79,11 @@ export class DemoRuntime implements Runtime {
   /** Built-in backends have no files: a sync only finds the replica (an unknown one is refused). */
   async copyInto(target: string): Promise<void> {
     this.find(target);
+  }
+
+  async openTerminal(target: string): Promise<ReplicaTerminal> {
+    this.find(target);
+    throw new Error('the demo backends have no container to open a terminal in: start the lab on Docker');
   }
 
   /** Runtime.rollout with in-process backends: waves of new ones beside (or after) the old ones. */

@@ -9,8 +9,9 @@ import type { ProjectPlan } from '../project/plan';
 import { dockerfilePlan } from '../project/dockerfile-plan';
 import type { BuildResult } from './build';
 import { Emitter } from '../events/emitter';
-import type { RolloutOptions, Runtime } from '../lab/runtime';
+import type { ReplicaTerminal, RolloutOptions, Runtime } from '../lab/runtime';
 import { LabEventsFeed } from './lab-events-feed';
+import { openExecTerminal } from './exec-terminal';
 import { applyFault, restoreReplica } from './faults';
 import type { Fault, RestoreStep } from './faults';
 import { listLabContainers, NotInLabError, resolveLabContainer } from './guard';
@@ -308,6 +309,12 @@ export class Lab implements Runtime {
     const container = this.#docker.getContainer(c.id);
     const to = into ?? ((await container.inspect()).Config.WorkingDir || '/');
     await container.putArchive(packContext(dir, present), { path: to });
+  }
+
+  /** `docker exec -it` into the lab's replica `target` (a container not labelled for the lab is refused). */
+  async openTerminal(target: string): Promise<ReplicaTerminal> {
+    const c = await resolveLabContainer(this.#docker, this.name, target);
+    return openExecTerminal(this.#docker, c);
   }
 
   /** SIGKILL at once. */

@@ -1,3 +1,4 @@
+import type { TerminalSize } from '../api/contract';
 import type { EventSource } from '../events/emitter';
 import type { LogEntry } from '../logs/entry';
 import type { RingBuffer } from '../logs/ring';
@@ -54,6 +55,33 @@ export interface Runtime {
    * archive API, or into `into` (a develop.watch target). Files that no longer exist are left as they are.
    */
   copyInto(target: string, dir: string, files: string[], into?: string | null): Promise<void>;
+  /** A shell in replica `target` with a TTY (`docker exec -it`); refused where there is no container. */
+  openTerminal(target: string): Promise<ReplicaTerminal>;
+}
+
+/**
+ * A shell running in a replica's container, its input and output raw bytes through a TTY. Its
+ * output waits for the first `resume()`: subscribe, size it, then resume.
+ */
+export interface ReplicaTerminal {
+  /** `/bin/bash`, or `/bin/sh` where there is no bash. */
+  readonly shell: string;
+  /** The container's ID. */
+  readonly container: string;
+  readonly events: EventSource<ReplicaTerminalEvents>;
+  write(data: Buffer): void;
+  resize(size: TerminalSize): Promise<void>;
+  /** Stops reading the shell's output until `resume` (whoever reads it is behind). */
+  pause(): void;
+  resume(): void;
+  /** Ends the shell and whatever it started; resolves once they are gone. Never throws. */
+  close(): Promise<void>;
+}
+
+export interface ReplicaTerminalEvents {
+  output: Buffer;
+  /** The shell ended (it exited, its container stopped) or its stream broke; `code` when known. Once. */
+  exit: { code: number | null; message: string };
 }
 
 export interface RolloutOptions {

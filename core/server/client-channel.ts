@@ -15,8 +15,11 @@ export const DEFAULT_LIMITS: ChannelLimits = {
   closeGraceMs: 5_000,
 };
 
-/** What is sent: the lab view is the one message a client behind still gets. */
-export type MessageKind = 'lab' | 'event' | 'reply';
+/**
+ * What is sent: the lab view is the one message a client behind still gets. A `stream` piece (a
+ * terminal's output) is its own and cannot be redrawn later: like a reply, never dropped.
+ */
+export type MessageKind = 'lab' | 'event' | 'reply' | 'stream';
 
 /**
  * One WebSocket client's outgoing messages, bounded: whatever it does not read waits in our
@@ -47,7 +50,7 @@ export class ClientChannel {
     if (behind > this.limits.hardBytes) return this.close(behind);
     if (behind > this.limits.softBytes) {
       // An event it misses is redrawn from the next lab view; a reply it misses, never.
-      if (kind === 'reply') return this.close(behind);
+      if (kind === 'reply' || kind === 'stream') return this.close(behind);
       if (kind === 'event') return;
     }
     this.ws.send(text);

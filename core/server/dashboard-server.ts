@@ -2,12 +2,13 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EventName } from '../api/contract';
+import type { BroadcastEventName } from '../api/contract';
 import { answerCall } from '../api/answer';
+import { Caller } from '../api/caller';
 import type { ServerMessage } from '../api/wire';
 import type { App } from '../app/app';
 import { allowedHosts } from './allowed-hosts';
-import { ClientChannel, DEFAULT_LIMITS, type ChannelLimits } from './client-channel';
+import { ClientChannel, DEFAULT_LIMITS, type ChannelLimits, type MessageKind } from './client-channel';
 import { parseTarget } from './request-target';
 import { serveStatic } from './static-files';
 
@@ -27,7 +28,7 @@ export interface DashboardServerOptions {
   log?: (line: string) => void;
 }
 
-const EVENTS: EventName[] = ['lab', 'requests', 'metrics', 'logs', 'timeline', 'notice'];
+const EVENTS: BroadcastEventName[] = ['lab', 'requests', 'metrics', 'logs', 'timeline', 'notice'];
 
 /**
  * The dashboard without Electron: the built renderer over HTTP and the API over a WebSocket, on
@@ -43,6 +44,7 @@ export class DashboardServer {
   private readonly offs: Array<() => void> = [];
   private allowedHosts = new Set<string>();
   private port = 0;
+  private clientNumber = 0;
   private readonly routes: NonNullable<DashboardServerOptions['routes']>;
   private readonly log: (line: string) => void;
 
@@ -175,19 +177,28 @@ export class DashboardServer {
     const client = new ClientChannel(ws, this.options.limits ?? DEFAULT_LIMITS, (reason) =>
       this.log(`dashboard: closed a client that stopped reading (${reason})`),
     );
+    // What this client opens (a terminal) reports to it alone, and closes when it goes.
+    const caller = new Caller(`dashboard client ${++this.clientNumber}`, () => ws.bufferedAmount);
+    const offTerminal = caller.events.on('terminal', (payload) =>
+      this.send(client, { event: 'terminal', payload }),
+    );
     this.clients.add(client);
-    ws.on('close', () => this.clients.delete(client));
+    ws.on('close', () => {
+      this.clients.delete(client);
+      offTerminal();
+      caller.leave();
+    });
     ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
       const text = isBinary ? null : data.toString();
-      this.onMessage(client, text).catch((error: unknown) => {
+      this.onMessage(client, caller, text).catch((error: unknown) => {
         this.log(`dashboard: a WebSocket message failed: ${(error as Error)?.message ?? error}`);
       });
     });
     this.send(client, { event: 'lab', payload: this.options.app.view() });
   }
 
-  private async onMessage(client: ClientChannel, text: string | null): Promise<void> {
+  private async onMessage(client: ClientChannel, caller: Caller, text: string | null): Promise<void> {
     // A client being closed for not reading gets no more answers to compute.
     if (!client.open) return;
     let message: unknown = null;
@@ -196,17 +207,14 @@ export class DashboardServer {
     } catch {
       // Not JSON: answered below as a malformed message.
     }
-    this.send(client, await answerCall(this.options.app, message));
+    this.send(client, await answerCall(this.options.app, message, caller));
   }
 
   private send(client: ClientChannel, message: ServerMessage): void {
-    client.send(
-      JSON.stringify(message),
-      'event' in message ? (message.event === 'lab' ? 'lab' : 'event') : 'reply',
-    );
+    client.send(JSON.stringify(message), kindOf(message));
   }
 
-  private broadcast(event: EventName, message: ServerMessage): void {
+  private broadcast(event: BroadcastEventName, message: ServerMessage): void {
     if (this.clients.size === 0) return;
     try {
       const text = JSON.stringify(message);
@@ -224,4 +232,10 @@ export class DashboardServer {
     this.http.closeAllConnections();
     await closed;
   }
+}
+
+function kindOf(message: ServerMessage): MessageKind {
+  if (!('event' in message)) return 'reply';
+  if (message.event === 'terminal') return 'stream';
+  return message.event === 'lab' ? 'lab' : 'event';
 }

@@ -14,7 +14,12 @@ if (client) {
   const stores = createStores();
   feed(client, stores);
   const version = window.api?.version;
-  dashboard = { stores, send: createSend(client, stores), version: version ? () => version() : null };
+  dashboard = {
+    stores,
+    send: createSend(client, stores),
+    on: (event, listener) => client.on(event, listener),
+    version: version ? () => version() : null,
+  };
 }
 
 export default mount(App, { target, props: { dashboard, client } });

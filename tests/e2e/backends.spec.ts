@@ -75,11 +75,12 @@ for (const size of SIZES) {
       const menu = dashboard.actionMenu(backend);
       await expect(menu).toBeVisible();
       const items = menu.getByRole('button');
-      await expect(items).toHaveCount(7);
+      await expect(items).toHaveCount(8);
       for (const name of ['Restart', 'Disconnect', 'Maintenance'])
         await expect(menu.getByRole('button', { name: `${name} ${backend}`, exact: true })).toBeVisible();
       for (const name of ['Latency 300 ms', 'Reset connections', 'Hang', 'Remove toxic'])
         await expect(menu.getByRole('button', { name: `${name} on ${backend}`, exact: true })).toBeVisible();
+      await expect(menu.getByRole('button', { name: `Terminal in ${backend}`, exact: true })).toBeVisible();
       for (const item of await items.all()) await expectUnclipped(page, item);
       if (backend === 'backend3') await keepScreenshot(page, `backends-menu-${size.width}`);
 
@@ -257,7 +258,8 @@ test('keyboard: the skip link comes first and jumps to the backends; the ⋯ men
   // Enter runs the focused action, and focus comes back to the ⋯ button.
   await button.focus();
   await page.keyboard.press('ArrowDown');
-  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+  // Past Disconnect, Maintenance and Terminal.
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
   await expect(item('Latency 300 ms on backend2')).toBeFocused();
   await keepScreenshot(page, 'backends-menu-keyboard-1280');
   await page.keyboard.press('Enter');

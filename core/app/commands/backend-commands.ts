@@ -6,7 +6,7 @@ import { ACK, type CommandGroup } from './table';
 type BackendCommand = 'backend.action' | 'backend.toxic' | 'backend.set' | 'chaos.start' | 'chaos.stop';
 
 /** The running lab's backend `name`, or a refusal naming the ones it has. */
-function backendOf(lab: LabController, name: string): LabSession {
+export function backendOf(lab: LabController, name: string): LabSession {
   const session = lab.requireSession();
   const names = session.backends().map((b) => b.name);
   if (!names.includes(name))

@@ -27,6 +27,8 @@ export type Send = <C extends CommandName>(
 export interface Dashboard {
   stores: Stores;
   send: Send;
+  /** Events that are no store's state: a terminal's output, for the one component drawing it. */
+  on: ApiClient['on'];
   /** The desktop app's version (Electron only). */
   version: (() => Promise<string>) | null;
 }

@@ -6,6 +6,7 @@ import { createLogStore } from './logs';
 import { createMetricsStore } from './metrics';
 import { createNoticeStore } from './notices';
 import { createPreviewStore } from './preview';
+import { createTerminalStore } from './terminal';
 import { createTimelineStore } from './timeline';
 
 export { toSvelte } from './adapter';
@@ -18,6 +19,7 @@ export interface Stores {
   notices: ReturnType<typeof createNoticeStore>;
   preview: ReturnType<typeof createPreviewStore>;
   connection: ReturnType<typeof createConnectionStore>;
+  terminal: ReturnType<typeof createTerminalStore>;
 }
 
 export function createStores(): Stores {
@@ -29,6 +31,7 @@ export function createStores(): Stores {
     notices: createNoticeStore(),
     preview: createPreviewStore(),
     connection: createConnectionStore(),
+    terminal: createTerminalStore(),
   };
 }
 
