@@ -38,9 +38,14 @@ export function methodText(method: {
 
 /** The settings' method in nginx's words. */
 export function settingsMethodText(
-  settings: Pick<LabSettings, 'method' | 'hashKey' | 'hashConsistent'>,
+  settings: Pick<LabSettings, 'method' | 'hashKey' | 'hashConsistent' | 'randomTwo'>,
 ): string {
-  return methodText({ kind: settings.method, key: settings.hashKey, consistent: settings.hashConsistent });
+  return methodText({
+    kind: settings.method,
+    key: settings.hashKey,
+    consistent: settings.hashConsistent,
+    two: settings.randomTwo,
+  });
 }
 
 /** Per-backend parameters of the upstream (nginx `server` line). */
@@ -97,6 +102,8 @@ export const labSettings = z.object({
   hashKey: z.string().max(1024),
   /** `hash KEY consistent`: ketama consistent hashing (few keys move when a server joins or leaves). */
   hashConsistent: z.boolean(),
+  /** `random two`: of two random picks, the one with fewer active connections; used when method is random. */
+  randomTwo: z.boolean(),
   /** Parameters applied to every backend unless overridden in `backends`. */
   defaults: backendParams,
   backends: z.record(backendName, backendParams.partial()),

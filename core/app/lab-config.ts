@@ -24,13 +24,14 @@ export const DEFAULT_SETTINGS: LabSettings = {
   method: 'round_robin',
   hashKey: '',
   hashConsistent: false,
+  randomTwo: false,
   defaults: { weight: 1, maxFails: 3, failTimeoutSec: 30, backup: false },
   backends: {},
 };
 
 /** The settings' balancing method as the balancer takes it; `hash` needs its key. */
 export function methodOf(
-  settings: Pick<LabSettings, 'method' | 'hashKey' | 'hashConsistent'>,
+  settings: Pick<LabSettings, 'method' | 'hashKey' | 'hashConsistent' | 'randomTwo'>,
 ): BalanceMethod {
   const kind = settings.method;
   switch (kind) {
@@ -40,7 +41,7 @@ export function methodOf(
       return { kind, key, consistent: settings.hashConsistent };
     }
     case 'random':
-      return { kind, two: false, leastConn: false };
+      return { kind, two: settings.randomTwo, leastConn: false };
     default:
       return { kind };
   }
@@ -73,6 +74,12 @@ export function labConfig(
   const config = imported ? structuredClone(imported) : defaultLabConfig(settings.replicas, listen);
   for (const server of config.servers) server.listen = [listen];
   if (!imported) config.upstreams[0]!.method = methodOf(settings);
+  else {
+    // The conf's method until the settings choose another (settingsFromConfig took the conf's).
+    const upstream = labUpstream(config);
+    const chosen = methodOf(settings);
+    if (upstream && !sameMethod(upstream.method, chosen)) upstream.method = chosen;
+  }
   for (const upstream of config.upstreams) {
     upstream.servers = upstream.servers.map((server) => {
       const name = replicaName(server.address);
@@ -84,8 +91,7 @@ export function labConfig(
 
 /** What an imported config says about the settings: replica count, method, per-backend parameters. */
 export function settingsFromConfig(settings: LabSettings, config: ProxyConfig): LabSettings {
-  const upstream =
-    config.upstreams.find((u) => u.servers.some((s) => replicaName(s.address))) ?? config.upstreams[0];
+  const upstream = labUpstream(config);
   if (!upstream) return settings;
   const replicas = upstream.servers.filter((s) => replicaName(s.address));
   const backends: LabSettings['backends'] = {};
@@ -104,6 +110,19 @@ export function settingsFromConfig(settings: LabSettings, config: ProxyConfig): 
     method: method.kind,
     hashKey: method.kind === 'hash' ? method.key : settings.hashKey,
     hashConsistent: method.kind === 'hash' ? method.consistent : settings.hashConsistent,
+    randomTwo: method.kind === 'random' ? method.two : settings.randomTwo,
     backends,
   };
+}
+
+/** The upstream whose servers are the lab's replicas (backendN), else the first. */
+function labUpstream(config: ProxyConfig): ProxyConfig['upstreams'][number] | undefined {
+  return config.upstreams.find((u) => u.servers.some((s) => replicaName(s.address))) ?? config.upstreams[0];
+}
+
+/** The same balancing: `random two` and `random two least_conn` are one (least_conn is two's default). */
+function sameMethod(a: BalanceMethod, b: BalanceMethod): boolean {
+  if (a.kind === 'hash' && b.kind === 'hash') return a.key === b.key && a.consistent === b.consistent;
+  if (a.kind === 'random' && b.kind === 'random') return a.two === b.two;
+  return a.kind === b.kind;
 }

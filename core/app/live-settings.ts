@@ -8,6 +8,7 @@ const LIVE = new Set<keyof LabSettings>([
   'method',
   'hashKey',
   'hashConsistent',
+  'randomTwo',
   'defaults',
   'backends',
 ]);
@@ -30,7 +31,7 @@ const PARAM_NAMES: Record<keyof BackendParams, string> = {
 export function describeLiveChanges(before: LabSettings, after: LabSettings, backends: string[]): string[] {
   const changes: string[] = [];
   const [methodWas, methodNow] = [settingsMethodText(before), settingsMethodText(after)];
-  if (before.method !== after.method || (after.method === 'hash' && methodWas !== methodNow))
+  if (before.method !== after.method || methodWas !== methodNow)
     changes.push(`method ${methodWas} → ${methodNow}`);
   if (before.replicas !== after.replicas) changes.push(`replicas ${before.replicas} → ${after.replicas}`);
   if (before.listen !== after.listen && after.listen) changes.push(`listen ${after.listen}`);

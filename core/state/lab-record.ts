@@ -64,6 +64,7 @@ const ADDED_SETTINGS = {
   database: '',
   hashKey: '',
   hashConsistent: false,
+  randomTwo: false,
 };
 
 /** Settings as older versions saved them: missing fields filled in, one `registryMirror` made a list. */

@@ -39,8 +39,9 @@ const IMPORTED: Array<[directive: string, shown: string, settings: Partial<LabSe
     'hash $request_uri consistent',
     { method: 'hash', hashKey: '$request_uri', hashConsistent: true },
   ],
-  ['random;', 'random', { method: 'random' }],
-  ['random two least_conn;', 'random two least_conn', { method: 'random' }],
+  ['random;', 'random', { method: 'random', randomTwo: false }],
+  ['random two;', 'random two', { method: 'random', randomTwo: true }],
+  ['random two least_conn;', 'random two least_conn', { method: 'random', randomTwo: true }],
 ];
 
 describe('the methods in the settings', () => {
@@ -168,6 +169,27 @@ describe('a running lab (demo runtime): the method shown, scale-up defaults, fre
       expect(view.settings).toMatchObject(expected);
     },
   );
+
+  test('a method chosen in the setup after an import is the one that runs; the same one keeps the conf’s words', async () => {
+    const imported = conf('hash $request_uri consistent;');
+    expect(await app.call('config.import', { text: imported, file: 'nginx.conf' })).toMatchObject({
+      ok: true,
+    });
+    expect(app.view().method).toBe('hash $request_uri consistent');
+    expect(await app.call('lab.start', { method: 'least_conn' })).toEqual({ ok: true });
+    expect(app.view().method).toBe('least_conn');
+    expect(await app.call('config.export', { format: 'nginx' })).toMatchObject({
+      text: expect.stringMatching(/upstream backend_pool \{\s*least_conn;/),
+    });
+    expect(await app.call('lab.start', { method: 'random', randomTwo: true })).toEqual({ ok: true });
+    expect(app.view().method).toBe('random two');
+    // Re-importing `random two least_conn` and choosing what it already says keeps its words.
+    await app.call('config.import', { text: conf('random two least_conn;'), file: 'nginx.conf' });
+    expect(await app.call('lab.start', { method: 'random', randomTwo: true })).toEqual({ ok: true });
+    expect(app.view().method).toBe('random two least_conn');
+    expect(await app.call('lab.start', { method: 'round_robin' })).toEqual({ ok: true });
+    expect(app.view().method).toBe('round_robin');
+  });
 
   test("a scale-up gives the new backend the lab's defaults, not backend1's tuned weight", async () => {
     const tuned = conf('', ['weight=5', 'weight=1', 'weight=1']);

@@ -10,6 +10,7 @@ import { formatEnv, parseEnv, parseLines } from '../../renderer/src/lib/settings
 import { createMetricsStore } from '../../renderer/src/lib/stores/metrics';
 import { createTimelineStore } from '../../renderer/src/lib/stores/timeline';
 import { lineLevel } from '../../renderer/src/lib/logs/level';
+import { createNoticeStore } from '../../renderer/src/lib/stores/notices';
 
 const line = (seq: number, source: string, text: string): LogLine => ({
   seq,
@@ -215,4 +216,16 @@ test('history backfills the timeline and the chart: merged, deduplicated, in tim
   metrics.getState().backfill([second(1_000_000, 1), second(1_001_000, 2), second(1_002_000, 3)]);
   expect(metrics.getState().samples.map((s) => s.perBackend['backend1'])).toEqual([1, 2, 3]);
   expect(metrics.getState().backends).toEqual(['backend1']);
+});
+
+test('one toast per failure: a command’s error and the core’s notice of it are one toast', () => {
+  const store = createNoticeStore();
+  store.getState().push('error', 'lab.start: Docker is not reachable at /var/run/docker.sock');
+  store.getState().push('warning', 'Docker is not reachable at /var/run/docker.sock');
+  store.getState().push('error', 'backend.action: backend7 is not in the lab');
+  store.getState().push('error', 'backend.action: backend7 is not in the lab');
+  expect(store.getState().notices.map((n) => n.message)).toEqual([
+    'Docker is not reachable at /var/run/docker.sock',
+    'backend.action: backend7 is not in the lab',
+  ]);
 });

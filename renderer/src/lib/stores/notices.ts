@@ -25,8 +25,10 @@ export function createNoticeStore() {
     notices: [],
     push(level, message) {
       const id = nextId++;
-      // The same message again replaces the older copy instead of stacking up.
-      const others = get().notices.filter((n) => n.message !== message);
+      // The same message again replaces the older copy instead of stacking up — also when one copy
+      // is a command's failure (`lab.start: …`) and the other the core's notice of the same error.
+      const same = gist(message);
+      const others = get().notices.filter((n) => gist(n.message) !== same);
       set({ notices: [...others, { id, level, message, time: Date.now() }].slice(-MAX_NOTICES) });
       if (level === 'info') setTimeout(() => get().dismiss(id), INFO_MS);
     },
@@ -35,5 +37,8 @@ export function createNoticeStore() {
     },
   }));
 }
+
+/** A message without the `command.name: ` a failed command's toast starts with. */
+const gist = (message: string): string => message.replace(/^[a-z]+\.[a-z]+: /, '');
 
 export type NoticeStore = ReturnType<typeof createNoticeStore>;
