@@ -11,6 +11,7 @@ import { createMetricsStore } from '../../renderer/src/lib/stores/metrics';
 import { createTimelineStore } from '../../renderer/src/lib/stores/timeline';
 import { lineLevel } from '../../renderer/src/lib/logs/level';
 import { createNoticeStore } from '../../renderer/src/lib/stores/notices';
+import { clockSplits } from '../../renderer/src/lib/chart-data';
 
 const line = (seq: number, source: string, text: string): LogLine => ({
   seq,
@@ -228,4 +229,14 @@ test('one toast per failure: a command’s error and the core’s notice of it a
     'Docker is not reachable at /var/run/docker.sock',
     'backend.action: backend7 is not in the lab',
   ]);
+});
+
+test('the chart’s clock axis: whole steps over the window, also with a single sample', () => {
+  const end = 1_796_319_184; // 17:33:04 UTC
+  expect(clockSplits(end - 60, end, 7)).toEqual([end - 54, end - 44, end - 34, end - 24, end - 14, end - 4]);
+  const hour = clockSplits(end - 3600, end, 6);
+  expect(hour.length).toBeLessThanOrEqual(6);
+  expect(hour.every((t) => t % 600 === 0)).toBe(true);
+  expect(clockSplits(end, end, 6)).toEqual([]);
+  expect(clockSplits(NaN, end, 6)).toEqual([]);
 });

@@ -78,3 +78,19 @@ export function statusSummary(samples: readonly MetricsSample[], seconds: number
   }
   return [...counts].sort((a, b) => a[0].localeCompare(b[0]));
 }
+
+/** Tick steps of a clock axis, in seconds. */
+const CLOCK_STEPS = [1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600];
+
+/**
+ * The clock axis' ticks (epoch seconds) from min to max, on whole steps, at most `most` of them.
+ * Ours rather than uPlot's: with a single sample its time splits all read 00:00:00.
+ */
+export function clockSplits(min: number, max: number, most: number): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || max <= min || most < 1) return [];
+  const span = max - min;
+  const step = CLOCK_STEPS.find((s) => span / s <= most) ?? Math.ceil(span / most / 3600) * 3600;
+  const splits: number[] = [];
+  for (let t = Math.ceil(min / step) * step; t <= max; t += step) splits.push(t);
+  return splits;
+}
