@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { App } from '../../core/app/app';
+import type { RunReport } from '../../core/export/report-model';
 import { freePort } from '../support/target';
 import { waitForView } from '../support/lab-view';
 
@@ -24,31 +25,7 @@ beforeAll(async () => {
 
 afterAll(() => app.close());
 
-interface Report {
-  run: {
-    image: string | null;
-    baseImages: string[];
-    totals: {
-      requests: number;
-      served: number;
-      failed: number;
-      cutOff: number;
-      faults: number;
-      trafficRuns: number;
-    };
-    statusTotals: Record<string, number>;
-    backends: Array<{ name: string; requests: number }>;
-    seconds: Array<{ perBackend: Record<string, number>; failed: number; statuses: Record<string, number> }>;
-    timeline: Array<{ kind: string; backend: string }>;
-    trafficRuns: Array<{
-      sent: number;
-      ok: number;
-      failed: number;
-      aborted: number;
-      concurrency: number | null;
-    }>;
-  };
-}
+type Report = { run: RunReport };
 
 async function jsonReport(): Promise<Report> {
   const exported = await app.call('config.export', { format: 'report-json' });
