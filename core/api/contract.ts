@@ -14,6 +14,14 @@ export const labName = z
   .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, 'use lower-case letters, digits and single . _ - between them');
 
 export const RUNTIMES = ['docker', 'demo'] as const;
+/**
+ * How the balancer learns a backend failed. `nginx`: only from its own attempts (connect errors,
+ * timeouts, max_fails within fail_timeout, one probe after it), as nginx does; the engine's events
+ * are shown, never routed on. `engine`: also takes a backend out at the engine's event (dead,
+ * paused, disconnected), as Traefik's Docker provider does: an extension nginx OSS lacks.
+ */
+export const FAILURE_DETECTIONS = ['nginx', 'engine'] as const;
+export type FailureDetection = (typeof FAILURE_DETECTIONS)[number];
 /** nginx's balancing methods; `hash` takes the settings' `hashKey` (and `hashConsistent`). */
 export const METHODS = ['round_robin', 'least_conn', 'ip_hash', 'hash', 'random'] as const;
 export type MethodKind = (typeof METHODS)[number];
@@ -104,6 +112,7 @@ export const labSettings = z.object({
   hashConsistent: z.boolean(),
   /** `random two`: of two random picks, the one with fewer active connections; used when method is random. */
   randomTwo: z.boolean(),
+  failureDetection: z.enum(FAILURE_DETECTIONS),
   /** Parameters applied to every backend unless overridden in `backends`. */
   defaults: backendParams,
   backends: z.record(backendName, backendParams.partial()),
@@ -143,6 +152,10 @@ export interface BackendView extends BackendParams {
   lastError: string | null;
   /** nginx's failure count (max_fails bookkeeping). */
   fails: number;
+  /** The balancer sends it requests now (whatever the engine says of its container). */
+  inRotation: boolean;
+  /** max_fails reached: when fail_timeout ends and one request probes it (epoch ms); null = not failed. */
+  failedUntil: number | null;
   /** A balancer-side fault on its connections, described (`latency 200±50 ms`); null = none. */
   toxic: string | null;
   /** When a fault with auto-restore will be undone (epoch ms); null = no timer. */
@@ -564,6 +577,8 @@ export const TIMELINE_KINDS = [
   'stopped',
   'paused',
   'disconnected',
+  /** The engine reported the container down; with nginx's detection the balancer has not seen it yet. */
+  'engine-reported',
   'first-failed-attempt',
   'marked-failed',
   'restored',

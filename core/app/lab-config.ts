@@ -25,6 +25,7 @@ export const DEFAULT_SETTINGS: LabSettings = {
   hashKey: '',
   hashConsistent: false,
   randomTwo: false,
+  failureDetection: 'nginx',
   defaults: { weight: 1, maxFails: 3, failTimeoutSec: 30, backup: false },
   backends: {},
 };

@@ -9,6 +9,7 @@ const LIVE = new Set<keyof LabSettings>([
   'hashKey',
   'hashConsistent',
   'randomTwo',
+  'failureDetection',
   'defaults',
   'backends',
 ]);
@@ -33,6 +34,8 @@ export function describeLiveChanges(before: LabSettings, after: LabSettings, bac
   const [methodWas, methodNow] = [settingsMethodText(before), settingsMethodText(after)];
   if (before.method !== after.method || methodWas !== methodNow)
     changes.push(`method ${methodWas} → ${methodNow}`);
+  if (before.failureDetection !== after.failureDetection)
+    changes.push(`failure detection ${before.failureDetection} → ${after.failureDetection}`);
   if (before.replicas !== after.replicas) changes.push(`replicas ${before.replicas} → ${after.replicas}`);
   if (before.listen !== after.listen && after.listen) changes.push(`listen ${after.listen}`);
   for (const backend of backends) {

@@ -79,6 +79,7 @@ export class LabSession {
   ) {
     // A replica the config has no server line for (a scale up) takes the lab's settings, not backend1's.
     this.lab = new BalancedLab({ runtime, config, newReplica: (name) => paramsFor(this.settings, name) });
+    this.lab.setFailureDetection(settings.failureDetection);
     this.project = new ProjectTracker(plan, sink, () => this.url);
     this.timeline = new Timeline((event) => sink.timeline(event));
     this.canary = new CanaryControl({
@@ -129,6 +130,7 @@ export class LabSession {
   async reconfigure(settings: LabSettings, config: ProxyConfig, what: string): Promise<void> {
     const [address] = await this.lab.reload(config);
     this.settings = settings;
+    this.lab.setFailureDetection(settings.failureDetection);
     if (address) this.url = urlOf(address);
     this.sink.log('lab', `reloaded without restarting the replicas: ${what}`);
     this.timeline.reconfigured(what);
@@ -316,6 +318,8 @@ export class LabSession {
         backup: peer?.backup ?? params.backup,
         active: peer?.conns ?? 0,
         fails: peer?.fails ?? 0,
+        inRotation: !!peer && !peer.offline && !peer.failed,
+        failedUntil: peer?.failedUntilMs ?? null,
         toxic: peer?.toxic ? describeToxic(peer.toxic) : null,
         restoreAt: this.restores.get(name)?.at ?? null,
         version: this.versions.ofBackend(name),
@@ -399,7 +403,14 @@ export class LabSession {
         { type: 'down', container, reason, ...(exitCode !== undefined ? { exitCode } : {}) },
         `down (${reason}${exitCode !== undefined ? `, exit code ${exitCode}` : ''})`,
       );
-      this.timeline.markedFailed(name, `out of rotation: ${reason}`);
+      const peer = this.peer(name);
+      if (this.settings.failureDetection === 'engine')
+        this.timeline.markedFailed(name, `out of rotation: ${reason} (engine-aware detection)`);
+      else if (peer && !peer.failed && !peer.offline)
+        this.timeline.engineReported(
+          name,
+          `Docker: ${reason}; balancer: still in rotation, ${peer.fails}/${peer.maxFails} fails`,
+        );
     });
     on('replica:removed', ({ name }) => {
       this.machines.delete(name);
@@ -425,8 +436,22 @@ export class LabSession {
     this.versions.add(batch);
     this.sink.requests(this.stats.add(batch, (record) => this.versions.ofRecord(record)));
     this.timeline.records(batch);
+    this.passiveVerdicts();
     for (const record of batch)
       if (!record.accessLogOff) this.sink.log('access', accessLogLine(record), 'stdout', record.time);
+  }
+
+  /** nginx's own verdict on a faulted backend: max_fails failed attempts within fail_timeout. */
+  private passiveVerdicts(): void {
+    for (const name of this.timeline.awaitingVerdict()) {
+      const peer = this.peer(name);
+      if (!peer?.failed || peer.failedUntilMs === null) continue;
+      this.timeline.markedFailed(
+        name,
+        `balancer: ${peer.fails}/${peer.maxFails} fails within fail_timeout=${peer.failTimeoutSec}s; ` +
+          `out until ${new Date(peer.failedUntilMs).toISOString().slice(11, 19)}, then one probe`,
+      );
+    }
   }
 
   private onPeers(peers: PeerSnapshot[], reason: string): void {

@@ -41,6 +41,16 @@ export class Timeline {
     this.push(backend, 'marked-failed', detail);
   }
 
+  /** What the engine reported of a backend (its container dead, paused, disconnected). */
+  engineReported(backend: string, detail: string): void {
+    this.push(backend, 'engine-reported', detail);
+  }
+
+  /** Backends in a fault the balancer has not taken out yet: their passive verdict is awaited. */
+  awaitingVerdict(): string[] {
+    return [...this.episodes].filter(([, e]) => !e.marked && !e.restored).map(([name]) => name);
+  }
+
   restored(backend: string, detail: string): void {
     const episode = this.episodes.get(backend);
     if (episode) episode.restored = true;

@@ -13,6 +13,10 @@ export interface PeerSnapshot {
   healthy: boolean;
   /** nginx's passive verdict: max_fails reached inside fail_timeout. */
   failed: boolean;
+  /** While failed: when fail_timeout ends and one request may probe it (epoch ms). */
+  failedUntilMs: number | null;
+  /** Out of selection whatever its failures: down, removed, drained, in maintenance or unhealthy. */
+  offline: boolean;
   weight: number;
   effectiveWeight: number;
   conns: number;
@@ -31,6 +35,7 @@ export interface UpstreamSnapshot {
 }
 
 export function snapshotPeer(peer: Peer, nowMs: number): PeerSnapshot {
+  const failed = peer.isFailed(Math.floor(nowMs / 1000));
   return {
     id: peer.id,
     name: peer.name,
@@ -40,7 +45,10 @@ export function snapshotPeer(peer: Peer, nowMs: number): PeerSnapshot {
     down: peer.down,
     admin: peer.admin,
     healthy: peer.healthy,
-    failed: peer.isFailed(Math.floor(nowMs / 1000)),
+    failed,
+    // nginx compares whole seconds: out until the second after checked + fail_timeout.
+    failedUntilMs: failed ? (peer.checked + peer.failTimeout + 1) * 1000 : null,
+    offline: peer.offline,
     weight: peer.weight,
     effectiveWeight: peer.effectiveWeight,
     conns: peer.conns,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { LabSettings, LabView } from '../api/contract';
+import { FAILURE_DETECTIONS, type LabSettings, type LabView } from '../api/contract';
 import { App } from '../app/app';
 import type { DashboardServer } from '../server/dashboard-server';
 import { parseListen } from '../lab/default-config';
@@ -33,6 +33,7 @@ interface UpOptions {
   command?: string;
   readyPath?: string;
   database?: 'postgres';
+  failureDetection?: LabSettings['failureDetection'];
   config?: string;
   dashboard?: string;
   dashboardPublic?: boolean;
@@ -97,6 +98,12 @@ export function registerUp(program: Command): void {
         collect,
         [],
       )
+      .addOption(
+        new Option(
+          '--failure-detection <mode>',
+          "how the balancer learns a backend failed: nginx (its own attempts, max_fails/fail_timeout: nginx's behaviour) or engine (also Docker's events: out at once)",
+        ).choices([...FAILURE_DETECTIONS]),
+      )
       .option('--pip-index <url>', 'a PyPI mirror for when the index the Dockerfile names cannot be reached')
       .option('--offline', 'no network at all: offline base images, Debian packages for the requirements')
       .option('--wheelhouse <dir>', 'wheels for requirements Debian does not have (offline builds)')
@@ -152,6 +159,7 @@ async function up(options: UpOptions): Promise<void> {
       ...(options.command ? { command: options.command } : {}),
       ...(options.readyPath ? { readyPath: options.readyPath } : {}),
       ...(options.database ? { database: options.database } : {}),
+      ...(options.failureDetection ? { failureDetection: options.failureDetection } : {}),
     }),
   });
   let dashboard: DashboardServer | null = null;

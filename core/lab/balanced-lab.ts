@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { waitReady } from './readiness';
 import type { WatchCopy } from '../project/project-watch';
 import type { LabStatus, RolloutOptions, Runtime } from './runtime';
+import type { FailureDetection } from '../api/contract';
 
 export type RolloutWaves = Pick<RolloutOptions, 'maxSurge' | 'maxUnavailable'>;
 
@@ -45,6 +46,11 @@ export class BalancedLab {
     this.upstream = upstream;
     this.balancer = new Balancer(config, { resolve: ReplicaPeers.resolver() });
     this.peers = new ReplicaPeers(this.balancer, upstream, template, newReplica);
+  }
+
+  /** As nginx (its own attempts) or engine-aware (the engine's events too). */
+  setFailureDetection(detection: FailureDetection): void {
+    this.peers.setDetection(detection);
   }
 
   /** nginx -s reload with the replicas kept in rotation: nothing is recreated. */

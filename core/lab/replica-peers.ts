@@ -1,3 +1,4 @@
+import type { FailureDetection } from '../api/contract';
 import type { Balancer } from '../balancer';
 import type { ServerConfig } from '../balancer/config';
 import { resolveWithDns, type ServerResolver } from '../balancer/resolve';
@@ -10,12 +11,16 @@ export function replicaName(address: string): string | undefined {
 
 /**
  * Keeps the balancer's peers in step with the lab's replicas: a replica joins when its readiness
- * probe passes (at its current host port), leaves rotation the moment the engine reports it
- * dead, paused or disconnected, and is drained, then removed, when the lab scales down.
+ * probe passes (at its current host port) and is drained, then removed, when the lab scales down.
+ * When the engine reports one dead, paused or disconnected, it leaves rotation at once only with
+ * engine-aware detection; as nginx, the balancer learns it from its own failed attempts.
  */
 export class ReplicaPeers {
   /** Replicas that answered their readiness probe and have not gone down since: where they listen. */
   private readonly live = new Map<string, { host: string; port: number }>();
+  /** Replicas the engine reported down since they were last ready. */
+  private readonly down = new Set<string>();
+  private detection: FailureDetection = 'nginx';
 
   constructor(
     private readonly balancer: Balancer,
@@ -36,6 +41,12 @@ export class ReplicaPeers {
     for (const [name, { host, port }] of this.live) if (!this.has(name)) this.ready(name, host, port);
   }
 
+  /** Switched on a running lab: replicas down now follow the new rule at once. */
+  setDetection(detection: FailureDetection): void {
+    this.detection = detection;
+    for (const name of this.down) this.setHealthy(name, detection === 'nginx');
+  }
+
   /** Server lines naming replicas become peers out of rotation until their replica is ready. */
   static resolver(fallback: ServerResolver = resolveWithDns): ServerResolver {
     return async (server) => {
@@ -53,13 +64,15 @@ export class ReplicaPeers {
       events.on('replica:ready', ({ name, host, port }) => this.ready(name, host, port)),
       events.on('replica:down', ({ name }) => {
         this.live.delete(name);
-        this.setHealthy(name, false);
+        this.down.add(name);
+        if (this.detection === 'engine') this.setHealthy(name, false);
       }),
       events.on('replica:removing', ({ name }) =>
         this.whenPresent(name, () => this.balancer.setPeerAdmin(this.upstream, name, 'drain')),
       ),
       events.on('replica:removed', ({ name }) => {
         this.live.delete(name);
+        this.down.delete(name);
         this.whenPresent(name, () => this.balancer.removePeer(this.upstream, name));
       }),
     ];
@@ -76,6 +89,7 @@ export class ReplicaPeers {
 
   private ready(name: string, host: string, port: number): void {
     this.live.set(name, { host, port });
+    this.down.delete(name);
     this.balancer.setUpstreamStarting(this.upstream, false);
     if (!this.has(name)) {
       this.balancer.addPeer(
@@ -86,6 +100,7 @@ export class ReplicaPeers {
       );
       return;
     }
+    // A new address, not a verdict: as nginx, a failed peer stays failed until fail_timeout passes.
     this.balancer.setPeerAddress(this.upstream, name, { host, port });
     this.balancer.setPeerAdmin(this.upstream, name, 'up');
     this.balancer.setPeerHealthy(this.upstream, name, true);

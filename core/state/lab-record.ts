@@ -65,6 +65,7 @@ const ADDED_SETTINGS = {
   hashKey: '',
   hashConsistent: false,
   randomTwo: false,
+  failureDetection: 'nginx',
 };
 
 /** Settings as older versions saved them: missing fields filled in, one `registryMirror` made a list. */

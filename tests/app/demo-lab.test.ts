@@ -35,7 +35,10 @@ describe('the App with the demo runtime', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    app = new App({ settings: { runtime: 'demo', lab: 'apptest', listen: `127.0.0.1:${port}` } });
+    // Engine-aware: a fault takes the backend out at once (nginx's own detection: failure-detection.test.ts).
+    app = new App({
+      settings: { runtime: 'demo', lab: 'apptest', listen: `127.0.0.1:${port}`, failureDetection: 'engine' },
+    });
     app.events.on('timeline', (event) => timeline.push(event));
     expect(await app.call('lab.start', {})).toEqual({ ok: true });
     expect(app.view().state).not.toBe('error');

@@ -14,7 +14,13 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   app = new App({
-    settings: { runtime: 'demo', lab: 'report-session', listen: `127.0.0.1:${await freePort()}` },
+    // Engine-aware, so a restored backend serves at once (not after fail_timeout): the report is the subject.
+    settings: {
+      runtime: 'demo',
+      lab: 'report-session',
+      listen: `127.0.0.1:${await freePort()}`,
+      failureDetection: 'engine',
+    },
   });
   await app.call('lab.start', {});
   await waitForView(

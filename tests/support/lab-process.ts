@@ -47,6 +47,8 @@ export interface LabOptions {
   stopTimeoutMs?: number;
   /** A project folder (--project): its compose file and Dockerfile instead of the sample. */
   project?: string;
+  /** --failure-detection (default: the app's, nginx). */
+  failureDetection?: 'nginx' | 'engine';
   /** Extra environment for the CLI (e.g. a DOCKER_HOST that is not there). */
   env?: Record<string, string>;
 }
@@ -86,6 +88,7 @@ export async function startLab(options: LabOptions = {}): Promise<LabProcess> {
     '--quiet',
     ...(options.replicas ? ['--replicas', String(options.replicas)] : []),
     ...(options.project ? ['--project', options.project] : []),
+    ...(options.failureDetection ? ['--failure-detection', options.failureDetection] : []),
   ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,

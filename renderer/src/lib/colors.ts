@@ -39,6 +39,7 @@ export const EVENT_COLOURS: Record<string, string> = {
   stopped: '#ea580c',
   paused: '#9333ea',
   disconnected: '#b45309',
+  'engine-reported': '#7c3aed',
   'first-failed-attempt': '#f87171',
   'marked-failed': '#991b1b',
   restored: '#16a34a',
