@@ -445,11 +445,11 @@ export class LabSession {
   private passiveVerdicts(): void {
     for (const name of this.timeline.awaitingVerdict()) {
       const peer = this.peer(name);
-      if (!peer?.failed || peer.failedUntilMs === null) continue;
+      if (!peer?.failed) continue;
       this.timeline.markedFailed(
         name,
         `balancer: ${peer.fails}/${peer.maxFails} fails within fail_timeout=${peer.failTimeoutSec}s; ` +
-          `out until ${new Date(peer.failedUntilMs).toISOString().slice(11, 19)}, then one probe`,
+          `out of rotation for ${peer.failTimeoutSec} s, then one probe`,
       );
     }
   }

@@ -36,7 +36,9 @@ describe('failure detection (demo runtime)', () => {
   const timeline: TimelineEvent[] = [];
 
   beforeAll(async () => {
-    app = new App({ settings: { runtime: 'demo', lab: 'detection', listen: `127.0.0.1:${await freePort()}` } });
+    app = new App({
+      settings: { runtime: 'demo', lab: 'detection', listen: `127.0.0.1:${await freePort()}` },
+    });
     app.events.on('timeline', (e) => timeline.push(e));
     await app.call('lab.start', {});
     await waitForView(app, (v) => v.state === 'running' && v.backends.every((b) => b.state === 'up'));
@@ -89,7 +91,9 @@ describe('failure detection (demo runtime)', () => {
     expect(view).toMatchObject({ inRotation: false, fails: 2 });
     expect(view.failedUntil).toBeGreaterThan(Date.now());
     const marked = timeline.slice(from).find((e) => e.kind === 'marked-failed');
-    expect(marked?.detail).toMatch(/^balancer: 2\/2 fails within fail_timeout=3s; out until \d\d:\d\d:\d\d, then one probe$/);
+    expect(marked?.detail).toMatch(
+      /^balancer: 2\/2 fails within fail_timeout=3s; out of rotation for 3 s, then one probe$/,
+    );
 
     // Restored at once: nginx does not know, so it stays out until fail_timeout has passed.
     await app.call('backend.action', { backend: 'backend2', action: 'restore' });

@@ -99,6 +99,8 @@ describe.runIf(docker)('balanced lab: Docker replicas behind the balancer (real 
       runtime: lab,
       config: defaultLabConfig(3, { host: '127.0.0.1', port, defaultServer: false }),
     });
+    // The engine's events route here (engine-aware); nginx's own detection: nginx-detection.test.ts.
+    balanced.setFailureDetection('engine');
     balanced.balancer.subscribe((batch) => records.push(...batch));
     // Not labelled for the lab (only for the test's own cleanup): nothing the lab does may touch it.
     foreign = await runTestContainer(name, { name: `${name}-foreign`, cmd: ['sleep', '300'] });
