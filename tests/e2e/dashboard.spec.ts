@@ -4,7 +4,8 @@ import { startTraffic, type Traffic } from '../support/traffic';
 import { expect, keepScreenshot, openDashboard, test, useLab } from './fixtures';
 import type { DashboardPage } from './pages/dashboard';
 
-const lab = useLab();
+// Engine-aware: a killed backend is out at once, back at once (nginx's own detection: failure-detection.spec.ts).
+const lab = useLab({ failureDetection: 'engine' });
 
 test.describe.configure({ mode: 'serial' });
 

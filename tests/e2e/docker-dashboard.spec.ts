@@ -71,6 +71,8 @@ test.beforeAll(async () => {
     lab: labName,
     replicas: 3,
     timeoutMs: STARTUP_MS,
+    // Faults routed around at Docker's event; nginx's own detection: tests/docker/nginx-detection.test.ts.
+    failureDetection: 'engine',
     env: { UPSTREAM_LAB_HOME: home },
   });
 });

@@ -3,7 +3,8 @@
 import { expect, keepScreenshot, openDashboard, test, useLab } from './fixtures';
 import { startTraffic, type Traffic } from '../support/traffic';
 
-const lab = useLab();
+// Engine-aware: a killed backend is out at once, back at once (nginx's own detection: failure-detection.spec.ts).
+const lab = useLab({ failureDetection: 'engine' });
 let traffic: Traffic | undefined;
 test.afterEach(async () => {
   await traffic?.stop();

@@ -6,7 +6,8 @@ import type { Page } from '@playwright/test';
 import { expect, keepScreenshot, openDashboard, test, useLab } from './fixtures';
 import { startTraffic } from '../support/traffic';
 
-const lab = useLab();
+// Engine-aware: a killed backend is out at once, back at once (nginx's own detection: failure-detection.spec.ts).
+const lab = useLab({ failureDetection: 'engine' });
 
 async function exportHtmlReport(page: Page): Promise<string> {
   const dashboard = await openDashboard(page, lab());

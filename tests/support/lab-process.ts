@@ -47,7 +47,7 @@ export interface LabOptions {
   stopTimeoutMs?: number;
   /** A project folder (--project): its compose file and Dockerfile instead of the sample. */
   project?: string;
-  /** --failure-detection (default: the app's, nginx). */
+  /** --failure-detection (default nginx, the app's default). */
   failureDetection?: 'nginx' | 'engine';
   /** Extra environment for the CLI (e.g. a DOCKER_HOST that is not there). */
   env?: Record<string, string>;
@@ -88,7 +88,9 @@ export async function startLab(options: LabOptions = {}): Promise<LabProcess> {
     '--quiet',
     ...(options.replicas ? ['--replicas', String(options.replicas)] : []),
     ...(options.project ? ['--project', options.project] : []),
-    ...(options.failureDetection ? ['--failure-detection', options.failureDetection] : []),
+    // Always said: a lab's saved settings would otherwise carry one spec's choice into the next.
+    '--failure-detection',
+    options.failureDetection ?? 'nginx',
   ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
