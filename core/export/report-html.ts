@@ -98,6 +98,12 @@ function settingsSection(model: ReportModel): Html {
     ['Runtime', s.runtime === 'docker' ? 'Docker replicas' : 'demo backends (no Docker)'],
     ['Balancing method', METHOD_NAMES[s.method]],
     ['Replicas', String(s.replicas)],
+    [
+      'Failure detection',
+      s.failureDetection === 'nginx'
+        ? 'as nginx: from its own attempts (max_fails within fail_timeout)'
+        : 'engine-aware: also at Docker’s events (not in nginx OSS)',
+    ],
     ['Balancer listens on', s.listen],
     [
       'nginx.conf',

@@ -32,7 +32,9 @@ dl.settings dd { margin: 0; overflow-wrap: anywhere; }
 table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { padding: 7px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); font-weight: 600; }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num, th.num { text-align: right; }
+/* Figures stay on one line; a heading wraps ("Failed attempts") so ten columns fit in wide fonts too. */
+td.num { white-space: nowrap; }
 tbody tr:nth-child(even) { background: #fafbfd; }
 td.detail { overflow-wrap: anywhere; }
 td.name { white-space: nowrap; }
