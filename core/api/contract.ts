@@ -187,7 +187,7 @@ export interface BackendFigures {
 export interface ContainerFacts {
   /** The container's short ID (12 hex digits). */
   id: string;
-  /** The image it was created from, as named (`upstream-lab/default:latest`). */
+  /** The image's tag (`upstream-lab/default:latest`); `untagged` once a newer build took the tag. */
   image: string;
   /** The image's short ID. */
   imageId: string;

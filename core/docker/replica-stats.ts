@@ -112,11 +112,18 @@ export class ReplicaStats implements ReplicaContainers {
       const info = await this.docker.getContainer(watched.id).inspect();
       watched.facts = {
         id: info.Id.slice(0, 12),
-        image: info.Config.Image,
+        image: await this.#imageName(info.Config.Image, info.Image),
         imageId: info.Image.replace(/^sha256:/, '').slice(0, 12),
       };
     } catch {
       // Gone already: it shows no container facts until the next one is ready.
     }
+  }
+
+  /** The lab creates replicas from the image's ID: its tag is the image's own (none once a rebuild took it). */
+  async #imageName(asCreated: string, id: string): Promise<string> {
+    if (!asCreated.startsWith('sha256:')) return asCreated;
+    const tags = (await this.docker.getImage(id).inspect()).RepoTags ?? [];
+    return tags[0] ?? 'untagged';
   }
 }

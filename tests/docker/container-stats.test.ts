@@ -99,9 +99,12 @@ describe.runIf(docker)('container facts and stats of a real lab', () => {
     const view = app.view();
     for (const backend of view.backends) {
       const info = await testDocker().getContainer(`${lab}-${backend.name}`).inspect();
+      // The replicas are created from the image's ID; the tag shown is the image's own.
+      const image = await testDocker().getImage(info.Image).inspect();
+      expect(image.RepoTags).toContain(`upstream-lab/${lab}:latest`);
       expect(backend.figures.container).toEqual({
         id: info.Id.slice(0, 12),
-        image: info.Config.Image,
+        image: `upstream-lab/${lab}:latest`,
         imageId: info.Image.replace('sha256:', '').slice(0, 12),
       });
       expect(backend.figures.check).toBe('no check');

@@ -33,6 +33,15 @@ async function classesOf(dashboard: DashboardPage, backend: string): Promise<num
   );
 }
 
+/** Each row's actions on one line (Kill level with ⋯): the details do not widen the table. */
+async function expectActionsOnOneLine(dashboard: DashboardPage): Promise<void> {
+  for (const backend of BACKENDS) {
+    const kill = (await dashboard.button('Kill', backend).boundingBox())!;
+    const more = (await dashboard.moreActions(backend).boundingBox())!;
+    expect(Math.abs(kill.y + kill.height / 2 - (more.y + more.height / 2)), backend).toBeLessThan(2);
+  }
+}
+
 const sideways = (dashboard: DashboardPage): Promise<number> =>
   dashboard.backendsScrollBox.evaluate((el) => el.scrollWidth - el.clientWidth);
 
@@ -80,6 +89,7 @@ test('at 1280×720: the details row opens below its backend; the classes add up 
   expect(row2.y).toBeGreaterThanOrEqual(details1.y + details1.height - 1);
 
   expect(await sideways(dashboard)).toBeLessThanOrEqual(0);
+  await expectActionsOnOneLine(dashboard);
   expect(
     await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'),
   ).toBeLessThanOrEqual(0);
@@ -130,6 +140,7 @@ test('at 1920×1080, after connection resets and a kill under traffic: the error
   );
 
   expect(await sideways(dashboard)).toBeLessThanOrEqual(0);
+  await expectActionsOnOneLine(dashboard);
   await dashboard.backends.screenshot({ path: 'test-results/screenshots/backend-details-1920.png' });
   await keepScreenshot(page, 'backend-details-1920-page');
 
