@@ -162,6 +162,64 @@ export interface BackendView extends BackendParams {
   restoreAt: number | null;
   /** The version its current address runs (`v2`: the session's second image), if known. */
   version: string | null;
+  /** The figures HAProxy's stats page shows per server. */
+  figures: BackendFigures;
+}
+
+/** What a server answered, by status class; `errors`: attempts that got no response (refused, timed out, reset). */
+export interface StatusClasses {
+  '1xx': number;
+  '2xx': number;
+  '3xx': number;
+  '4xx': number;
+  '5xx': number;
+  errors: number;
+}
+
+/** One backend as HAProxy's stats page shows a server, since it was created (a re-created replica starts afresh). */
+export interface BackendFigures {
+  statuses: StatusClasses;
+  /** Request bytes sent to it. */
+  bytesIn: number;
+  /** Response bytes received from it. */
+  bytesOut: number;
+  /** Its attempts that failed and were passed to the next server (proxy_next_upstream). */
+  retries: number;
+  /** Attempts that came to it after another server failed the request. */
+  redispatches: number;
+  /** The last active health check, HAProxy's words: `L7OK 200 in 2 ms`, `L4CON refused in 1 ms`; `no check` without one. */
+  check: string;
+  /** Time out of service since it first served (ms). */
+  downtimeMs: number;
+  /** When its state last changed (epoch ms). */
+  lastChangeAt: number | null;
+  /** Its container as the engine has it; null: none (the demo backends). */
+  container: ContainerFacts | null;
+}
+
+export interface ContainerFacts {
+  /** The container's short ID (12 hex digits). */
+  id: string;
+  /** The image's tag (`upstream-lab/default:latest`); `untagged` once a newer build took the tag. */
+  image: string;
+  /** The image's short ID. */
+  imageId: string;
+}
+
+/** A container's last minute, one sample a second, oldest first. */
+export interface ContainerSeries {
+  /** CPU %, as `docker stats` computes it (100 = one core). */
+  cpu: number[];
+  /** Memory in use, bytes (usage less the page cache, as `docker stats`). */
+  memory: number[];
+  /** The container's memory limit (bytes), when the engine gives one. */
+  memoryLimit: number | null;
+}
+
+/** Once a second while replicas run in containers: each backend's CPU and memory series. */
+export interface ContainerSamples {
+  t: number;
+  backends: Record<string, ContainerSeries>;
 }
 
 /** One version (image) the replicas run, and what it did in the last 10 s. */
@@ -612,6 +670,7 @@ export interface BroadcastEvents {
   metrics: MetricsSample;
   logs: LogLine[];
   timeline: TimelineEvent;
+  containers: ContainerSamples;
   notice: { level: 'info' | 'warning' | 'error'; message: string };
 }
 export type BroadcastEventName = keyof BroadcastEvents;

@@ -123,6 +123,7 @@ export class App {
         this.#history.timeline.push(event);
         this.events.emit('timeline', event);
       },
+      containers: (samples) => this.events.emit('containers', samples),
       trafficRuns: () => this.#traffic.runs,
       beforeStop: async () => {
         this.#watch.stop();

@@ -1,6 +1,7 @@
 import type {
   BackendParams,
   ConfigImportResult,
+  ContainerSamples,
   ExportedFile,
   LabSettings,
   LabView,
@@ -59,6 +60,7 @@ export interface LabControllerOptions {
   requests: (samples: RequestSample[]) => void;
   metrics: (sample: MetricsSample) => void;
   timeline: (event: TimelineEvent) => void;
+  containers: (samples: ContainerSamples) => void;
   /** The traffic generator's last summary, for the run record. */
   /** The traffic generator's finished runs, oldest first (core/traffic TrafficSummary). */
   trafficRuns: () => ReadonlyArray<{ startedAt: number }>;
@@ -440,6 +442,7 @@ export class LabController {
           this.#recorder?.timeline(event);
           this.o.timeline(event);
         },
+        containers: this.o.containers,
         changed: () => this.o.sink.changed(),
       },
       plan,

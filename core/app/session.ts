@@ -1,7 +1,9 @@
 import type {
   BackendAction,
+  BackendFigures,
   BackendState,
   BackendView,
+  ContainerSamples,
   BuildView,
   LabSettings,
   MetricsSample,
@@ -25,6 +27,8 @@ import type { Runtime } from '../lab/runtime';
 import type { LogEntry } from '../logs/entry';
 import { methodText } from '../api/contract';
 import { BackendStats } from './backend-stats';
+import { checkText, ServerFigures } from './server-figures';
+import { StateHistory } from './state-history';
 import { paramsFor } from './lab-config';
 import { ProjectTracker } from './project-tracker';
 import { Timeline } from './timeline';
@@ -37,6 +41,8 @@ export interface SessionSink {
   requests(samples: RequestSample[]): void;
   metrics(sample: MetricsSample): void;
   timeline(event: TimelineEvent): void;
+  /** Once a second, where the replicas run in containers. */
+  containers(samples: ContainerSamples): void;
   changed(): void;
 }
 
@@ -51,6 +57,10 @@ const FAULT_OF_ACTION: Partial<Record<BackendAction, BackendState>> = {
 export class LabSession {
   readonly lab: BalancedLab;
   readonly stats = new BackendStats();
+  /** HAProxy's per-server counters (status classes, bytes, retries, redispatches). */
+  readonly figures = new ServerFigures();
+  /** The backends' states over time: downtime, last change. */
+  private readonly history = new StateHistory();
   readonly timeline: Timeline;
   readonly project: ProjectTracker;
   build: BuildView = { state: 'idle', steps: [], message: null, durationMs: null };
@@ -93,6 +103,8 @@ export class LabSession {
     });
     this.metricsTimer = setInterval(() => {
       this.stats.tick().forEach((s) => sink.metrics(s));
+      const series = runtime.containers?.series();
+      if (series) sink.containers({ t: Date.now(), backends: series });
       // Shares and latencies are windows over time: they move even when nothing else does.
       sink.changed();
     }, 1000);
@@ -307,9 +319,10 @@ export class LabSession {
       const peer = peers.get(name);
       const machine = this.machines.get(name);
       const params = paramsFor(this.settings, name);
+      const state = machine ? machine.state(peer) : peerState(peer);
       return {
         name,
-        state: machine ? machine.state(peer) : peerState(peer),
+        state,
         addr: peer && peer.addr !== '127.0.0.1:0' ? peer.addr : null,
         container: machine?.container ?? null,
         weight: peer?.weight ?? params.weight,
@@ -324,8 +337,21 @@ export class LabSession {
         restoreAt: this.restores.get(name)?.at ?? null,
         version: this.versions.ofBackend(name),
         ...this.stats.view(name, recent),
+        figures: this.figuresOf(name, state),
       };
     });
+  }
+
+  /** HAProxy's stats-page figures of a backend; its state as shown now goes into its history. */
+  private figuresOf(name: string, state: BackendState): BackendFigures {
+    this.history.observe(name, state);
+    return {
+      ...this.figures.of(name),
+      check: checkText(this.lab.balancer.lastCheck(this.upstream, name)),
+      downtimeMs: this.history.downtimeMs(name),
+      lastChangeAt: this.history.lastChangeAt(name),
+      container: this.runtime.containers?.facts(name) ?? null,
+    };
   }
 
   private follow(): void {
@@ -387,6 +413,7 @@ export class LabSession {
       }
       // Created anew (a restore of a removed container, a scale up after a scale down): fresh figures.
       this.stats.forget(name);
+      this.figures.forget(name);
       this.toMachine(name, { type: 'created', container }, `created ${container}`);
     });
     on('replica:adopted', ({ name, container }) =>
@@ -415,6 +442,7 @@ export class LabSession {
     on('replica:removed', ({ name }) => {
       this.machines.delete(name);
       this.versions.forget(name);
+      this.history.forget(name);
       sink.log('lab', `${name}: removed`);
       this.timeline.other(name, 'left', 'removed');
       sink.changed();
@@ -428,12 +456,15 @@ export class LabSession {
     let machine = this.machines.get(name);
     if (!machine) this.machines.set(name, (machine = new BackendMachine()));
     machine.apply(input);
+    // Its state changes now, not when the view is next built: the downtime counts from here.
+    this.backends();
     this.sink.log('lab', `${name}: ${message}`);
     this.sink.changed();
   }
 
   private onRecords(batch: readonly RequestRecord[]): void {
     this.versions.add(batch);
+    this.figures.add(batch);
     this.sink.requests(this.stats.add(batch, (record) => this.versions.ofRecord(record)));
     this.timeline.records(batch);
     this.passiveVerdicts();
@@ -457,6 +488,7 @@ export class LabSession {
   private onPeers(peers: PeerSnapshot[], reason: string): void {
     if (reason === 'unhealthy')
       for (const p of peers) if (!p.healthy) this.timeline.markedFailed(p.name, 'taken out of rotation');
+    this.backends();
     this.sink.changed();
   }
 

@@ -5,7 +5,7 @@ import type { ProxyConfig, ServerBlockConfig, ServerConfig } from './config';
 import { sendPlainPage } from './error-page-redirect';
 import { ProxyExchange } from './exchange';
 import { carryOver } from './carry-over';
-import { HealthChecker } from './health-check';
+import { HealthChecker, type CheckOutcome } from './health-check';
 import { addressBlocks, Listener, type ListenAddress } from './listeners';
 import { answerLocally } from './local-answer';
 import { logRefused } from './refused-log';
@@ -346,6 +346,17 @@ export class Balancer {
   /** While set, "no live upstreams" answers 503 "replicas starting" instead of 502 (see Upstream.starting). */
   setUpstreamStarting(upstreamName: string, starting: boolean): void {
     this.upstream(upstreamName).starting = starting;
+  }
+
+  /**
+   * The last active health check of a peer (`undefined`: its upstream has no health check; null:
+   * none has ended yet).
+   */
+  lastCheck(upstreamName: string, key: string | number): CheckOutcome | null | undefined {
+    const checker = this.checkers.get(upstreamName);
+    if (!checker) return undefined;
+    const peer = this.upstream(upstreamName).findPeer(key);
+    return peer ? checker.last(peer) : null;
   }
 
   /** Marks a peer healthy or not from outside (a container's readiness probe or death). */

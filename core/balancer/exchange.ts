@@ -20,7 +20,7 @@ import type { ResponsePipe } from './response-pipe';
 import type { Redirect, Site } from './site';
 import { afterSend } from './toxic';
 import { switchProtocols } from './upgrade-pass';
-import { attemptRecord, phaseOf, reusable, type Attempt } from './upstream-attempt';
+import { attemptRecord, bytesSent, phaseOf, reusable, type Attempt } from './upstream-attempt';
 import { currentMethod, type VariableContext } from './variables';
 
 export type { ClientLimits } from './exchange-body';
@@ -206,6 +206,7 @@ export class ProxyExchange {
       sent: false,
       record: null,
       bytesReceived: 0,
+      writtenBefore: socket.bytesWritten,
     };
     attempt.parser = new ResponseParser(
       {
@@ -386,6 +387,7 @@ export class ProxyExchange {
     reuse: boolean,
   ): void {
     this.route.upstream.free(this.state, attempt.peer, outcome, now);
+    if (attempt.record) attempt.record.bytesSent = bytesSent(attempt);
     const { link } = attempt;
     if (link.user === null && !reuse) return;
     link.hold(null);

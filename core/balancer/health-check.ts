@@ -3,7 +3,26 @@ import type { HealthCheckConfig } from './config';
 import type { Peer } from './peer';
 import type { Upstream } from './upstream';
 
-export interface HealthResult {
+/**
+ * HAProxy's check status words: L7OK (the expected status), L7STS (another one), L4CON (the
+ * connection failed), L4TOUT / L7TOUT (timed out before / after connecting), L7RSP (the
+ * connection broke before a response head).
+ */
+export type CheckKind = 'L7OK' | 'L7STS' | 'L4CON' | 'L4TOUT' | 'L7TOUT' | 'L7RSP';
+
+/** One probe's outcome, as HAProxy's stats page says it: `L7OK 200 in 2 ms`. */
+export interface CheckOutcome {
+  kind: CheckKind;
+  /** The response's status, when one came. */
+  status?: number;
+  /** `refused`, `reset`...: why the connection failed, when it did. */
+  reason?: string;
+  ms: number;
+  /** When the probe ended (epoch ms). */
+  at: number;
+}
+
+export interface HealthResult extends CheckOutcome {
   peer: Peer;
   ok: boolean;
   /** Status code, or the error's message. */
@@ -15,6 +34,7 @@ interface PeerProbe {
   passes: number;
   failures: number;
   running: boolean;
+  last: CheckOutcome | null;
 }
 
 /**
@@ -48,6 +68,7 @@ export class HealthChecker {
       passes: 0,
       failures: 0,
       running: false,
+      last: null,
     };
     probe.timer.unref();
     this.probes.set(peer, probe);
@@ -60,6 +81,14 @@ export class HealthChecker {
     void probeOnce(peer, this.config).then((result) => {
       probe.running = false;
       if (!this.probes.has(peer)) return;
+      const { kind, status, reason, ms, at } = result;
+      probe.last = {
+        kind,
+        ms,
+        at,
+        ...(status === undefined ? {} : { status }),
+        ...(reason ? { reason } : {}),
+      };
       if (result.ok) {
         probe.passes++;
         probe.failures = 0;
@@ -77,6 +106,11 @@ export class HealthChecker {
     this.onChange(peer, healthy, result);
   }
 
+  /** The last probe of `peer` that ended; null before the first (or for a peer not checked). */
+  last(peer: Peer): CheckOutcome | null {
+    return this.probes.get(peer)?.last ?? null;
+  }
+
   stop(): void {
     for (const probe of this.probes.values()) clearInterval(probe.timer);
     this.probes.clear();
@@ -85,17 +119,42 @@ export class HealthChecker {
 
 function probeOnce(peer: Peer, config: HealthCheckConfig): Promise<HealthResult> {
   const [low, high] = config.expectStatus ?? [200, 399];
+  const started = Date.now();
+  let connected = false;
+  const ended = (): { ms: number; at: number } => {
+    const at = Date.now();
+    return { ms: at - started, at };
+  };
   return new Promise((resolve) => {
     const req = request(
       { host: peer.host, port: peer.port, path: config.path, agent: false, timeout: config.timeoutMs },
       (res) => {
         res.resume();
         const status = res.statusCode ?? 0;
-        resolve({ peer, ok: status >= low && status <= high, detail: String(status) });
+        const ok = status >= low && status <= high;
+        resolve({ peer, ok, detail: String(status), kind: ok ? 'L7OK' : 'L7STS', status, ...ended() });
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`timed out after ${config.timeoutMs} ms`)));
-    req.on('error', (error) => resolve({ peer, ok: false, detail: error.message }));
+    req.on('socket', (socket) => socket.once('connect', () => (connected = true)));
+    req.on('timeout', () => {
+      const kind = connected ? 'L7TOUT' : 'L4TOUT';
+      resolve({ peer, ok: false, detail: `timed out after ${config.timeoutMs} ms`, kind, ...ended() });
+      req.destroy();
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const reason = REASONS[error.code ?? ''] ?? error.code?.toLowerCase() ?? 'error';
+      const kind = connected ? 'L7RSP' : 'L4CON';
+      resolve({ peer, ok: false, detail: error.message, kind, reason, ...ended() });
+    });
     req.end();
   });
 }
+
+/** Socket error codes in the words HAProxy's check status uses. */
+const REASONS: Record<string, string> = {
+  ECONNREFUSED: 'refused',
+  ECONNRESET: 'reset',
+  EHOSTUNREACH: 'unreachable',
+  ENETUNREACH: 'unreachable',
+  ECONNABORTED: 'aborted',
+};

@@ -14,6 +14,8 @@ export interface AttemptRecord {
   headerMs?: number;
   /** `$upstream_bytes_received`. */
   bytesReceived?: number;
+  /** `$upstream_bytes_sent`: the request head and body written to the upstream. */
+  bytesSent?: number;
 }
 
 /** What every proxied request leaves behind, delivered to subscribers in batches. */

@@ -20,6 +20,8 @@ export interface Attempt {
   record: AttemptRecord | null;
   connectMs?: number;
   bytesReceived: number;
+  /** The socket's bytesWritten when the attempt took it (a kept-alive connection has written before). */
+  writtenBefore: number;
 }
 
 /** Where an attempt was when it failed, in nginx's error_log wording ("while connecting to upstream"). */
@@ -39,7 +41,13 @@ export function attemptRecord(attempt: Attempt, status: number, now: number): At
     ...(attempt.connectMs === undefined ? {} : { connectMs: attempt.connectMs }),
     ...(attempt.head === null ? {} : { headerMs: now - attempt.startMs }),
     bytesReceived: attempt.bytesReceived,
+    bytesSent: bytesSent(attempt),
   };
+}
+
+/** What this attempt wrote to the upstream so far (`$upstream_bytes_sent`). */
+export function bytesSent(attempt: Attempt): number {
+  return attempt.link.socket.bytesWritten - attempt.writtenBefore;
 }
 
 /** The upstream connection can serve another request: its response ended exactly at its framing. */

@@ -34,6 +34,8 @@ interface DemoReplica {
 export class DemoRuntime implements Runtime {
   readonly events = new Emitter<RuntimeEvents>();
   readonly logs: RingBuffer<LogEntry>;
+  /** Backends in this process: no container to report on. */
+  readonly containers = null;
   private readonly replicas = new Map<string, DemoReplica>();
   private desired: number;
   /** The image built last: every build makes a new version, as an edited project would. */

@@ -42,6 +42,7 @@ import { ref, ReplicaSet } from './replica-set';
 import { inspectReplica, PUBLISH_HOST, removeReplica } from './replicas';
 import { ensureLabVolume, removeLabVolumes } from './volumes';
 import { LabOwnership } from './lab-ownership';
+import { ReplicaStats } from './replica-stats';
 import { currentOwner } from '../state/lock-owner';
 
 export function createLab(options: LabOptions): Lab {
@@ -71,6 +72,8 @@ export class Lab implements Runtime {
   readonly #dependencies: LabDependencies;
   readonly #containerLogs: ContainerLogs;
   readonly #feed: LabEventsFeed;
+  /** Each replica's container facts and stats stream. */
+  readonly containers: ReplicaStats;
   #desired: number;
   #imageId: string | undefined;
   /** The port the app listens on in each replica: the plan's, else the image's EXPOSE, else 8000. */
@@ -138,6 +141,7 @@ export class Lab implements Runtime {
       lastLines,
       warn: (message) => this.#warn(message),
     });
+    this.containers = new ReplicaStats(this.#docker, this.events, (message) => this.#warn(message));
     this.#feed = new LabEventsFeed({
       docker: this.#docker,
       lab: this.name,
@@ -560,6 +564,7 @@ export class Lab implements Runtime {
 
   #stopFollowing(): void {
     this.#feed.stop();
+    this.containers.stopAll();
     this.#containerLogs.stopAll();
     this.#replicas.stopProbes();
   }

@@ -1,4 +1,4 @@
-import type { TerminalSize } from '../api/contract';
+import type { ContainerFacts, ContainerSeries, TerminalSize } from '../api/contract';
 import type { EventSource } from '../events/emitter';
 import type { LogEntry } from '../logs/entry';
 import type { RingBuffer } from '../logs/ring';
@@ -57,6 +57,14 @@ export interface Runtime {
   copyInto(target: string, dir: string, files: string[], into?: string | null): Promise<void>;
   /** A shell in replica `target` with a TTY (`docker exec -it`); refused where there is no container. */
   openTerminal(target: string): Promise<ReplicaTerminal>;
+  /** The replicas' containers as the engine reports them; null where there are none (the demo backends). */
+  readonly containers: ReplicaContainers | null;
+}
+
+/** Each replica's container: its image and IDs, and its last minute of CPU and memory. */
+export interface ReplicaContainers {
+  facts(name: string): ContainerFacts | null;
+  series(): Record<string, ContainerSeries>;
 }
 
 /**

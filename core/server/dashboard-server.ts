@@ -28,7 +28,15 @@ export interface DashboardServerOptions {
   log?: (line: string) => void;
 }
 
-const EVENTS: BroadcastEventName[] = ['lab', 'requests', 'metrics', 'logs', 'timeline', 'notice'];
+const EVENTS: BroadcastEventName[] = [
+  'lab',
+  'requests',
+  'metrics',
+  'logs',
+  'timeline',
+  'containers',
+  'notice',
+];
 
 /**
  * The dashboard without Electron: the built renderer over HTTP and the API over a WebSocket, on

@@ -6,7 +6,15 @@ import type { App } from '../../core/app/app';
 import { answerCall } from '../../core/api/answer';
 import { handle } from './security';
 
-const EVENTS: BroadcastEventName[] = ['lab', 'requests', 'metrics', 'logs', 'timeline', 'notice'];
+const EVENTS: BroadcastEventName[] = [
+  'lab',
+  'requests',
+  'metrics',
+  'logs',
+  'timeline',
+  'containers',
+  'notice',
+];
 
 /** Each window's page, by its webContents' id: a connection of its own, owning what it opens. */
 const callers = new Map<number, Caller>();

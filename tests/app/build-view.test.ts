@@ -20,6 +20,7 @@ test('the LABEL step the engine appends for the lab is marked as ours; the proje
     requests: () => undefined,
     metrics: () => undefined,
     timeline: () => undefined,
+    containers: () => undefined,
     changed: () => undefined,
   });
   runtime.events.emit('build:step', { index: 1, total: 2, instruction: 'COPY . .' });

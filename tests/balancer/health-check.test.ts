@@ -1,8 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ProxyConfig } from '../../core/balancer/config';
 import { HttpBackend, ok, reset, type Handler } from './support/backend';
 import {
   defer,
+  freePort,
   runCleanups,
   send,
   serverLines,
@@ -135,5 +138,45 @@ describe('active health checks', () => {
     expect(early).toBeLessThan(0.3);
     expect(late).toBeGreaterThan(early + 0.15);
     expect(late).toBeGreaterThan(0.3);
+  });
+});
+
+describe('the last check of each peer', () => {
+  test('kept with its duration in HAProxy terms: L7OK, L7STS, L4CON refused; undefined without a check', async () => {
+    const a = await backend('A');
+    const b = await backend('B');
+    b.healthStatus = 500;
+    const refused = `127.0.0.1:${await freePort()}`;
+    const proxy = await startProxy({ upstream: serverLines([a.addr, b.addr, refused]) }, withHealthCheck());
+    const upstream = proxy.balancer.snapshot()[0]!.name;
+    const last = (addr: string) => proxy.balancer.lastCheck(upstream, peer(proxy, addr).name);
+    await waitUntil(() => [a.addr, b.addr, refused].every((x) => last(x) != null), 2000, 'a check of each');
+    expect(last(a.addr)).toMatchObject({ kind: 'L7OK', status: 200 });
+    expect(last(b.addr)).toMatchObject({ kind: 'L7STS', status: 500 });
+    expect(last(refused)).toMatchObject({ kind: 'L4CON', reason: 'refused' });
+    expect(last(a.addr)!.ms).toBeGreaterThanOrEqual(0);
+    expect(last(a.addr)!.ms).toBeLessThan(200);
+
+    const unchecked = await startProxy({ upstream: serverLines([a]) });
+    expect(
+      unchecked.balancer.lastCheck(unchecked.balancer.snapshot()[0]!.name, peer(unchecked, a.addr).name),
+    ).toBeUndefined();
+  });
+
+  test('a peer that accepts and never answers: a timeout once connected (L7TOUT)', async () => {
+    const a = await backend('A');
+    const hung = createServer(() => undefined);
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    defer(() => new Promise<void>((r) => hung.close(() => r())));
+    const addr = `127.0.0.1:${(hung.address() as AddressInfo).port}`;
+    const proxy = await startProxy({ upstream: serverLines([a.addr, addr]) }, withHealthCheck());
+    const upstream = proxy.balancer.snapshot()[0]!.name;
+    await waitUntil(
+      () => proxy.balancer.lastCheck(upstream, peer(proxy, addr).name) != null,
+      2000,
+      'its check',
+    );
+    expect(proxy.balancer.lastCheck(upstream, peer(proxy, addr).name)).toMatchObject({ kind: 'L7TOUT' });
+    expect(proxy.balancer.lastCheck(upstream, peer(proxy, addr).name)!.ms).toBeGreaterThanOrEqual(190);
   });
 });

@@ -172,3 +172,40 @@ describe('aborts mid-response', () => {
     },
   );
 });
+
+describe('bytes per attempt', () => {
+  /** The request as the backend got it, head and body: what the balancer wrote to it. */
+  function wireLength(
+    r: { method: string; url: string; httpVersion: string; rawHeaders: string[] },
+    body: number,
+  ): number {
+    let head = `${r.method} ${r.url} HTTP/${r.httpVersion}\r\n`;
+    for (let i = 0; i < r.rawHeaders.length; i += 2) head += `${r.rawHeaders[i]}: ${r.rawHeaders[i + 1]}\r\n`;
+    return Buffer.byteLength(`${head}\r\n`, 'latin1') + body;
+  }
+
+  test('$upstream_bytes_sent: head and body written to each attempt, none to a refused one; a kept-alive connection counts each request alone', async () => {
+    const a = await backend('A');
+    const refused = `127.0.0.1:${await freePort()}`;
+    const proxy = await startProxy({
+      upstream: `${serverLines([refused, a.addr], 'fail_timeout=30s')}\n    keepalive 4;`,
+      location: 'proxy_http_version 1.1; proxy_set_header Connection "";',
+    });
+    const records: RequestRecord[] = [];
+    proxy.balancer.subscribe((batch) => records.push(...batch));
+    const body = Buffer.alloc(1000, 'x');
+    for (let i = 0; i < 3; i++)
+      expect((await send(proxy.url(`/p${i}`), { method: 'POST', body })).status).toBe(200);
+    await waitUntil(() => records.length === 3, 3000, '3 records');
+    expect(a.connections).toBe(1);
+
+    const failedOver = records.find((r) => r.attempts.length === 2)!;
+    expect(failedOver.attempts[0]).toMatchObject({ addr: refused, bytesSent: 0, bytesReceived: 0 });
+    for (const [i, record] of records.entries()) {
+      const served = record.attempts.at(-1)!;
+      expect(served.addr).toBe(a.addr);
+      expect(served.bytesSent).toBe(wireLength(a.requests[i]!, 1000));
+      expect(served.bytesReceived).toBeGreaterThan(0);
+    }
+  });
+});

@@ -247,8 +247,12 @@ test('keyboard: the skip link comes first and jumps to the backends; the ⋯ men
   await expect(item('Restart backend2')).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(menu).toBeHidden();
+  // The next row begins with its details toggle, then its weight.
+  await expect(dashboard.detailsToggle('backend3')).toBeFocused();
+  await page.keyboard.press('Tab');
   await expect(page.getByRole('spinbutton', { name: 'Weight of backend3' })).toBeFocused();
   // And Shift+Tab, to what precedes it.
+  await page.keyboard.press('Shift+Tab');
   await page.keyboard.press('Shift+Tab');
   await expect(button).toBeFocused();
   await page.keyboard.press('ArrowDown');

@@ -217,6 +217,64 @@ test('Pause backend3 freezes its container: "paused", routed around; Restore unp
   expect(problems).toEqual([]);
 });
 
+for (const [width, height] of [
+  [1280, 720],
+  [1920, 1080],
+] as const) {
+  test(`at ${width}×${height} the details rows show each container as docker inspect has it, and its CPU and memory sparklines`, async ({
+    page,
+    problems,
+  }) => {
+    const dashboard = await open(page);
+    await page.setViewportSize({ width, height });
+    await allUp(dashboard);
+    traffic = steadyTraffic();
+    await traffic.waitFor(60);
+    for (const backend of BACKENDS) {
+      await dashboard.detailsToggle(backend).click();
+      const details = dashboard.details(backend);
+      const info = await inspect(backend);
+      await expect(details.getByTestId('container-id')).toHaveText(info.Id.slice(0, 12));
+      await expect(details.getByTestId('container-image')).toContainText(defaultImageTag(labName));
+      await expect(details.getByTestId('container-image')).toContainText(
+        info.Image.replace('sha256:', '').slice(0, 12),
+      );
+      // A line of a few samples each: the engine's stats stream, a sample a second.
+      for (const what of ['CPU', 'Memory']) {
+        const spark = details.getByRole('img', {
+          name: new RegExp(`^${what} of ${backend}, last minute: \\d`),
+        });
+        await expect(spark).toBeVisible({ timeout: 15_000 });
+        await expect
+          .poll(
+            async () => ((await spark.locator('polyline').getAttribute('points')) ?? '').split(' ').length,
+            {
+              timeout: 15_000,
+            },
+          )
+          .toBeGreaterThanOrEqual(3);
+      }
+      await expect(
+        details.getByRole('img', {
+          name: new RegExp(`^Memory of ${backend}, last minute: [\\d.]+ (KB|MB|GB)$`),
+        }),
+      ).toBeVisible();
+      await expect(details.getByTestId('check')).toHaveText('no check');
+    }
+    const sideways = await dashboard.backendsScrollBox.evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(sideways).toBeLessThanOrEqual(0);
+    // The details do not widen the table: each row's actions stay on one line (Kill level with ⋯).
+    for (const backend of BACKENDS) {
+      const kill = (await dashboard.button('Kill', backend).boundingBox())!;
+      const more = (await dashboard.moreActions(backend).boundingBox())!;
+      expect(Math.abs(kill.y + kill.height / 2 - (more.y + more.height / 2))).toBeLessThan(2);
+    }
+    await dashboard.backends.screenshot({ path: `test-results/screenshots/docker-details-${width}.png` });
+    for (const backend of BACKENDS) await dashboard.detailsToggle(backend).click();
+    expect(problems).toEqual([]);
+  });
+}
+
 test('a leftover lab is removed only once confirmed, in a dialog that names what goes', async ({
   page,
   problems,

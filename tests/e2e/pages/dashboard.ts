@@ -36,6 +36,16 @@ export class DashboardPage {
     return this.page.getByRole('row', { name: backend, exact: true });
   }
 
+  /** A backend's details row (HAProxy's per-server figures), while open. */
+  details(backend: string): Locator {
+    return this.page.getByRole('row', { name: `Details of ${backend}`, exact: true });
+  }
+
+  /** The button that opens and closes a backend's details. */
+  detailsToggle(backend: string): Locator {
+    return this.page.getByRole('button', { name: `Details of ${backend}`, exact: true });
+  }
+
   /** The state badge's text in a backend's row. */
   state(backend: string): Locator {
     return this.row(backend).getByRole('cell').first();

@@ -1,6 +1,7 @@
 import type { ApiClient, LogLine } from '../../../../core/api/contract';
 import { isConnectedClient } from '../api/client';
 import { createConnectionStore } from './connection';
+import { createContainersStore } from './containers';
 import { createLabStore } from './lab';
 import { createLogStore } from './logs';
 import { createMetricsStore } from './metrics';
@@ -20,6 +21,7 @@ export interface Stores {
   preview: ReturnType<typeof createPreviewStore>;
   connection: ReturnType<typeof createConnectionStore>;
   terminal: ReturnType<typeof createTerminalStore>;
+  containers: ReturnType<typeof createContainersStore>;
 }
 
 export function createStores(): Stores {
@@ -32,6 +34,7 @@ export function createStores(): Stores {
     preview: createPreviewStore(),
     connection: createConnectionStore(),
     terminal: createTerminalStore(),
+    containers: createContainersStore(),
   };
 }
 
@@ -52,6 +55,7 @@ export function feed(client: ApiClient, stores: Stores): () => void {
     client.on('metrics', (sample) => stores.metrics.getState().addMetrics(sample)),
     client.on('requests', (samples) => stores.metrics.getState().addRequests(samples)),
     client.on('timeline', (event) => stores.timeline.getState().add(event)),
+    client.on('containers', (samples) => stores.containers.getState().set(samples)),
     client.on('notice', ({ level, message }) => stores.notices.getState().push(level, message)),
     client.on('logs', (lines) => {
       if (held) held.push(lines);
