@@ -6,7 +6,8 @@ import { startTraffic } from '../support/traffic';
 import { expect, keepScreenshot, openDashboard, test, useLab } from './fixtures';
 import type { DashboardPage } from './pages/dashboard';
 
-const lab = useLab();
+// Engine-aware: a restored backend serves at once (nginx's own detection: failure-detection.spec.ts).
+const lab = useLab({ failureDetection: 'engine' });
 test.describe.configure({ mode: 'serial' });
 
 const BACKENDS = ['backend1', 'backend2', 'backend3'];
