@@ -674,6 +674,16 @@ export interface BroadcastEvents {
   notice: { level: 'info' | 'warning' | 'error'; message: string };
 }
 export type BroadcastEventName = keyof BroadcastEvents;
+/** What each transport (Electron's IPC, the headless WebSocket) forwards to every window. */
+export const BROADCAST_EVENTS: BroadcastEventName[] = [
+  'lab',
+  'requests',
+  'metrics',
+  'logs',
+  'timeline',
+  'containers',
+  'notice',
+];
 
 /** Events for the one connection that asked for them: a terminal's output is nobody else's. */
 export interface ClientEvents {

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { BroadcastEventName } from '../api/contract';
+import { BROADCAST_EVENTS, type BroadcastEventName } from '../api/contract';
 import { answerCall } from '../api/answer';
 import { Caller } from '../api/caller';
 import type { ServerMessage } from '../api/wire';
@@ -28,15 +28,7 @@ export interface DashboardServerOptions {
   log?: (line: string) => void;
 }
 
-const EVENTS: BroadcastEventName[] = [
-  'lab',
-  'requests',
-  'metrics',
-  'logs',
-  'timeline',
-  'containers',
-  'notice',
-];
+const EVENTS = BROADCAST_EVENTS;
 
 /**
  * The dashboard without Electron: the built renderer over HTTP and the API over a WebSocket, on

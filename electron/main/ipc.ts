@@ -1,20 +1,12 @@
 import type { WebContents } from 'electron';
 import { Caller } from '../../core/api/caller';
-import type { BroadcastEventName } from '../../core/api/contract';
+import { BROADCAST_EVENTS } from '../../core/api/contract';
 import { IPC } from '../../core/api/ipc-channels';
 import type { App } from '../../core/app/app';
 import { answerCall } from '../../core/api/answer';
 import { handle } from './security';
 
-const EVENTS: BroadcastEventName[] = [
-  'lab',
-  'requests',
-  'metrics',
-  'logs',
-  'timeline',
-  'containers',
-  'notice',
-];
+const EVENTS = BROADCAST_EVENTS;
 
 /** Each window's page, by its webContents' id: a connection of its own, owning what it opens. */
 const callers = new Map<number, Caller>();
