@@ -41,6 +41,8 @@ async function loadFor(
   const until = Date.now() + ms;
   while (Date.now() < until && load.samples.length < count) await new Promise((r) => setTimeout(r, 200));
   const samples = await load.stop();
+  if (load.retriedOnNewSocket > 0)
+    console.log(`soak: ${load.retriedOnNewSocket} GET(s) resent after a reused keep-alive socket closed`);
   return { requests: samples.length, failed: failures(samples) };
 }
 

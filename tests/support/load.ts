@@ -27,6 +27,8 @@ export interface LoadOptions {
 export interface Load {
   /** Everything so far (the array grows while the load runs). */
   readonly samples: readonly Sample[];
+  /** GETs resent once because their reused keep-alive socket was closed before an answer. */
+  readonly retriedOnNewSocket: number;
   /** Stops sending and waits for the requests in flight to end; returns every sample. */
   stop(): Promise<Sample[]>;
 }
@@ -63,7 +65,11 @@ export function getOnce(
       });
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (error) => done({ status: 0, error: error.message }));
+    // A reused keep-alive socket the server closed as the request went out: marked, so a caller
+    // may resend the GET as RFC 9112 §9.3.1 lets a client (and browsers do).
+    req.on('error', (error) =>
+      done({ status: 0, error: req.reusedSocket ? `reused socket: ${error.message}` : error.message }),
+    );
     req.end();
   });
 }
@@ -77,14 +83,23 @@ export function startLoad(options: LoadOptions): Load {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const samples: Sample[] = [];
   let stopped = false;
+  let retriedOnNewSocket = 0;
   const loops = Array.from({ length: clients }, async () => {
     while (!stopped) {
-      samples.push(await getOnce(agent, port, path, { host, timeoutMs }));
+      let sample = await getOnce(agent, port, path, { host, timeoutMs });
+      if (sample.error?.startsWith('reused socket:')) {
+        retriedOnNewSocket++;
+        sample = await getOnce(agent, port, path, { host, timeoutMs });
+      }
+      samples.push(sample);
       if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
     }
   });
   return {
     samples,
+    get retriedOnNewSocket() {
+      return retriedOnNewSocket;
+    },
     async stop() {
       stopped = true;
       await Promise.all(loops);
