@@ -146,3 +146,20 @@ export type ExplanationId = keyof typeof DOC_PAGES;
 export function isExplanationId(id: string): id is ExplanationId {
   return Object.hasOwn(DOC_PAGES, id);
 }
+
+/** The sites the documentation links go to: the desktop app hands these (https only) to the system browser. */
+export const DOC_HOSTS: ReadonlySet<string> = new Set(
+  Object.values(DOC_PAGES).map((doc: DocPage) => new URL(doc.url).hostname),
+);
+
+export function isDocumentationUrl(url: string): boolean {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return false;
+  }
+  return (
+    target.protocol === 'https:' && !target.username && !target.password && DOC_HOSTS.has(target.hostname)
+  );
+}

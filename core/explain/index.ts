@@ -1,5 +1,12 @@
 /** Explanations of nginx.conf and Dockerfile text, beside the text: the entries and where they apply. */
-export { DOC_PAGES, isExplanationId, type DocPage, type ExplanationId } from './doc-pages';
+export {
+  DOC_HOSTS,
+  DOC_PAGES,
+  isDocumentationUrl,
+  isExplanationId,
+  type DocPage,
+  type ExplanationId,
+} from './doc-pages';
 export {
   EXPLANATION_LANGUAGES,
   MESSAGES,
