@@ -301,6 +301,14 @@ export interface ContextChangeView {
   diff: string;
 }
 
+/** A file of the project as written (its Dockerfile, its nginx conf), shown read-only with explanations. */
+export interface ProjectFileView {
+  kind: 'dockerfile' | 'nginx';
+  /** Relative to the project folder. */
+  file: string;
+  text: string;
+}
+
 /** How the project runs as a lab, read before anything starts, and what happened to it since. */
 export interface ProjectView {
   source: 'compose' | 'dockerfile' | 'demo';
@@ -311,6 +319,8 @@ export interface ProjectView {
   services: ServiceView[];
   changes: ContextChangeView[];
   substitutes: Array<{ image: string; title: string }>;
+  /** The Dockerfile the replicas are built from and the nginx conf that drives the balancer. */
+  files: ProjectFileView[];
   migrate: {
     state: 'none' | 'waiting' | 'running' | 'done' | 'failed';
     where: string | null;

@@ -20,6 +20,7 @@ export function projectView(plan: ProjectPlan | null): ProjectView {
     })),
     changes: [],
     substitutes: [],
+    files: [...(plan?.files ?? [])],
     migrate: { state: plan && plan.migrate !== 'none' ? 'waiting' : 'none', where: null, output: [] },
   };
 }

@@ -28,6 +28,15 @@ export interface ProjectPlan {
   roles: RoleLine[];
   /** What the user should know (sqlite with several replicas, ignored keys, ...), one line each. */
   warnings: string[];
+  /** The Dockerfile and nginx conf as written, for the dashboard to show. */
+  files?: ProjectFile[];
+}
+
+export interface ProjectFile {
+  kind: 'dockerfile' | 'nginx';
+  /** Relative to the project folder. */
+  file: string;
+  text: string;
 }
 
 export interface ImagePlan {

@@ -5,6 +5,7 @@ import { composeRoles } from './compose-plan';
 import { databaseKind, readDjangoProject, settingsText } from './django';
 import { dockerfilePlan } from './dockerfile-plan';
 import type { ProjectPlan } from './plan';
+import { projectFiles } from './project-files';
 import { ProjectError } from './project-error';
 import { replicasMigrate } from './self-migration';
 import { sharedDatabase, type DatabaseChoice } from './shared-database';
@@ -83,6 +84,7 @@ export async function readProject(options: ReadProjectOptions): Promise<ProjectP
   plan.migrate = !django?.hasMigrations || kind === 'none' ? 'none' : kind === 'sqlite' ? 'each' : 'once';
   if (kind === 'sqlite') warnAboutSqlite(plan);
   plan.replicasMigrate = plan.migrate === 'once' && (await replicasMigrate(plan));
+  plan.files = await projectFiles(plan);
   return plan;
 }
 

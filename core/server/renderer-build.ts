@@ -14,12 +14,15 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** True when out/renderer is missing or older than a file under renderer/ or core/api/. */
+/** The folders the renderer is built from: its own, and the core modules it imports. */
+const RENDERER_SOURCES = ['renderer', 'core/api', 'core/explain', 'core/nginx', 'core/adapt'];
+
+/** True when out/renderer is missing or older than a file it is built from. */
 export function rendererStale(): boolean {
   const index = join(RENDERER_DIR, 'index.html');
   if (!existsSync(index)) return true;
   const built = statSync(index).mtimeMs;
-  return ['renderer', 'core/api'].some((dir) => newestMtime(join(ROOT, dir)) > built);
+  return RENDERER_SOURCES.some((dir) => newestMtime(join(ROOT, dir)) > built);
 }
 
 /** Builds the renderer from a checkout when needed (a packaged app ships it built). */

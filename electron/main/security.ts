@@ -7,6 +7,7 @@ import {
   type BrowserWindowConstructorOptions,
   type IpcMainInvokeEvent,
 } from 'electron';
+import { isDocumentationUrl } from '../../core/explain/doc-pages';
 import { isAllowedExternalUrl, isAppUrl, isTrustedSender, type AppLocation } from './url-policy';
 
 /**
@@ -40,7 +41,8 @@ export function installSecurity(location: AppLocation): void {
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      if (isAllowedExternalUrl(url, externalPorts)) void shell.openExternal(url);
+      // The explanations' documentation links (nginx.org, docs.docker.com...) open in the browser too.
+      if (isAllowedExternalUrl(url, externalPorts) || isDocumentationUrl(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
   });

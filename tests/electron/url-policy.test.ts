@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAllowedExternalUrl, isAppUrl, isTrustedSender } from '../../electron/main/url-policy';
+import { isDocumentationUrl } from '../../core/explain/doc-pages';
 
 describe('isAppUrl', () => {
   const built = { indexHtml: 'file:///opt/upstream-lab/out/renderer/index.html' };
@@ -62,5 +63,24 @@ describe('isTrustedSender (every IPC message)', () => {
     expect(isTrustedSender({ url: 'file:///tmp/evil.html', parent: null }, built)).toBe(false);
     expect(isTrustedSender(null, built)).toBe(false);
     expect(isTrustedSender(undefined, built)).toBe(false);
+  });
+});
+
+describe('isDocumentationUrl (the explanations’ links, to the system browser)', () => {
+  it.each([
+    'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#server',
+    'https://docs.docker.com/reference/dockerfile/#from',
+  ])('opens %s', (url) => {
+    expect(isDocumentationUrl(url)).toBe(true);
+  });
+
+  it.each([
+    'http://nginx.org/en/docs/',
+    'https://nginx.org.evil.example/',
+    'https://user@nginx.org/',
+    'https://evil.example/',
+    'nonsense',
+  ])('refuses %s', (url) => {
+    expect(isDocumentationUrl(url)).toBe(false);
   });
 });

@@ -50,6 +50,11 @@ describe('what a compose project runs as', () => {
     ]);
     expect(plan.migrate).toBe('once');
     expect(plan.replicasMigrate).toBe(false);
+    // Shown in the dashboard as written, for the explanations beside them.
+    expect(plan.files?.map((f) => [f.kind, f.file, f.text.length > 0])).toEqual([
+      ['dockerfile', expect.stringMatching(/Dockerfile$/), true],
+      ['nginx', expect.stringMatching(/nginx\.conf$/), true],
+    ]);
   });
 
   it('an nginx built from ./nginx with its conf copied into conf.d (testdriven prod): the balancer; web scaled', async () => {

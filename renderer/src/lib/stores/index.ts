@@ -7,6 +7,7 @@ import { createLogStore } from './logs';
 import { createMetricsStore } from './metrics';
 import { createNoticeStore } from './notices';
 import { createPreviewStore } from './preview';
+import { createSourcesStore } from './sources';
 import { createTerminalStore } from './terminal';
 import { createTimelineStore } from './timeline';
 
@@ -19,6 +20,7 @@ export interface Stores {
   timeline: ReturnType<typeof createTimelineStore>;
   notices: ReturnType<typeof createNoticeStore>;
   preview: ReturnType<typeof createPreviewStore>;
+  sources: ReturnType<typeof createSourcesStore>;
   connection: ReturnType<typeof createConnectionStore>;
   terminal: ReturnType<typeof createTerminalStore>;
   containers: ReturnType<typeof createContainersStore>;
@@ -32,6 +34,7 @@ export function createStores(): Stores {
     timeline: createTimelineStore(),
     notices: createNoticeStore(),
     preview: createPreviewStore(),
+    sources: createSourcesStore(),
     connection: createConnectionStore(),
     terminal: createTerminalStore(),
     containers: createContainersStore(),
