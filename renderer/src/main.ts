@@ -2,6 +2,7 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import { createClient } from './lib/api/client';
 import { createSend, type Dashboard } from './lib/api/context';
+import { followLocale } from './lib/i18n';
 import { createStores, feed } from './lib/stores';
 import './app.css';
 
@@ -11,7 +12,12 @@ if (!target) throw new Error('index.html has no #app element');
 const client = createClient(window);
 let dashboard: Dashboard | null = null;
 if (client) {
-  const stores = createStores();
+  const stores = createStores({
+    search: location.search,
+    languages: navigator.languages,
+    storage: safeStorage(),
+  });
+  followLocale(stores, document.documentElement);
   feed(client, stores);
   const version = window.api?.version;
   dashboard = {
@@ -23,3 +29,11 @@ if (client) {
 }
 
 export default mount(App, { target, props: { dashboard, client } });
+
+function safeStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}

@@ -3,6 +3,7 @@ import { isConnectedClient } from '../api/client';
 import { createConnectionStore } from './connection';
 import { createContainersStore } from './containers';
 import { createLabStore } from './lab';
+import { createLocaleStore, initialLocale } from './locale';
 import { createLogStore } from './logs';
 import { createMetricsStore } from './metrics';
 import { createNoticeStore } from './notices';
@@ -24,10 +25,20 @@ export interface Stores {
   connection: ReturnType<typeof createConnectionStore>;
   terminal: ReturnType<typeof createTerminalStore>;
   containers: ReturnType<typeof createContainersStore>;
+  locale: ReturnType<typeof createLocaleStore>;
 }
 
-export function createStores(): Stores {
+/** The stores of one page; the locale starts from the page's address, its saved choice or the browser's. */
+export function createStores(page?: {
+  search: string;
+  languages: readonly string[];
+  storage?: Storage;
+}): Stores {
+  const locale = page
+    ? createLocaleStore(initialLocale(page.search, page.languages, page.storage), page.storage)
+    : createLocaleStore({ language: 'en', digits: 'latn' });
   return {
+    locale,
     lab: createLabStore(),
     logs: createLogStore(),
     metrics: createMetricsStore(),

@@ -1,0 +1,58 @@
+import i18next, { type TFunction } from 'i18next';
+import { type Digits, type Language, numberLocale } from './languages';
+import { NAMESPACES, RESOURCES } from './resources';
+
+export * from './languages';
+export { NAMESPACES, RESOURCES, type Namespace } from './resources';
+
+/** `t('ns:key.path', { name: value })`; `count` picks the plural form (`key_one`, `key_other`). */
+export type Translate = (key: string, values?: Record<string, unknown>) => string;
+
+export interface Translator {
+  language: Language;
+  digits: Digits;
+  t: Translate;
+  /** A number in the chosen digits ("۱٬۲۳۴" or "1,234"). */
+  number: (value: number, options?: Intl.NumberFormatOptions) => string;
+}
+
+const translators = new Map<string, Translator>();
+
+/** One translator per language and digits, made once: resources are bundled, so this never fetches. */
+export function translator(language: Language, digits: Digits = 'latn'): Translator {
+  const id = `${language}/${digits}`;
+  let made = translators.get(id);
+  if (!made) translators.set(id, (made = makeTranslator(language, digits)));
+  return made;
+}
+
+function makeTranslator(language: Language, digits: Digits): Translator {
+  const locale = numberLocale(language, digits);
+  const formats = new Map<string, Intl.NumberFormat>();
+  const number = (value: number, options: Intl.NumberFormatOptions = {}): string => {
+    const key = JSON.stringify(options);
+    let format = formats.get(key);
+    if (!format)
+      formats.set(key, (format = new Intl.NumberFormat(locale, { useGrouping: false, ...options })));
+    return format.format(value);
+  };
+  const instance = i18next.createInstance();
+  void instance.init({
+    lng: language,
+    fallbackLng: 'en',
+    resources: RESOURCES as unknown as Record<string, Record<string, object>>,
+    ns: NAMESPACES,
+    defaultNS: 'common',
+    initAsync: false,
+    returnNull: false,
+    interpolation: {
+      // Output goes to text nodes, a terminal or an escaping report writer, never to raw HTML.
+      escapeValue: false,
+      // Every interpolated number (a count too) is written in the chosen digits.
+      alwaysFormat: true,
+      format: (value: unknown) => (typeof value === 'number' ? number(value) : value),
+    },
+  } as Parameters<typeof instance.init>[0]);
+  const t = instance.t as TFunction;
+  return { language, digits, t: (key, values) => t(key, values as never) as unknown as string, number };
+}
