@@ -14,7 +14,11 @@ export interface Translator {
   t: Translate;
   /** A number in the chosen digits ("۱٬۲۳۴" or "1,234"). */
   number: (value: number, options?: Intl.NumberFormatOptions) => string;
+  /** An already formatted figure ("12.5 ms", "3/3") with its digits in the chosen ones. */
+  figure: (text: string) => string;
 }
+
+const PERSIAN_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
 
 const translators = new Map<string, Translator>();
 
@@ -54,5 +58,14 @@ function makeTranslator(language: Language, digits: Digits): Translator {
     },
   } as Parameters<typeof instance.init>[0]);
   const t = instance.t as TFunction;
-  return { language, digits, t: (key, values) => t(key, values as never) as unknown as string, number };
+  const figure = locale.includes('arabext')
+    ? (text: string) => text.replace(/[0-9]/g, (d) => PERSIAN_DIGITS[Number(d)] ?? d).replace(/\./g, '٫')
+    : (text: string) => text;
+  return {
+    language,
+    digits,
+    t: (key, values) => t(key, values as never) as unknown as string,
+    number,
+    figure,
+  };
 }

@@ -4,6 +4,9 @@ import { createClient } from './lib/api/client';
 import { createSend, type Dashboard } from './lib/api/context';
 import { followLocale } from './lib/i18n';
 import { createStores, feed } from './lib/stores';
+// The Persian font is shipped (Arabic-script subset only): the lab must look right offline.
+import '@fontsource/vazirmatn/arabic-400.css';
+import '@fontsource/vazirmatn/arabic-700.css';
 import './app.css';
 
 const target = document.getElementById('app');
