@@ -22,11 +22,12 @@ const NEXT_PORTS = 10;
 const HOST = '127.0.0.1';
 const cli = join(repoRoot, 'bin', 'upstream-lab.mjs');
 
-const usage = `usage: npm start -- [--port N] [--strict-port] [--listen HOST:PORT] [--lab NAME] [-- up options...]
+const usage = `usage: npm start -- [--port N] [--strict-port] [--listen HOST:PORT] [--lab NAME] [--lang en|fa] [-- up options...]
   --port N            the dashboard's port (UPSTREAM_LAB_PORT; default ${DEFAULT_PORT}); when taken, the next free one
   --strict-port       exit when that port is taken (UPSTREAM_LAB_STRICT_PORT=1)
   --listen HOST:PORT  where the balancer listens (UPSTREAM_LAB_LISTEN; default 127.0.0.1:8080)
   --lab NAME          the lab to open (UPSTREAM_LAB_NAME; default "default")
+  --lang en|fa        the language (UPSTREAM_LAB_LANG; default: the system's or the browser's)
   -- ...              more \`upstream-lab up\` options for the headless dashboard, e.g. -- --runtime demo`;
 
 /** A mistake in the options: one line on stderr, exit code 2 (as the CLI does). */
@@ -45,6 +46,7 @@ function options() {
         'strict-port': { type: 'boolean' },
         listen: { type: 'string' },
         lab: { type: 'string' },
+        lang: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -66,7 +68,11 @@ function options() {
   const portText = values.port ?? env.UPSTREAM_LAB_PORT ?? String(DEFAULT_PORT);
   const port = Number(portText);
   if (!/^\d{1,5}$/.test(portText) || port > 65535) refuse(`--port "${portText}" is not a port (0-65535)`);
+  const lang = values.lang ?? (env.UPSTREAM_LAB_LANG || undefined);
+  if (lang !== undefined && !['en', 'fa'].includes(lang))
+    refuse(`--lang "${lang}": the languages are en, fa`);
   return {
+    lang,
     port,
     strictPort: values['strict-port'] ?? /^(1|true|yes)$/i.test(env.UPSTREAM_LAB_STRICT_PORT ?? ''),
     listen: values.listen ?? (env.UPSTREAM_LAB_LISTEN || undefined),
@@ -125,7 +131,11 @@ if ('path' in electron) {
   const buildCode = await run('electron-vite', ['build']);
   if (buildCode !== 0) process.exit(buildCode);
   // Chromium will not start as root with its OS sandbox; the window's own sandbox stays on.
-  const args = [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), repoRoot];
+  const args = [
+    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    repoRoot,
+    ...(o.lang ? [`--lang=${o.lang}`] : []),
+  ];
   process.exit(await run(electron.path, args));
 }
 
@@ -141,6 +151,7 @@ if (port !== o.port) console.log(`Port ${o.port} is taken: the dashboard uses po
 
 // `up` builds the renderer itself when it changed; the desktop app's main and preload are not needed.
 const up = [
+  ...(o.lang ? ['--lang', o.lang] : []),
   'up',
   '--dashboard',
   `${HOST}:${port}`,

@@ -6,6 +6,7 @@ import { listLabVolumes } from '../docker/volumes';
 import { LabHeldError } from '../state/lock-owner';
 import { connectOrExplain } from './engine';
 import { CliError } from './errors';
+import { cli } from './language';
 import { labOption } from './lab-options';
 
 export function registerDown(program: Command): void {
@@ -25,12 +26,13 @@ export function registerDown(program: Command): void {
     });
     lab.close();
     engine.close();
+    const { t } = cli();
     const kept = options.volumes
-      ? `, ${volumes.length} volume(s)`
+      ? t('cli:down.volumesRemoved', { count: volumes.length })
       : volumes.length
-        ? `; kept ${volumes.join(', ')}`
+        ? t('cli:down.volumesKept', { volumes: volumes.join(', ') })
         : '';
-    process.stdout.write(`lab "${options.lab}": removed ${containers} container(s)${kept}\n`);
+    process.stdout.write(`${t('cli:down.removed', { lab: options.lab, containers, kept })}\n`);
   });
 }
 

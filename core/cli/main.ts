@@ -10,6 +10,7 @@ import { registerRollout } from './rollout';
 import { registerStatus } from './status';
 import { registerUp } from './up';
 import { CliError } from './errors';
+import { chooseCliLanguage } from './language';
 import { USAGE_EXIT } from './lab-options';
 
 /** Builds the command tree; each command module adds itself. */
@@ -17,6 +18,11 @@ export function createProgram(): Command {
   const program = new Command('upstream-lab')
     .description('A live load-balancing lab: an nginx-compatible balancer in front of Docker replicas.')
     .version('0.1.0')
+    .option(
+      '--lang <language>',
+      "the language of the messages and the dashboard: en or fa (default: the system's)",
+    )
+    .hook('preAction', (command) => void chooseCliLanguage(command.opts<{ lang?: string }>().lang))
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
   registerUp(program);

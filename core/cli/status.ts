@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createLab, type ReplicaInfo } from '../docker';
 import { probeOnce } from '../lab/readiness';
 import { connectOrExplain } from './engine';
+import { cli } from './language';
 import { labOption } from './lab-options';
 
 export function registerStatus(program: Command): void {
@@ -9,19 +10,25 @@ export function registerStatus(program: Command): void {
     async (options: { lab: string }) => {
       const engine = await connectOrExplain();
       const lab = createLab({ lab: options.lab, project: '.', docker: engine.docker });
+      const { t } = cli();
       const status = await lab.status();
       lab.close();
       engine.close();
       if (status.replicas.length === 0) {
-        process.stdout.write(`lab "${options.lab}": no containers\n`);
+        process.stdout.write(`${t('cli:status.none', { lab: options.lab })}\n`);
         return;
       }
-      process.stdout.write(`lab "${options.lab}": image ${status.image}, network ${status.network}\n`);
+      process.stdout.write(
+        `${t('cli:status.head', { lab: options.lab, image: status.image, network: status.network })}\n`,
+      );
       // This process never probed the replicas (the lab's `ready` is "as last probed"): ask once now.
       const ready = await Promise.all(status.replicas.map((r) => answersHealth(r)));
       for (const [i, r] of status.replicas.entries()) {
-        const where = r.port ? `${r.host}:${r.port}` : 'no published port';
-        const flags = [ready[i] ? 'ready' : 'not ready', r.connected ? '' : 'disconnected']
+        const where = r.port ? `${r.host}:${r.port}` : t('cli:status.noPort');
+        const flags = [
+          ready[i] ? t('cli:status.ready') : t('cli:status.notReady'),
+          r.connected ? '' : t('cli:status.disconnected'),
+        ]
           .filter(Boolean)
           .join(', ');
         process.stdout.write(

@@ -10,6 +10,7 @@ import { ControlServer } from '../control/control-server';
 import { controlPaths } from '../control/control-path';
 import { defaultStateDir } from '../state/state-dir';
 import { CliError } from './errors';
+import { askedLanguage, cli } from './language';
 import { labOption, listenArg, replicasArg } from './lab-options';
 import { savedLabWarnings } from './saved-lab';
 import { settingsFor } from './up-settings';
@@ -166,9 +167,7 @@ async function up(options: UpOptions): Promise<void> {
   // `upstream-lab rollout` / `canary` in another terminal reach this lab through it.
   const control = await ControlServer.listenFirst(app, controlPaths(defaultStateDir(), options.lab)).catch(
     (error: Error) => {
-      process.stderr.write(
-        `warning: \`upstream-lab rollout\` and \`canary\` cannot reach this lab: ${error.message}\n`,
-      );
+      process.stderr.write(`${cli().t('cli:up.noControl', { message: error.message })}\n`);
       return null;
     },
   );
@@ -183,8 +182,7 @@ async function up(options: UpOptions): Promise<void> {
   installLastResort({ cleanup: shutdown });
   try {
     // The lab as it was last saved (the dashboard's changes, an imported conf); flags given here win.
-    if (await app.restore())
-      out(`lab "${options.lab}": its saved settings are used; options given here take precedence`);
+    if (await app.restore()) out(cli().t('cli:up.saved', { lab: options.lab }));
     if (options.config) await importConfig(app, options.config, options.replicas);
     app.events.on('logs', (lines) => {
       for (const line of lines) {
@@ -214,17 +212,16 @@ async function up(options: UpOptions): Promise<void> {
     await Promise.race([watched, stopped]).catch((error: Error) => {
       // With a dashboard, a lab that fails to start is fixed there (or switched to the demo backends).
       if (!dashboard) throw error;
-      if (!(error instanceof CliError && error.printed)) out(`error: ${error.message}`);
-      out('the dashboard stays up: change the settings there, or press Ctrl-C to quit');
+      if (!(error instanceof CliError && error.printed))
+        out(cli().t('cli:up.error', { message: error.message }));
+      out(cli().t('cli:up.staysUp'));
     });
   } catch (error) {
     await shutdown();
     throw error instanceof CliError ? error : new CliError((error as Error).message);
   }
   await stopped;
-  out(
-    "stopping: removing the lab's containers (its volumes stay; `upstream-lab down --volumes` removes them)",
-  );
+  out(cli().t('cli:up.stopping'));
   await shutdown();
 }
 
@@ -237,7 +234,8 @@ async function importConfig(app: App, file: string, replicas: number | undefined
     const { line, col, message } = result.error;
     throw new CliError(`${file}:${line}:${col}: ${message}`);
   }
-  for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
+  for (const warning of result.warnings)
+    process.stderr.write(`${cli().t('cli:warning', { message: warning })}\n`);
   if (replicas !== undefined) await app.call('lab.scale', { replicas });
 }
 
@@ -254,7 +252,11 @@ async function serveDashboard(
   ]);
   const rendererDir = await ensureRendererBuilt(out);
   const server = new DashboardServer({ app, host, port, rendererDir });
-  out(`dashboard: ${await server.listen()}`);
+  const url = new URL(await server.listen());
+  // The dashboard opens in the language asked for here; otherwise the browser's.
+  const language = askedLanguage();
+  if (language) url.searchParams.set('lang', language);
+  out(cli().t('cli:up.dashboard', { url: url.href }));
   return server;
 }
 
@@ -269,7 +271,7 @@ function announceWhenReady(app: App, view: LabView, out: (line: string) => void)
       }
       if (lab.backends.some((b) => b.state === 'up')) {
         off();
-        out(`listening on ${lab.url}`);
+        out(cli().t('cli:up.listening', { url: lab.url }));
         resolve();
         return true;
       }

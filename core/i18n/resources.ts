@@ -22,6 +22,8 @@ import enChart from './messages/en/chart.json';
 import faChart from './messages/fa/chart.json';
 import enTerminal from './messages/en/terminal.json';
 import faTerminal from './messages/fa/terminal.json';
+import enCli from './messages/en/cli.json';
+import faCli from './messages/fa/cli.json';
 
 export const RESOURCES = {
   en: {
@@ -36,6 +38,7 @@ export const RESOURCES = {
     logs: enLogs,
     chart: enChart,
     terminal: enTerminal,
+    cli: enCli,
   },
   fa: {
     common: faCommon,
@@ -49,6 +52,7 @@ export const RESOURCES = {
     logs: faLogs,
     chart: faChart,
     terminal: faTerminal,
+    cli: faCli,
   },
 } as const;
 

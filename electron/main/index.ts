@@ -33,7 +33,12 @@ function createWindow(): void {
   window.once('ready-to-show', () => window.show());
   const stopForwarding = forwardEvents(core, window.webContents);
   window.on('closed', stopForwarding);
-  void (devServer ? window.loadURL(devServer) : window.loadFile(indexHtml));
+  // `--lang=fa` (npm start -- --lang fa) opens the window in that language; otherwise the OS's.
+  const lang = /^--lang=(en|fa)$/.exec(process.argv.find((arg) => arg.startsWith('--lang=')) ?? '')?.[1];
+  const query = lang ? { lang } : undefined;
+  void (devServer
+    ? window.loadURL(lang ? `${devServer}?lang=${lang}` : devServer)
+    : window.loadFile(indexHtml, query ? { query } : {}));
 }
 
 void app.whenReady().then(() => {
