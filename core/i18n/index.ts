@@ -40,6 +40,8 @@ function makeTranslator(language: Language, digits: Digits): Translator {
       formats.set(key, (format = new Intl.NumberFormat(locale, { useGrouping: false, ...options })));
     return format.format(value);
   };
+  const rtl = language === 'fa';
+  const isolate = (text: string): string => (rtl ? `\u2068${text}\u2069` : text);
   const instance = i18next.createInstance();
   void instance.init({
     lng: language,
@@ -54,7 +56,14 @@ function makeTranslator(language: Language, digits: Digits): Translator {
       escapeValue: false,
       // Every interpolated number (a count too) is written in the chosen digits.
       alwaysFormat: true,
-      format: (value: unknown) => (typeof value === 'number' ? number(value) : value),
+      // In right-to-left text an inserted name, address or figure ("backend2", "6.1 ms") is
+      // isolated (FSI…PDI), so the bidi algorithm cannot reorder it with its neighbours.
+      format: (value: unknown) =>
+        typeof value === 'number'
+          ? isolate(number(value))
+          : typeof value === 'string' && rtl && /[A-Za-z0-9]/.test(value)
+            ? isolate(value)
+            : value,
     },
   } as Parameters<typeof instance.init>[0]);
   const t = instance.t as TFunction;
