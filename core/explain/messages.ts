@@ -1,11 +1,10 @@
-import en from './messages/en.json';
-import fa from './messages/fa.json';
+import { RESOURCES } from '../i18n/resources';
 import { DOC_PAGES, type DocPage, type ExplanationId } from './doc-pages';
 
 export const EXPLANATION_LANGUAGES = ['en', 'fa'] as const;
 export type ExplanationLanguage = (typeof EXPLANATION_LANGUAGES)[number];
 
-/** One entry of a message file: kept as plain data so that an i18n library can take the files over. */
+/** One entry of the `explain` namespace's message files (core/i18n/messages/{en,fa}/explain.json). */
 export interface ExplanationText {
   summary: string;
   text: string;
@@ -19,7 +18,10 @@ export interface Explanation extends ExplanationText {
   doc: DocPage;
 }
 
-export const MESSAGES: Record<ExplanationLanguage, Record<string, ExplanationText>> = { en, fa };
+export const MESSAGES: Record<ExplanationLanguage, Record<string, ExplanationText>> = {
+  en: RESOURCES.en.explain,
+  fa: RESOURCES.fa.explain,
+};
 
 /** The entry in that language; English when the language lacks it (the tests make sure none does). */
 export function explanationOf(id: ExplanationId, language: ExplanationLanguage): Explanation {

@@ -54,26 +54,32 @@ function makeTranslator(language: Language, digits: Digits): Translator {
     interpolation: {
       // Output goes to text nodes, a terminal or an escaping report writer, never to raw HTML.
       escapeValue: false,
-      // Every interpolated number (a count too) is written in the chosen digits.
-      alwaysFormat: true,
-      // In right-to-left text an inserted name, address or figure ("backend2", "6.1 ms") is
-      // isolated (FSI…PDI), so the bidi algorithm cannot reorder it with its neighbours.
-      format: (value: unknown) =>
-        typeof value === 'number'
-          ? isolate(number(value))
-          : typeof value === 'string' && rtl && /[A-Za-z0-9]/.test(value)
-            ? isolate(value)
-            : value,
     },
   } as Parameters<typeof instance.init>[0]);
   const t = instance.t as TFunction;
   const figure = locale.includes('arabext')
     ? (text: string) => text.replace(/[0-9]/g, (d) => PERSIAN_DIGITS[Number(d)] ?? d).replace(/\./g, '٫')
     : (text: string) => text;
+  // Every inserted number (a count too) is written in the chosen digits; in right-to-left text an
+  // inserted name, address or figure ("backend2", "6.1 ms") is isolated (FSI…PDI), so the bidi
+  // algorithm cannot reorder it with its neighbours. `count` still picks the plural form: the
+  // shown values go in `replace`, which i18next interpolates instead of the options.
+  const shown = (value: unknown): unknown =>
+    typeof value === 'number'
+      ? isolate(number(value))
+      : typeof value === 'string' && /[A-Za-z0-9]/.test(value)
+        ? isolate(value)
+        : value;
+  const translate: Translate = (key, values) => {
+    if (!values) return t(key) as unknown as string;
+    const replace = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, shown(value)]));
+    const plural = typeof values.count === 'number' ? { count: values.count } : {};
+    return t(key, { ...plural, replace } as never) as unknown as string;
+  };
   return {
     language,
     digits,
-    t: (key, values) => t(key, values as never) as unknown as string,
+    t: translate,
     number,
     figure,
   };

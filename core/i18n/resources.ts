@@ -24,6 +24,8 @@ import enTerminal from './messages/en/terminal.json';
 import faTerminal from './messages/fa/terminal.json';
 import enCli from './messages/en/cli.json';
 import faCli from './messages/fa/cli.json';
+import enExplain from './messages/en/explain.json';
+import faExplain from './messages/fa/explain.json';
 
 export const RESOURCES = {
   en: {
@@ -39,6 +41,7 @@ export const RESOURCES = {
     chart: enChart,
     terminal: enTerminal,
     cli: enCli,
+    explain: enExplain,
   },
   fa: {
     common: faCommon,
@@ -53,6 +56,7 @@ export const RESOURCES = {
     chart: faChart,
     terminal: faTerminal,
     cli: faCli,
+    explain: faExplain,
   },
 } as const;
 

@@ -4,7 +4,7 @@ import type { ExplanationText } from '../../core/explain/messages';
 import { expect, keepScreenshot, openDashboard, test, useLab } from './fixtures';
 
 const messages = (language: string): Record<string, ExplanationText> =>
-  JSON.parse(readFileSync(`core/explain/messages/${language}.json`, 'utf8')) as Record<
+  JSON.parse(readFileSync(`core/i18n/messages/${language}/explain.json`, 'utf8')) as Record<
     string,
     ExplanationText
   >;

@@ -46,5 +46,10 @@ describe('message files', () => {
     expect(translator('fa', 'persian').number(1234)).toBe('۱۲۳۴');
     expect(translator('fa', 'latn').number(1234)).toBe('1234');
     expect(translator('en', 'persian').number(1234)).toBe('1234');
+    // In a message too, counts and values alike; names keep their digits.
+    expect(translator('fa', 'persian').t('chaos:next', { seconds: 12 })).toContain('۱۲');
+    expect(translator('fa', 'persian').t('logs:matches', { count: 3 })).toContain('۳');
+    expect(translator('fa', 'latn').t('logs:matches', { count: 3 })).toContain('3');
+    expect(translator('en').t('logs:matches', { count: 1 })).toBe('1 match');
   });
 });
