@@ -26,7 +26,7 @@ const fa = {
 };
 const en = { setup: messages('en', 'setup'), project: messages('en', 'project') };
 const explanations = (language: string): Record<string, ExplanationText> =>
-  JSON.parse(readFileSync(`core/explain/messages/${language}.json`, 'utf8')) as Record<
+  JSON.parse(readFileSync(`core/i18n/messages/${language}/explain.json`, 'utf8')) as Record<
     string,
     ExplanationText
   >;
@@ -176,7 +176,7 @@ test('Persian: right to left, the setup in the fa message file, nginx words and 
   await expect(panel.getByRole('button', { name: text(fa.setup, 'buttons.apply') })).toBeVisible();
   await expect(
     panel.getByRole('spinbutton', {
-      name: text(fa.setup, 'overrides.weightOf').replace('{{name}}', 'backend1'),
+      name: text(fa.setup, 'overrides.weightOf').replace('{{name}}', '\u2068backend1\u2069'),
     }),
   ).toBeVisible();
   const methods = panel.getByRole('combobox', { name: text(fa.setup, 'balancing.method') }).locator('option');
@@ -231,13 +231,13 @@ test('Persian: the imported nginx.conf in Project, explained in the page languag
   await open(page, 'fa');
   await importCourseConf(page, text(fa.setup, 'config.import'));
   await expect(setup(page).getByRole('status')).toHaveText(
-    text(fa.setup, 'config.imported').replace('{{file}}', 'nginx.conf'),
+    text(fa.setup, 'config.imported').replace('{{file}}', '\u2068nginx.conf\u2069'),
   );
   const panel = project(page);
   await expect(panel.getByRole('heading', { name: text(fa.project, 'title'), exact: true })).toBeVisible();
   await expect(panel.locator('#project-files')).toContainText(text(fa.project, 'files.title'));
   const conf = panel.getByRole('region', {
-    name: text(fa.project, 'files.readOnly').replace('{{file}}', 'nginx.conf'),
+    name: text(fa.project, 'files.readOnly').replace('{{file}}', '\u2068nginx.conf\u2069'),
   });
   await expect(conf).toHaveAttribute('dir', 'ltr');
 
@@ -245,7 +245,7 @@ test('Persian: the imported nginx.conf in Project, explained in the page languag
   const maxFails = conf.locator('[data-explain="nginx.upstream.server.max_fails"]').first();
   await expect(maxFails).toHaveAttribute(
     'title',
-    text(fa.project, 'config.explain').replace('{{token}}', 'max_fails=3'),
+    text(fa.project, 'config.explain').replace('{{token}}', '\u2068max_fails=3\u2069'),
   );
   await maxFails.click();
   const explanation = panel.getByTestId('explanation');

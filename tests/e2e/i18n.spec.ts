@@ -104,17 +104,21 @@ test('in Persian: rtl, the shipped font, every panel from the message files, no 
   await expect(region(traffic.title)).toBeVisible();
   await expect(region(chaos.title)).toBeVisible();
   await expect(page.getByRole('figure', { name: chart.title })).toBeVisible();
-  await expect(page.getByRole('columnheader', { name: backends.col.weight })).toBeVisible();
-  await expect(page.getByRole('button', { name: `${backends.action.kill.label} backend2` })).toBeVisible();
+  await expect(
+    page.locator('#backends').getByRole('columnheader', { name: backends.col.weight }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('button', { name: `${backends.action.kill.label} \u2068backend2\u2069` }),
+  ).toBeVisible();
   await expect(page.getByTestId('failure-detection-mode')).toContainText(app.header.detectionEngine);
 
   // Traffic, then a kill: the figures, the chart's shares and the timeline in Persian.
   load = startTraffic(lab().balancerUrl, { concurrency: 2, delayMs: 20 });
-  await page.getByRole('button', { name: `${backends.action.kill.label} backend2` }).click();
+  await page.getByRole('button', { name: `${backends.action.kill.label} \u2068backend2\u2069` }).click();
   const episode = region(timeline.title).getByRole('listitem').filter({ hasText: 'backend2' }).first();
   await expect(episode).toContainText(timeline.kind.killed);
   await expect(page.getByTestId('share-backend1')).toContainText(/\d+%/);
-  await page.getByRole('button', { name: `${backends.action.restore.label} backend2` }).click();
+  await page.getByRole('button', { name: `${backends.action.restore.label} \u2068backend2\u2069` }).click();
   await expect(episode).toContainText(timeline.kind['first-served'], { timeout: 10_000 });
 
   // The chart's time axis and the logs read left to right inside the Persian page.
@@ -144,7 +148,7 @@ test('Persian digits as an option; the switch to English is kept across a reload
 }) => {
   await page.goto(inLanguage('fa'));
   await connected(page, app.connection.open);
-  const failsHeader = page.getByRole('columnheader', { name: backends.col.fails });
+  const failsHeader = page.locator('#backends').getByRole('columnheader', { name: backends.col.fails });
   await expect(failsHeader).toBeVisible();
   const fails = page.getByRole('row', { name: 'backend1', exact: true }).getByRole('cell').nth(6);
   await expect(fails).toHaveText('0/3');
